@@ -1,0 +1,121 @@
+"""Feeds (one upstream account each) and the history of their syncs."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedKind(models.TextChoices):
+    GEDEON = "gedeon", "Gedeon"
+    APIMO = "apimo", "Apimo"
+
+
+DEFAULT_BASE_URLS = {
+    FeedKind.GEDEON: "https://api.gedeon.im",
+    FeedKind.APIMO: "https://api.apimo.pro",
+}
+
+
+class Feed(models.Model):
+    """One upstream account whose listings are synced into the cache.
+
+    Credentials are stored for the clients only; the admin and the command never
+    show them back in clear (see `masked_secret`).
+    """
+
+    name = models.SlugField(_("name"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=FeedKind.choices)
+    base_url = models.URLField(_("base URL"), max_length=300)
+    # Gedeon: the API key. Apimo: provider id + token, and the agency id.
+    api_key = models.CharField(_("API key"), max_length=200, blank=True)
+    provider_id = models.CharField(_("provider id"), max_length=50, blank=True)
+    token = models.CharField(_("token"), max_length=200, blank=True)
+    upstream_agency_id = models.CharField(_("upstream agency id"), max_length=50, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Incremental sync state (Apimo `timestamp`) and when the last complete pass ended.
+    cursor = models.CharField(_("sync cursor"), max_length=50, blank=True)
+    last_full_sync_at = models.DateTimeField(_("last full pass"), null=True, blank=True)
+    # Set while a sync runs; a second sync refuses to start until it is cleared or stale.
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("feed")
+        verbose_name_plural = _("feeds")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def secret(self) -> str:
+        return self.api_key if self.kind == FeedKind.GEDEON else self.token
+
+    @property
+    def masked_secret(self) -> str:
+        return masked(self.secret)
+
+
+def masked(secret: str) -> str:
+    """Show only enough of a credential to recognise it."""
+    if not secret:
+        return ""
+    if len(secret) <= 8:
+        return "•" * len(secret)
+    return f"{secret[:2]}{'•' * 6}{secret[-2:]}"
+
+
+class SyncStatus(models.TextChoices):
+    RUNNING = "running", _("running")
+    SUCCESS = "success", _("success")
+    FAILED = "failed", _("failed")
+
+
+class SyncRun(models.Model):
+    """One sync of one feed: what it counted and, if it failed, why."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SyncStatus.choices, default=SyncStatus.RUNNING
+    )
+    full_pass = models.BooleanField(_("full pass"), default=True)
+    complete = models.BooleanField(
+        _("complete and consistent"),
+        default=False,
+        help_text=_("Every page fetched and as many distinct ids as announced upstream."),
+    )
+    seen = models.PositiveIntegerField(_("seen"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    withdrawn = models.PositiveIntegerField(_("withdrawn"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    # [{"id": "123", "reason": "..."}], capped by the sync engine.
+    rejections = models.JSONField(_("rejected records"), default=list, blank=True)
+    # Upstream codes the mapping did not know: [{"catalog": "...", "code": ..., "id": "..."}].
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+        verbose_name = _("sync run")
+        verbose_name_plural = _("sync runs")
+        indexes = [models.Index(fields=["feed", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.feed} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def duration(self):
+        if self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated or self.withdrawn)

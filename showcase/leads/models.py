@@ -1,0 +1,1 @@
+"""Leads: home seekers contacting an agency."""

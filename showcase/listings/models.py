@@ -1,0 +1,291 @@
+"""The cache: agencies, listings and photos mapped from the upstream feeds.
+
+Upstream data is normalized once, at sync time. Typed columns hold everything
+that is searched, sorted or shown; JSON holds display-only blocks kept verbatim.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from showcase.feeds.models import Feed
+
+if TYPE_CHECKING:
+    from showcase.tenants.models import Tenant
+
+
+class Transaction(models.TextChoices):
+    """Our transaction kinds; the values are Gedeon's search words."""
+
+    SELL = "sell", _("Sale")
+    RENT = "rent", _("Rental")
+    HOLIDAYS = "holidays", _("Holiday rental")
+    VIAGER = "viager", _("Life annuity sale (viager)")
+    PROGRAM = "program", _("New development")
+    SOLD = "sold", _("Sold")
+
+
+class PropertyType(models.TextChoices):
+    """Gedeon's categories; the values are the English search names."""
+
+    HOUSE = "house", _("House")
+    FLAT = "flat", _("Flat")
+    GARAGE = "garage", _("Garage")
+    TERRAIN = "terrain", _("Land")
+    INDUSTRIAL = "industrial", _("Industrial premises")
+    OFFICE = "office", _("Office")
+    SHOP = "shop", _("Shop")
+    OTHER = "other", _("Other")
+
+
+class TenantScopedQuerySet(models.QuerySet):
+    feed_path = "feed"
+
+    def for_tenant(self, tenant: Tenant | None):
+        """Rows visible on a tenant's site; the whole catalogue in single-site mode."""
+        if tenant is None:
+            return self
+        return tenant.scope(self, feed_path=self.feed_path)
+
+
+class AgencyQuerySet(TenantScopedQuerySet):
+    def published(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Agency(models.Model):
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="agencies")
+    upstream_id = models.CharField(_("upstream id"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220)
+    homepage = models.URLField(_("website"), max_length=500, blank=True)
+    logo_url = models.URLField(_("logo"), max_length=500, blank=True)
+    photo_url = models.URLField(_("photo"), max_length=500, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    zip_code = models.CharField(_("zip code"), max_length=10, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    emails = models.JSONField(_("e-mails"), default=list, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=500, blank=True)
+    # Gedeon `legal` block / Apimo agency data, kept verbatim (HTML parts sanitized on display).
+    legal = models.JSONField(_("legal information"), default=dict, blank=True)
+    # Apimo `rates[]`: the fee schedule.
+    rates = models.JSONField(_("fee schedule"), default=list, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "upstream_id"], name="agency_identity")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListingQuerySet(TenantScopedQuerySet):
+    def live(self):
+        """Not withdrawn upstream (sold listings stay live as references)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def published(self):
+        """Shown to visitors: live and not hidden by an agent."""
+        return self.live().filter(hidden=False)
+
+    def withdrawn(self):
+        return self.filter(withdrawn_at__isnull=False)
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+
+class Listing(models.Model):
+    """One upstream ad. Identity is (feed, upstream_id).
+
+    A sync never overwrites the agent-owned fields: `hidden`, `featured`,
+    `display_order`, `internal_note`.
+    """
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="listings")
+    upstream_id = models.CharField(_("upstream id"), max_length=64)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="listings"
+    )
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    mandate = models.CharField(_("mandate number"), max_length=64, blank=True)
+    mandate_type = models.CharField(_("mandate type"), max_length=40, blank=True)
+
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    # Other languages: {"en": {"title": ..., "description": ...}, ...}
+    texts = models.JSONField(_("texts in other languages"), default=dict, blank=True)
+
+    transaction = models.CharField(_("transaction"), max_length=12, choices=Transaction.choices)
+    transaction_label = models.CharField(_("upstream transaction"), max_length=60, blank=True)
+    property_type = models.CharField(
+        _("property type"), max_length=12, choices=PropertyType.choices, default=PropertyType.OTHER
+    )
+    property_subtype = models.CharField(_("property subtype"), max_length=80, blank=True)
+    is_new = models.BooleanField(_("new build"), default=False)
+
+    price = models.PositiveBigIntegerField(_("price (€)"), null=True, blank=True)
+    price_hidden = models.BooleanField(_("price on request"), default=False)
+    rent_period = models.CharField(_("rent period"), max_length=40, blank=True)
+    price_excluding_fees = models.PositiveBigIntegerField(
+        _("price excluding fees (€)"), null=True, blank=True
+    )
+    fees_percent = models.DecimalField(
+        _("fees (% incl. VAT)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    fees_paid_by = models.CharField(_("fees paid by"), max_length=40, blank=True)
+    charges = models.PositiveIntegerField(_("charges (€)"), null=True, blank=True)
+    deposit = models.PositiveIntegerField(_("deposit (€)"), null=True, blank=True)
+    tenant_fees = models.PositiveIntegerField(_("tenant fees (€)"), null=True, blank=True)
+    inventory_fees = models.PositiveIntegerField(_("inventory fees (€)"), null=True, blank=True)
+
+    surface = models.FloatField(_("living area (m²)"), null=True, blank=True)
+    land_surface = models.FloatField(_("land area (m²)"), null=True, blank=True)
+    rooms = models.PositiveSmallIntegerField(_("rooms"), null=True, blank=True)
+    bedrooms = models.PositiveSmallIntegerField(_("bedrooms"), null=True, blank=True)
+    bathrooms = models.PositiveSmallIntegerField(_("bathrooms"), null=True, blank=True)
+    sleeps = models.PositiveSmallIntegerField(_("sleeps"), null=True, blank=True)
+    floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
+    floors = models.SmallIntegerField(_("number of floors"), null=True, blank=True)
+    construction_year = models.PositiveSmallIntegerField(
+        _("construction year"), null=True, blank=True
+    )
+    copropriete = models.BooleanField(_("in a copropriété"), null=True, blank=True)
+    copropriete_lots = models.PositiveIntegerField(_("copropriété lots"), null=True, blank=True)
+    copropriete_charges = models.PositiveIntegerField(
+        _("annual copropriété charges (€)"), null=True, blank=True
+    )
+    copropriete_procedure = models.TextField(_("procedure against the syndicate"), blank=True)
+
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    address_public = models.BooleanField(_("address is public"), default=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    # Lower-case, accent- and hyphen-free city name, for `localization`.
+    city_key = models.CharField(max_length=120, blank=True, db_index=True)
+    zip_code = models.CharField(_("zip code"), max_length=10, blank=True, db_index=True)
+    # 2A/2B for Corsica, three digits overseas.
+    department = models.CharField(_("department"), max_length=3, blank=True, db_index=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # Upstream `acc`: precision of the coordinates (metres).
+    accuracy = models.FloatField(_("location accuracy (m)"), null=True, blank=True)
+
+    photo_count = models.PositiveSmallIntegerField(_("photos"), default=0)
+    virtual_visit = models.URLField(_("virtual visit"), max_length=500, blank=True)
+
+    dpe_value = models.FloatField(_("energy use (kWh/m²/year)"), null=True, blank=True)
+    dpe_letter = models.CharField(_("energy class"), max_length=1, blank=True)
+    ges_value = models.FloatField(_("emissions (kg CO₂/m²/year)"), null=True, blank=True)
+    ges_letter = models.CharField(_("climate class"), max_length=1, blank=True)
+    dpe_date = models.DateField(_("DPE date"), null=True, blank=True)
+    dpe_version = models.CharField(_("DPE version"), max_length=20, blank=True)
+    energy_cost_min = models.PositiveIntegerField(
+        _("energy cost low (€/year)"), null=True, blank=True
+    )
+    energy_cost_max = models.PositiveIntegerField(
+        _("energy cost high (€/year)"), null=True, blank=True
+    )
+    energy_cost_reference = models.CharField(
+        _("energy prices reference"), max_length=200, blank=True
+    )
+
+    upstream_favorite = models.BooleanField(_("agency's favourite (upstream)"), default=False)
+
+    # Viager criteria.
+    monthly_annuity = models.PositiveIntegerField(_("monthly annuity (€)"), null=True, blank=True)
+    occupied = models.BooleanField(_("occupied"), null=True, blank=True)
+    nb_persons = models.PositiveSmallIntegerField(_("annuitants"), null=True, blank=True)
+    forward_sale = models.BooleanField(_("forward sale"), null=True, blank=True)
+    forward_duration = models.PositiveSmallIntegerField(
+        _("forward sale term (years)"), null=True, blank=True
+    )
+
+    # Display-only blocks kept verbatim (sanitized when shown).
+    price_info = models.JSONField(_("price information"), default=dict, blank=True)
+    extras = models.JSONField(_("extras"), default=dict, blank=True)
+    rooms_details = models.JSONField(_("rooms details"), default=dict, blank=True)
+    contact = models.JSONField(_("contact"), default=dict, blank=True)
+    medias = models.JSONField(_("medias"), default=list, blank=True)
+
+    published_at = models.DateTimeField(_("published upstream"), null=True, blank=True)
+    upstream_updated_at = models.DateTimeField(_("updated upstream"), null=True, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, db_index=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+
+    # Agent-owned: a sync never writes these.
+    hidden = models.BooleanField(_("hidden"), default=False)
+    featured = models.BooleanField(_("featured (coup de cœur)"), default=False)
+    display_order = models.IntegerField(_("display order"), default=0)
+    internal_note = models.TextField(_("internal note"), blank=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "upstream_id"], name="listing_identity")
+        ]
+        indexes = [
+            models.Index(fields=["transaction", "property_type", "price"]),
+            models.Index(fields=["transaction", "-published_at"]),
+            models.Index(fields=["city_key", "transaction"]),
+            models.Index(fields=["department", "transaction"]),
+            models.Index(fields=["latitude", "longitude"]),
+            models.Index(fields=["price"]),
+            models.Index(fields=["surface"]),
+            models.Index(fields=["-published_at", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_property_type_display()} {self.city}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_sold(self) -> bool:
+        return self.transaction == Transaction.SOLD
+
+
+class Photo(models.Model):
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(_("position"))
+    url = models.URLField(_("URL"), max_length=500)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    upstream_id = models.CharField(_("upstream id"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["listing", "position"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "position"], name="photo_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.url

@@ -1,0 +1,77 @@
+"""Small factories for the cache's models: sensible defaults, override anything."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.utils import timezone
+
+from showcase.feeds.models import Feed, FeedKind
+from showcase.listings.models import Agency, Listing, Photo, PropertyType, Transaction
+
+_seq = itertools.count(1)
+
+
+def make_feed(**kwargs: Any) -> Feed:
+    n = next(_seq)
+    defaults: dict[str, Any] = {
+        "name": f"feed-{n}",
+        "kind": FeedKind.GEDEON,
+        "base_url": "http://gedeon.test",
+        "api_key": f"key-{n}-secret",
+    }
+    defaults.update(kwargs)
+    return Feed.objects.create(**defaults)
+
+
+def make_agency(**kwargs: Any) -> Agency:
+    n = next(_seq)
+    feed = kwargs.pop("feed", None) or make_feed()
+    defaults: dict[str, Any] = {
+        "feed": feed,
+        "upstream_id": f"ag{n}",
+        "name": f"Agence {n}",
+        "slug": f"agence-{n}",
+        "city": "Lyon",
+        "zip_code": "69003",
+    }
+    defaults.update(kwargs)
+    return Agency.objects.create(**defaults)
+
+
+def make_listing(**kwargs: Any) -> Listing:
+    n = next(_seq)
+    feed = kwargs.pop("feed", None) or make_feed()
+    defaults: dict[str, Any] = {
+        "feed": feed,
+        "upstream_id": str(100000 + n),
+        "title": f"Appartement {n}",
+        "description": "Bel appartement lumineux.",
+        "transaction": Transaction.SELL,
+        "property_type": PropertyType.FLAT,
+        "price": 250000,
+        "surface": 65.0,
+        "rooms": 3,
+        "bedrooms": 2,
+        "city": "Lyon",
+        "city_key": "lyon",
+        "zip_code": "69003",
+        "department": "69",
+        "latitude": 45.76,
+        "longitude": 4.85,
+        "published_at": timezone.now(),
+    }
+    defaults.update(kwargs)
+    return Listing.objects.create(**defaults)
+
+
+def make_photo(listing: Listing, **kwargs: Any) -> Photo:
+    position = kwargs.pop("position", listing.photos.count())
+    defaults: dict[str, Any] = {
+        "listing": listing,
+        "position": position,
+        "url": f"https://photos.example/{listing.upstream_id}/{position}/large/1700000000",
+    }
+    defaults.update(kwargs)
+    return Photo.objects.create(**defaults)
