@@ -5,15 +5,25 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install demo run test lint format migrations-check messages ci bench-sync clean
+.PHONY: install compilemessages demo run test lint format migrations-check messages ci bench-sync clean
 
 $(STAMP): pyproject.toml
+	bash scripts/system-packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) compilemessages
+
+# Compiled catalogs are build products: made from the committed .po files.
+compilemessages: $(STAMP)
+	@$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+# Refresh the catalogs from the code and templates (needs gettext).
+messages: install
+	$(PY) manage.py makemessages -l fr -l en -l de --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the project needs beyond Python: gettext (translation catalogs).
+# Installed only when missing, and only where we may (root); otherwise say what to install.
+set -euo pipefail
+missing=()
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "Please install these Debian packages: ${missing[*]}" >&2
+  exit 1
+fi
