@@ -149,7 +149,7 @@ class Listing(models.Model):
         _("price excluding fees (€)"), null=True, blank=True
     )
     fees_percent = models.DecimalField(
-        _("fees (% incl. VAT)"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("fees (percentage incl. VAT)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     fees_paid_by = models.CharField(_("fees paid by"), max_length=40, blank=True)
     charges = models.PositiveIntegerField(_("charges (€)"), null=True, blank=True)

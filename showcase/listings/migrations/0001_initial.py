@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('price_hidden', models.BooleanField(default=False, verbose_name='price on request')),
                 ('rent_period', models.CharField(blank=True, max_length=40, verbose_name='rent period')),
                 ('price_excluding_fees', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='price excluding fees (€)')),
-                ('fees_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='fees (% incl. VAT)')),
+                ('fees_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='fees (percentage incl. VAT)')),
                 ('fees_paid_by', models.CharField(blank=True, max_length=40, verbose_name='fees paid by')),
                 ('charges', models.PositiveIntegerField(blank=True, null=True, verbose_name='charges (€)')),
                 ('deposit', models.PositiveIntegerField(blank=True, null=True, verbose_name='deposit (€)')),
