@@ -44,6 +44,8 @@ class ListingRecord:
     # Listing model fields, already normalized; never the agent-owned ones.
     fields: dict[str, Any]
     agency_upstream_id: str | None = None
+    # The agency as the listing itself describes it, used when /agencies lacks it.
+    agency: AgencyRecord | None = None
     photos: tuple[PhotoRecord, ...] = ()
     # Provider-specific data kept out of public pages (e.g. Apimo private mode).
     private: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,84 @@
+"""Gedeon API client (specs/gedeon-api.txt). HTTP only: returns decoded JSON.
+
+The key goes in the `key` query parameter of every call. Lists are paged
+(`limit` at most 100, `offset`) in a stable order (`sort=ad_id asc`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import requests
+
+from showcase.feeds.http import UpstreamBadResponse, build_session, request_json
+from showcase.feeds.models import Feed
+from showcase.feeds.records import RawPage
+
+PAGE_SIZE = 100
+# Every transaction, sold included: without `transaction` Gedeon leaves sold ads out.
+ALL_TRANSACTIONS = "sell,rent,holidays,viager,program,sold"
+
+
+class GedeonClient:
+    """Reads ads and agencies of one Gedeon feed."""
+
+    provider = "Gedeon"
+
+    def __init__(self, feed: Feed, *, session: requests.Session | None = None) -> None:
+        self.feed = feed
+        self.base_url = feed.base_url.rstrip("/")
+        self.session = session or build_session()
+
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        query = {"key": self.feed.api_key, **(params or {})}
+        return request_json(
+            self.session,
+            "GET",
+            f"{self.base_url}/{path.lstrip('/')}",
+            params=query,
+            provider=self.provider,
+            feed_name=self.feed.name,
+            credential="API key",
+        )
+
+    def _pages(self, path: str, params: dict[str, Any]) -> Iterator[RawPage]:
+        """Spec "Pagination": limit ≤ 100 and offset until total_results."""
+        offset = 0
+        while True:
+            body = self._get(path, {**params, "limit": PAGE_SIZE, "offset": offset})
+            page = parse_list(body, where=f"{path} offset {offset}")
+            yield page
+            offset += len(page.items)
+            if not page.items or offset >= page.total:
+                return
+
+    def ad_pages(self) -> Iterator[RawPage]:
+        """GET /ads, every transaction, with `priceInfo` (spec "Ads", "priceInfo")."""
+        return self._pages(
+            "ads", {"transaction": ALL_TRANSACTIONS, "priceInfo": "html", "sort": "ad_id asc"}
+        )
+
+    def agency_pages(self) -> Iterator[RawPage]:
+        """GET /agencies (spec "Agencies")."""
+        return self._pages("agencies", {"sort": "id asc"})
+
+    def ad(self, ad_id: str) -> dict[str, Any]:
+        """GET /ads/{id}."""
+        return self._get(f"ads/{ad_id}", {"priceInfo": "html"})
+
+    def agency(self, agency_id: str) -> dict[str, Any]:
+        """GET /agencies/{id}."""
+        return self._get(f"agencies/{agency_id}")
+
+
+def parse_list(body: Any, *, where: str) -> RawPage:
+    """Read the list envelope `{"results": [...], "nb_results", "total_results"}`."""
+    if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+        raise UpstreamBadResponse(f"Gedeon {where}: the answer has no `results` list.")
+    try:
+        total = int(body.get("total_results", len(body["results"])))
+    except (TypeError, ValueError) as exc:
+        raise UpstreamBadResponse(f"Gedeon {where}: `total_results` is not a number.") from exc
+    # Items that are not objects are passed on so the mapping rejects them visibly.
+    return RawPage(items=list(body["results"]), total=total)

@@ -1,0 +1,141 @@
+"""`manage.py feeds add|list|sync|remove` (DESIGN.md, "Feeds command")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from showcase.feeds.models import Feed, FeedKind, SyncStatus
+from showcase.feeds.services import feed_create
+from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
+
+
+class Command(BaseCommand):
+    help = "Manage the upstream feeds and sync their listings into the cache."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        add = actions.add_parser("add", help="Add a feed.")
+        kinds = add.add_subparsers(dest="kind", required=True, metavar="KIND")
+        gedeon = kinds.add_parser(FeedKind.GEDEON, help="A Gedeon feed.")
+        gedeon.add_argument("--name", required=True)
+        gedeon.add_argument("--key", required=True, help="The Gedeon API key.")
+        gedeon.add_argument("--base-url")
+        apimo = kinds.add_parser(FeedKind.APIMO, help="An Apimo feed.")
+        apimo.add_argument("--name", required=True)
+        apimo.add_argument("--provider", required=True, help="Apimo provider id.")
+        apimo.add_argument("--token", required=True, help="Apimo token.")
+        apimo.add_argument("--agency", required=True, help="Apimo agency id.")
+        apimo.add_argument("--base-url")
+        actions.add_parser("list", help="One line per feed with its last sync result.")
+        sync = actions.add_parser("sync", help="Sync the named feeds (all when none).")
+        sync.add_argument("names", nargs="*", metavar="NAME")
+        sync.add_argument("--full", action="store_true", help="Force a full pass.")
+        remove = actions.add_parser("remove", help="Remove a feed and its cached listings.")
+        remove.add_argument("name", metavar="NAME")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"handle_{options['action']}")(**options)
+
+    def handle_add(self, **options: Any) -> None:
+        kind = options["kind"]
+        name = options["name"]
+        if Feed.objects.filter(name=name).exists():
+            raise CommandError(f"A feed named '{name}' already exists.")
+        try:
+            feed = feed_create(
+                kind=kind,
+                name=name,
+                base_url=options.get("base_url"),
+                api_key=options.get("key") or "",
+                provider_id=options.get("provider") or "",
+                token=options.get("token") or "",
+                upstream_agency_id=options.get("agency") or "",
+            )
+        except ValidationError as exc:
+            raise CommandError(_explain(exc)) from exc
+        self.stdout.write(f"Added {feed.kind} feed '{feed.name}' ({feed.base_url}).")
+
+    def handle_list(self, **options: Any) -> None:
+        feeds = list(Feed.objects.all())
+        if not feeds:
+            self.stdout.write(
+                "No feeds. Add one with: manage.py feeds add gedeon --name NAME --key KEY"
+            )
+            return
+        for feed in feeds:
+            run = feed.runs.order_by("-started_at").first()
+            if run is None:
+                last = "never synced"
+            else:
+                last = f"last sync {run.started_at:%Y-%m-%d %H:%M} {run.status}: {_summary(run)}"
+                if run.error:
+                    last += f" ({run.error})"
+            secret = feed.masked_secret
+            self.stdout.write(f"{feed.name}\t{feed.kind}\t{feed.base_url}\tkey {secret}\t{last}")
+
+    def handle_sync(self, **options: Any) -> None:
+        names: list[str] = options["names"]
+        feeds = list(
+            Feed.objects.filter(name__in=names) if names else Feed.objects.filter(is_active=True)
+        )
+        unknown = sorted(set(names) - {f.name for f in feeds})
+        if unknown:
+            raise CommandError(f"Unknown feed(s): {', '.join(unknown)}. See: manage.py feeds list")
+        if not feeds:
+            self.stdout.write("No active feeds to sync.")
+            return
+        failures = []
+        for feed in feeds:
+            bar = tqdm(desc=feed.name, unit="ad", file=self.stdout, leave=False, dynamic_ncols=True)
+
+            def progress(done: int, total: int, bar: tqdm = bar) -> None:
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+
+            try:
+                run = sync_feed(feed, full=True if options["full"] else None, progress=progress)
+            except SyncAlreadyRunning as exc:
+                bar.close()
+                failures.append(str(exc))
+                self.stderr.write(str(exc))
+                continue
+            bar.close()
+            line = f"{feed.name}: {run.status} - {_summary(run)}"
+            if run.status == SyncStatus.FAILED:
+                failures.append(f"{feed.name}: {run.error}")
+                self.stderr.write(f"{line}\n  {run.error}")
+            else:
+                if run.error:
+                    line += f" ({run.error})"
+                self.stdout.write(line)
+        if failures:
+            raise CommandError(f"{len(failures)} feed(s) failed; every cached listing was kept.")
+
+    def handle_remove(self, **options: Any) -> None:
+        name = options["name"]
+        deleted, _ = Feed.objects.filter(name=name).delete()
+        if not deleted:
+            raise CommandError(f"Unknown feed '{name}'. See: manage.py feeds list")
+        self.stdout.write(f"Removed feed '{name}' and its cached listings.")
+
+
+def _summary(run: Any) -> str:
+    return (
+        f"{run.created} created / {run.updated} updated / {run.unchanged} unchanged / "
+        f"{run.withdrawn} withdrawn / {run.rejected} rejected"
+    )
+
+
+def _explain(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return " ".join(
+            f"{msg}" if field == "__all__" else f"{field}: {msg}"
+            for field, msgs in exc.message_dict.items()
+            for msg in msgs
+        )
+    return " ".join(exc.messages)

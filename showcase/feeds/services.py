@@ -1,0 +1,56 @@
+"""Writes on feeds themselves (the `feeds` command and the admin call these)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from showcase.feeds.models import DEFAULT_BASE_URLS, Feed, FeedKind
+
+
+def feed_create(
+    *,
+    kind: str,
+    name: str,
+    base_url: str | None = None,
+    api_key: str = "",
+    provider_id: str = "",
+    token: str = "",
+    upstream_agency_id: str = "",
+) -> Feed:
+    """Create a feed after checking every value; raises ValidationError with clear messages."""
+    if kind not in FeedKind.values:
+        raise ValidationError(
+            f"Unknown feed kind {kind!r}; use one of {', '.join(FeedKind.values)}."
+        )
+    feed = Feed(
+        kind=kind,
+        name=name,
+        base_url=(base_url or DEFAULT_BASE_URLS[FeedKind(kind)]).rstrip("/"),
+        api_key=api_key.strip(),
+        provider_id=provider_id.strip(),
+        token=token.strip(),
+        upstream_agency_id=upstream_agency_id.strip(),
+    )
+    errors: dict[str, str] = {}
+    try:
+        URLValidator(schemes=["http", "https"])(feed.base_url)
+    except ValidationError:
+        errors["base_url"] = f"{feed.base_url!r} is not an http(s) URL."
+    if kind == FeedKind.GEDEON and not feed.api_key:
+        errors["api_key"] = "A Gedeon feed needs its API key (--key)."
+    if kind == FeedKind.APIMO:
+        for field, option in (
+            ("provider_id", "--provider"),
+            ("token", "--token"),
+            ("upstream_agency_id", "--agency"),
+        ):
+            if not getattr(feed, field):
+                errors[field] = f"An Apimo feed needs {option}."
+    if errors:
+        raise ValidationError(errors)
+    feed.full_clean()
+    with transaction.atomic():
+        feed.save()
+    return feed

@@ -1,0 +1,381 @@
+"""The sync engine: upstream pages -> the cache, one transaction per page.
+
+Rules (issue "Foundation"):
+- unchanged records (same content hash) are not rewritten;
+- a record that fails mapping is rejected (counted, logged on the run), never fatal;
+- listings not seen are withdrawn (kept, never deleted) only after a complete and
+  consistent pass: every page fetched and as many distinct ids as announced;
+- two syncs of one feed never run at once.
+A sync never overwrites the agent-owned fields: hidden, featured, display_order,
+internal_note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from showcase.feeds.http import UpstreamError
+from showcase.feeds.models import Feed, SyncRun, SyncStatus
+from showcase.feeds.providers import provider_for
+from showcase.feeds.records import AgencyRecord, ListingRecord, Provider, RecordRejected
+from showcase.feeds.signals import feed_synced
+from showcase.listings.models import Agency, Listing, Photo
+
+logger = logging.getLogger(__name__)
+
+MAX_LOGGED_REJECTIONS = 500
+MAX_LOGGED_WARNINGS = 500
+LOCK_DURATION = timedelta(hours=2)
+
+Progress = Callable[[int, int], None]
+
+
+class SyncAlreadyRunning(Exception):
+    pass
+
+
+def feed_lock(feed: Feed) -> bool:
+    """Take the feed's sync lock atomically; False when another sync holds it."""
+    now = timezone.now()
+    taken = Feed.objects.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=now), pk=feed.pk
+    ).update(locked_until=now + LOCK_DURATION)
+    return taken == 1
+
+
+def feed_unlock(feed: Feed) -> None:
+    Feed.objects.filter(pk=feed.pk).update(locked_until=None)
+
+
+def content_hash(record: ListingRecord, agency_id: int | None) -> str:
+    payload = {
+        "fields": record.fields,
+        "agency": agency_id,
+        "photos": [(p.url, p.description, p.width, p.height, p.upstream_id) for p in record.photos],
+    }
+    encoded = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def agency_hash(record: AgencyRecord) -> str:
+    encoded = json.dumps(record.fields, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def sync_feed(feed: Feed, *, full: bool | None = None, progress: Progress | None = None) -> SyncRun:
+    """Sync one feed and return its SyncRun; raises SyncAlreadyRunning if one is under way.
+
+    `full=None` lets the feed decide: a full pass when it has no cursor or its last
+    full pass is older than FEEDS_FULL_SYNC_INTERVAL; otherwise an incremental pass.
+    """
+    if not feed_lock(feed):
+        raise SyncAlreadyRunning(f"A sync of feed '{feed.name}' is already running.")
+    try:
+        provider = provider_for(feed)
+        if full is None:
+            full = needs_full_pass(feed)
+        run = SyncRun.objects.create(feed=feed, full_pass=full)
+        engine = _Engine(feed=feed, run=run, provider=provider, progress=progress)
+        engine.execute(since=None if full else (feed.cursor or None))
+        return run
+    finally:
+        feed_unlock(feed)
+
+
+def needs_full_pass(feed: Feed) -> bool:
+    if not feed.cursor or feed.last_full_sync_at is None:
+        return True
+    interval = timedelta(hours=getattr(settings, "FEEDS_FULL_SYNC_INTERVAL_HOURS", 24))
+    return timezone.now() - feed.last_full_sync_at > interval
+
+
+class _Engine:
+    def __init__(
+        self, *, feed: Feed, run: SyncRun, provider: Provider, progress: Progress | None
+    ) -> None:
+        self.feed = feed
+        self.run = run
+        self.provider = provider
+        self.progress = progress
+        self.now = run.started_at
+        self.agency_ids: dict[str, int] = dict(
+            Agency.objects.filter(feed=feed).values_list("upstream_id", "pk")
+        )
+        self.seen_ids: set[str] = set()
+
+    def execute(self, *, since: str | None) -> None:
+        run = self.run
+        try:
+            self.sync_agencies()
+            announced: int | None = None
+            consistent = True
+            for page in self.provider.listing_pages(self.feed, since=since):
+                if announced is None:
+                    announced = page.total
+                elif page.total != announced:
+                    consistent = False
+                    self.warn(
+                        {"reason": f"total changed during the pass ({announced} -> {page.total})"}
+                    )
+                self.sync_page(page.items)
+                if self.progress:
+                    self.progress(len(self.seen_ids), page.total)
+            announced = announced or 0
+            run.seen = len(self.seen_ids)
+            if run.full_pass:
+                if consistent and len(self.seen_ids) == announced:
+                    run.complete = True
+                    run.withdrawn += listings_withdraw_unseen(feed=self.feed, run=run)
+                else:
+                    run.complete = False
+                    run.error = (
+                        f"Inconsistent pass: {len(self.seen_ids)} distinct ids seen, "
+                        f"{announced} announced; nothing was withdrawn."
+                    )
+            else:
+                run.complete = True
+            run.status = SyncStatus.SUCCESS
+        except UpstreamError as exc:
+            run.status = SyncStatus.FAILED
+            run.error = f"{exc} Nothing was withdrawn."
+            logger.warning("sync of feed %s failed: %s", self.feed.name, exc)
+        except Exception as exc:  # noqa: BLE001 - any crash must end the run as failed
+            run.status = SyncStatus.FAILED
+            run.error = f"Unexpected error: {exc!r}. Nothing was withdrawn."
+            logger.exception("sync of feed %s crashed", self.feed.name)
+        run.finished_at = timezone.now()
+        run.save()
+        if run.status == SyncStatus.SUCCESS and run.complete:
+            cursor = self.provider.next_cursor()
+            updates: dict[str, Any] = {}
+            if cursor is not None:
+                updates["cursor"] = cursor
+            if run.full_pass:
+                updates["last_full_sync_at"] = run.finished_at
+            if updates:
+                Feed.objects.filter(pk=self.feed.pk).update(**updates)
+                for key, value in updates.items():
+                    setattr(self.feed, key, value)
+        if run.changed_anything:
+            feed_synced.send(sender=Feed, feed=self.feed, run=run)
+
+    def warn(self, warning: dict[str, Any]) -> None:
+        if len(self.run.warnings) < MAX_LOGGED_WARNINGS:
+            self.run.warnings.append(warning)
+
+    def reject(self, upstream_id: str, reason: str) -> None:
+        self.run.rejected += 1
+        if len(self.run.rejections) < MAX_LOGGED_REJECTIONS:
+            self.run.rejections.append({"id": upstream_id, "reason": reason})
+        logger.info("feed %s: record %s rejected: %s", self.feed.name, upstream_id, reason)
+
+    def sync_agencies(self) -> None:
+        try:
+            records = list(self.provider.agencies(self.feed))
+        except UpstreamError as exc:
+            # Listings carry their agency's name; the full agency pages can wait.
+            self.warn({"reason": f"agencies not read: {exc}"})
+            return
+        agencies_upsert(feed=self.feed, records=records, now=self.now, known=self.agency_ids)
+
+    def sync_page(self, items: Iterable[Any]) -> None:
+        records: dict[str, ListingRecord] = {}
+        for item in items:
+            try:
+                record = self.provider.map_listing(item)
+            except RecordRejected as exc:
+                if exc.upstream_id != "?":
+                    self.seen_ids.add(exc.upstream_id)
+                    # Keep an existing listing whose new version is invalid: not withdrawn.
+                    Listing.objects.filter(feed=self.feed, upstream_id=exc.upstream_id).update(
+                        last_seen_at=self.now
+                    )
+                self.reject(exc.upstream_id, exc.reason)
+                continue
+            for warning in record.warnings:
+                self.warn({"id": record.upstream_id, **warning})
+            records[record.upstream_id] = record
+            self.seen_ids.add(record.upstream_id)
+        if records:
+            counts = listings_upsert_page(
+                feed=self.feed,
+                records=list(records.values()),
+                now=self.now,
+                agencies=self.agency_ids,
+            )
+            for key, value in counts.items():
+                setattr(self.run, key, getattr(self.run, key) + value)
+
+
+def agencies_upsert(*, feed: Feed, records: list[AgencyRecord], now, known: dict[str, int]) -> None:
+    """Create or update agencies; a sync never deletes one."""
+    if not records:
+        return
+    with transaction.atomic():
+        existing = {
+            a.upstream_id: a
+            for a in Agency.objects.filter(
+                feed=feed, upstream_id__in=[r.upstream_id for r in records]
+            )
+        }
+        for record in records:
+            digest = agency_hash(record)
+            agency = existing.get(record.upstream_id)
+            if agency is None:
+                agency = Agency.objects.create(
+                    feed=feed,
+                    upstream_id=record.upstream_id,
+                    content_hash=digest,
+                    first_seen_at=now,
+                    last_seen_at=now,
+                    **_agency_fields(record),
+                )
+                known[record.upstream_id] = agency.pk
+            elif agency.content_hash != digest or agency.withdrawn_at:
+                for key, value in _agency_fields(record).items():
+                    setattr(agency, key, value)
+                agency.content_hash = digest
+                agency.last_seen_at = now
+                agency.withdrawn_at = None
+                agency.save()
+            else:
+                Agency.objects.filter(pk=agency.pk).update(last_seen_at=now)
+
+
+def _agency_fields(record: AgencyRecord) -> dict[str, Any]:
+    fields = dict(record.fields)
+    fields.setdefault("slug", slugify(fields.get("name", ""))[:200] or "agence")
+    return fields
+
+
+def listings_upsert_page(
+    *, feed: Feed, records: list[ListingRecord], now, agencies: dict[str, int]
+) -> dict[str, int]:
+    """Upsert one page of listings in one transaction; returns the counts.
+
+    Never writes the agent-owned fields (hidden, featured, display_order, internal_note).
+    """
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "withdrawn": 0}
+    with transaction.atomic():
+        missing_agencies = {
+            r.agency_upstream_id: r.agency
+            for r in records
+            if r.agency_upstream_id and r.agency_upstream_id not in agencies and r.agency
+        }
+        if missing_agencies:
+            agencies_upsert(
+                feed=feed, records=list(missing_agencies.values()), now=now, known=agencies
+            )
+        existing = {
+            row[0]: row[1:]
+            for row in Listing.objects.filter(
+                feed=feed, upstream_id__in=[r.upstream_id for r in records]
+            ).values_list("upstream_id", "pk", "content_hash", "withdrawn_at")
+        }
+        to_create: list[tuple[Listing, ListingRecord]] = []
+        to_update: list[tuple[Listing, ListingRecord]] = []
+        unchanged: list[int] = []
+        newly_withdrawn: list[int] = []
+        for record in records:
+            agency_id = agencies.get(record.agency_upstream_id or "")
+            digest = content_hash(record, agency_id)
+            current = existing.get(record.upstream_id)
+            if current is None:
+                listing = Listing(
+                    feed=feed,
+                    upstream_id=record.upstream_id,
+                    agency_id=agency_id,
+                    content_hash=digest,
+                    first_seen_at=now,
+                    last_seen_at=now,
+                    withdrawn_at=None if record.public else now,
+                    **record.fields,
+                )
+                to_create.append((listing, record))
+                counts["created"] += 1
+                continue
+            pk, old_digest, withdrawn_at = current
+            if not record.public:
+                if withdrawn_at is None:
+                    newly_withdrawn.append(pk)
+                    counts["withdrawn"] += 1
+                else:
+                    unchanged.append(pk)
+                if old_digest == digest:
+                    continue
+            if old_digest == digest and (withdrawn_at is None or not record.public):
+                unchanged.append(pk)
+                counts["unchanged"] += 1
+                continue
+            listing = Listing(
+                pk=pk,
+                feed=feed,
+                upstream_id=record.upstream_id,
+                agency_id=agency_id,
+                content_hash=digest,
+                last_seen_at=now,
+                withdrawn_at=None if record.public else (withdrawn_at or now),
+                **record.fields,
+            )
+            to_update.append((listing, record))
+            counts["updated"] += 1
+
+        if to_create:
+            Listing.objects.bulk_create([listing for listing, _ in to_create], batch_size=200)
+        if to_update:
+            Listing.objects.bulk_update(
+                [listing for listing, _ in to_update], SYNCED_FIELDS, batch_size=200
+            )
+            Photo.objects.filter(listing_id__in=[listing.pk for listing, _ in to_update]).delete()
+        photos = [
+            Photo(
+                listing_id=listing.pk,
+                position=position,
+                url=p.url,
+                description=p.description,
+                width=p.width,
+                height=p.height,
+                upstream_id=p.upstream_id,
+            )
+            for listing, record in (*to_create, *to_update)
+            for position, p in enumerate(record.photos)
+        ]
+        if photos:
+            Photo.objects.bulk_create(photos, batch_size=500)
+        if unchanged:
+            Listing.objects.filter(pk__in=unchanged).update(last_seen_at=now)
+        if newly_withdrawn:
+            Listing.objects.filter(pk__in=newly_withdrawn).update(withdrawn_at=now)
+    return counts
+
+
+def listings_withdraw_unseen(*, feed: Feed, run: SyncRun) -> int:
+    """Withdraw (never delete) the feed's live listings this complete pass did not see."""
+    now = timezone.now()
+    withdrawn = Listing.objects.filter(
+        feed=feed, withdrawn_at__isnull=True, last_seen_at__lt=run.started_at
+    ).update(withdrawn_at=now)
+    Agency.objects.filter(
+        feed=feed, withdrawn_at__isnull=True, last_seen_at__lt=run.started_at
+    ).exclude(listings__withdrawn_at__isnull=True).update(withdrawn_at=now)
+    return withdrawn
+
+
+AGENT_OWNED_FIELDS = {"hidden", "featured", "display_order", "internal_note"}
+SYNCED_FIELDS = [
+    f.name
+    for f in Listing._meta.concrete_fields
+    if not f.primary_key
+    and f.name not in AGENT_OWNED_FIELDS | {"feed", "upstream_id", "first_seen_at"}
+]

@@ -1,0 +1,31 @@
+"""Pure helpers on place names and codes, shared by the mapping and the search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SEPARATORS = re.compile(r"[\s\-'’_.]+")
+
+
+def city_key(name: str) -> str:
+    """Case-, accent-, hyphen- and apostrophe-insensitive key of a city name.
+
+    "Saint-Étienne" and "saint etienne" give the same key: "saint etienne".
+    """
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SEPARATORS.sub(" ", ascii_only.lower()).strip()
+
+
+def department_from_zip(zip_code: str) -> str:
+    """Department code of a French zip code: 2A/2B for Corsica, three digits overseas."""
+    digits = (zip_code or "").strip()
+    if len(digits) != 5 or not digits.isdigit():
+        return ""
+    if digits.startswith("20"):
+        # 200xx-201xx are Corse-du-Sud, 202xx-206xx Haute-Corse.
+        return "2A" if int(digits[:3]) < 202 else "2B"
+    if digits.startswith(("97", "98")):
+        return digits[:3]
+    return digits[:2]

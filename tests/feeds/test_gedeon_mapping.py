@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from showcase.feeds.mapping.gedeon import map_ad, map_agency
+from showcase.feeds.records import RecordRejected
+from showcase.listings.text import city_key, department_from_zip
+from tests.feeds.gedeon_payloads import ad, load
+
+
+def test_maps_every_documented_field_of_a_full_ad():
+    record = map_ad(load("ad_full.json"))
+    f = record.fields
+    assert record.upstream_id == "4815162"
+    assert f["transaction"] == "sell"
+    assert f["property_type"] == "house"
+    assert f["property_subtype"] == "Maison de ville"
+    assert f["price"] == 385000
+    assert f["surface"] == 120.0
+    assert f["rooms"] == 5
+    assert f["bedrooms"] == 3
+    assert f["bathrooms"] == 2
+    assert f["land_surface"] == 350.0
+    assert f["city"] == "Saint-Étienne"
+    assert f["city_key"] == "saint etienne"
+    assert f["department"] == "42"
+    assert (f["latitude"], f["longitude"], f["accuracy"]) == (45.4397, 4.3872, 10.0)
+    assert f["dpe_value"] == 212 and f["dpe_letter"] == "D"
+    assert f["ges_value"] == 35 and f["ges_letter"] == "D"
+    assert f["dpe_date"] == date(2023, 3, 14)
+    assert (f["energy_cost_min"], f["energy_cost_max"]) == (1380, 1920)
+    assert f["energy_cost_reference"].startswith("Prix moyens")
+    assert f["upstream_favorite"] is True
+    assert f["fees_percent"] == Decimal("5.00")
+    assert f["price_excluding_fees"] == 366667
+    assert f["fees_paid_by"] == "acquéreur"
+    assert f["texts"] == {"en": {"description": "Lovely town house with a garden."}}
+    assert f["price_info"]["price"]["euros+"] == "385 000 € honoraires inclus"
+    assert f["published_at"] == datetime.fromtimestamp(1718000000, tz=UTC)
+    assert f["photo_count"] == 2
+    assert [p.description for p in record.photos] == ["", "Jardin"]
+    assert record.agency_upstream_id == "AG42"
+    assert record.agency.fields["name"] == "Agence du Parc"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("S", "sell"),
+        ("R", "rent"),
+        ("H", "holidays"),
+        ("L", "viager"),
+        ("P", "program"),
+        ("O", "sold"),
+    ],
+)
+def test_maps_each_transaction_code(code, expected):
+    assert map_ad(ad(1, transaction_code=code)).fields["transaction"] == expected
+
+
+def test_falls_back_to_the_transaction_type_words():
+    record = map_ad(ad(1, transaction_code=None, transaction_type="Location de Vacances"))
+    assert record.fields["transaction"] == "holidays"
+
+
+@pytest.mark.parametrize(
+    ("zip_code", "department"),
+    [
+        ("20000", "2A"),
+        ("20167", "2A"),
+        ("20200", "2B"),
+        ("20600", "2B"),
+        ("97400", "974"),
+        ("98800", "988"),
+        ("75011", "75"),
+        ("0600", ""),
+        ("ABCDE", ""),
+    ],
+)
+def test_department_from_zip_handles_corsica_and_overseas(zip_code, department):
+    assert department_from_zip(zip_code) == department
+
+
+def test_city_key_ignores_case_accents_hyphens_and_apostrophes():
+    assert city_key("Saint-Étienne") == city_key("saint etienne") == "saint etienne"
+    assert city_key("L'Isle-d'Abeau") == "l isle d abeau"
+
+
+def test_reads_strings_where_numbers_are_expected():
+    record = map_ad(ad(1, price="250 000", surface="65,5", nb_rooms="3.0"))
+    assert (record.fields["price"], record.fields["surface"], record.fields["rooms"]) == (
+        250000,
+        65.5,
+        3,
+    )
+
+
+def test_rejects_an_ad_without_id_or_with_unknown_transaction_or_bad_price():
+    with pytest.raises(RecordRejected, match="no id"):
+        map_ad(ad(1, id=None))
+    with pytest.raises(RecordRejected, match="unknown transaction"):
+        map_ad(ad(2, transaction_code="Z", transaction_type="Troc"))
+    with pytest.raises(RecordRejected, match="not a number"):
+        map_ad(ad(3, price="sur demande"))
+    with pytest.raises(RecordRejected):
+        map_ad(["not", "an", "object"])
+
+
+def test_a_bad_dpe_letter_is_dropped_with_a_warning_not_a_rejection():
+    payload = ad(1)
+    payload["extras"]["dpe_conso_en_lettre"]["value"] = "Z"
+    record = map_ad(payload)
+    assert record.fields["dpe_letter"] == ""
+    assert any(w["field"] == "dpe_conso_lettre" for w in record.warnings)
+
+
+def test_accepts_the_documented_dpe_letter_key_too():
+    payload = ad(1)
+    del payload["extras"]["dpe_conso_en_lettre"]
+    payload["extras"]["dpe_conso_lettre"] = {"value": "b", "display": False}
+    assert map_ad(payload).fields["dpe_letter"] == "B"
+
+
+def test_missing_blocks_give_empty_values():
+    record = map_ad({"id": 9, "transaction_code": "R"})
+    assert record.fields["city"] == "" and record.fields["price"] is None
+    assert record.photos == () and record.agency is None
+
+
+def test_maps_an_agency_with_its_legal_block():
+    record = map_agency(
+        {
+            "id": "AG42",
+            "name": "Agence du Parc",
+            "localization": {"city": "Lyon", "zip_code": "69003", "lat": 45.7, "lng": 4.8},
+            "contact": {"emails": ["a@b.example"], "phone": "0400000000"},
+            "opening_hours": "Mo 08:00-12:00;Tu 08:00-12:00",
+            "legal": {"raison_sociale": "Parc SAS", "rcs": "RCS Lyon 123 456 789"},
+        }
+    )
+    assert record.fields["emails"] == ["a@b.example"]
+    assert record.fields["legal"]["rcs"] == "RCS Lyon 123 456 789"
+    assert record.fields["slug"] == "agence-du-parc"
