@@ -25,6 +25,9 @@ messages: install
 	$(PY) manage.py makemessages -l fr -l en -l de --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
+demo: install
+	DEBUG=1 $(PY) manage.py demo
+
 run: install
 	$(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)

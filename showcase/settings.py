@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "showcase.listings",
     "showcase.tenants",
     "showcase.leads",
+    "showcase.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,225 @@
+"""A small local fake of the Gedeon API, for the demo, the tests and the benchmarks.
+
+It serves /ads, /ads/{id}, /agencies, /agencies/{id} with the documented envelope,
+pagination (limit at most 100), the key check, the sold-listings rule and
+`priceInfo` only on request, plus the demo photos for each size word. Faults can
+be injected: failing pages, an inconsistent total.
+
+    python -m showcase.demo.fake_gedeon --port 8765 --count 320 --key demo-key
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from showcase.demo import gedeon_data
+from showcase.demo.photos import logo_png, photo_jpeg
+
+MAX_LIMIT = 100
+WORD_TO_CODE = {
+    "sell": "S",
+    "rent": "R",
+    "holidays": "H",
+    "viager": "L",
+    "l": "L",
+    "program": "P",
+    "sold": "O",
+}
+PHOTO_PATH = re.compile(r"^/photos/(\d+)/(\d+)/(thumb|medium|large2|large3|large)/\d+(\.jpg)?$")
+
+
+class FakeGedeon:
+    """A threaded fake Gedeon server on 127.0.0.1; a context manager."""
+
+    def __init__(
+        self,
+        *,
+        count: int = 320,
+        seed: int = 0,
+        key: str = "demo-key",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ads: list[dict[str, Any]] | None = None,
+        agencies: list[dict[str, Any]] | None = None,
+        fail_offsets: set[int] | None = None,
+        extra_total: int = 0,
+    ) -> None:
+        self.key = key
+        self.seed = seed
+        self.fail_offsets = set(fail_offsets or ())
+        self.extra_total = extra_total
+        self._ads = ads
+        self.count = len(ads) if ads is not None else count
+        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server.daemon_threads = True
+        self.url = f"http://{host}:{self._server.server_port}"
+        self.agencies = (
+            agencies if agencies is not None else gedeon_data.agencies(base_url=self.url)
+        )
+        self._thread: threading.Thread | None = None
+
+    # Ads are generated on the fly for large counts, so memory stays flat.
+    def ad_at(self, index: int) -> dict[str, Any]:
+        if self._ads is not None:
+            return self._ads[index]
+        return gedeon_data.generate_ad(index, seed=self.seed, base_url=self.url)
+
+    def start(self) -> FakeGedeon:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeGedeon:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                parts = urlsplit(self.path)
+                query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                path = parts.path.rstrip("/")
+                photo = PHOTO_PATH.match(parts.path)
+                if photo:
+                    body = photo_jpeg(int(photo.group(1)), int(photo.group(2)), photo.group(3))
+                    return self._send(200, body, "image/jpeg", cache=True)
+                if path.startswith("/logos/"):
+                    return self._send(
+                        200, logo_png(path.rsplit("/", 1)[-1]), "image/png", cache=True
+                    )
+                if query.get("key") != fake.key:
+                    return self._json(403, {"error": {"message": "Invalid API key"}})
+                routes: dict[str, Callable[[dict[str, str]], tuple[int, Any]]] = {
+                    "/ads": fake.list_ads,
+                    "/agencies": fake.list_agencies,
+                }
+                if path in routes:
+                    return self._json(*routes[path](query))
+                match = re.fullmatch(r"/(ads|agencies)/([^/]+)", path)
+                if match:
+                    return self._json(*fake.one(match.group(1), match.group(2), query))
+                return self._json(404, {"error": {"message": "Not found"}})
+
+            def _json(self, status: int, payload: Any) -> None:
+                body = json.dumps(payload, ensure_ascii=False).encode()
+                self._send(status, body, "application/json; charset=utf-8")
+
+            def _send(
+                self, status: int, body: bytes, content_type: str, cache: bool = False
+            ) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                if cache:
+                    self.send_header("Cache-Control", "public, max-age=86400")
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+    def _paging(self, query: dict[str, str]) -> tuple[int, int] | tuple[int, dict[str, Any]]:
+        try:
+            limit = min(int(query.get("limit", MAX_LIMIT)), MAX_LIMIT)
+            offset = max(int(query.get("offset", 0)), 0)
+        except ValueError:
+            return 400, {"error": {"message": "limit and offset must be integers"}}
+        return limit, offset
+
+    def list_ads(self, query: dict[str, str]) -> tuple[int, Any]:
+        paging = self._paging(query)
+        if isinstance(paging[1], dict):
+            return paging  # type: ignore[return-value]
+        limit, offset = paging  # type: ignore[misc]
+        if offset in self.fail_offsets:
+            return 500, {"error": {"message": "Internal error"}}
+        words = [w.strip().lower() for w in query.get("transaction", "").split(",") if w.strip()]
+        wanted = {WORD_TO_CODE[w] for w in words if w in WORD_TO_CODE} or set("SRHLP")
+        with_info = "priceInfo" in query
+        if wanted >= set("SRHLPO"):
+            # Every transaction: index the sequence directly (cheap at any size).
+            total = self.count
+            page = [self.ad_at(i) for i in range(offset, min(offset + limit, total))]
+        else:
+            matching = [i for i in range(self.count) if self.ad_at(i)["transaction_code"] in wanted]
+            total = len(matching)
+            page = [self.ad_at(i) for i in matching[offset : offset + limit]]
+        if not with_info:
+            page = [{k: v for k, v in ad.items() if k != "priceInfo"} for ad in page]
+        return 200, {
+            "results": page,
+            "nb_results": len(page),
+            "total_results": total + self.extra_total,
+        }
+
+    def list_agencies(self, query: dict[str, str]) -> tuple[int, Any]:
+        paging = self._paging(query)
+        if isinstance(paging[1], dict):
+            return paging  # type: ignore[return-value]
+        limit, offset = paging  # type: ignore[misc]
+        page = self.agencies[offset : offset + limit]
+        return 200, {"results": page, "nb_results": len(page), "total_results": len(self.agencies)}
+
+    def one(self, kind: str, ident: str, query: dict[str, str]) -> tuple[int, Any]:
+        if kind == "agencies":
+            for agency in self.agencies:
+                if agency["id"] == ident:
+                    return 200, agency
+            return 404, {"error": {"message": "Agency not found"}}
+        try:
+            index = (
+                int(ident) - gedeon_data.FIRST_AD_ID
+                if self._ads is None
+                else next(i for i, ad in enumerate(self._ads) if str(ad["id"]) == ident)
+            )
+        except (ValueError, StopIteration):
+            return 404, {"error": {"message": "Ad not found"}}
+        if not 0 <= index < self.count:
+            return 404, {"error": {"message": "Ad not found"}}
+        ad = self.ad_at(index)
+        if "priceInfo" not in query:
+            ad = {k: v for k, v in ad.items() if k != "priceInfo"}
+        return 200, ad
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve a fake Gedeon API on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--count", type=int, default=320)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--key", default="demo-key")
+    args = parser.parse_args(argv)
+    server = FakeGedeon(count=args.count, seed=args.seed, key=args.key, port=args.port)
+    sys.stdout.write(f"Fake Gedeon API on {server.url} ({server.count} ads, key {args.key!r})\n")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

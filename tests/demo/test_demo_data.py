@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import collections
+import io
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from django.core.management import call_command
+from PIL import Image
+
+from showcase.demo.fake_gedeon import FakeGedeon
+from showcase.demo.gedeon_data import ENERGY_BOUNDS, GES_BOUNDS, energy_letter, generate_ads
+from showcase.feeds.mapping.gedeon import extra_value
+from showcase.listings.models import Listing, Photo
+from showcase.listings.text import department_from_zip
+
+
+def get(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def test_the_demo_covers_every_transaction_type_and_at_least_15_cities():
+    ads = list(generate_ads(320))
+    assert len({a["transaction_code"] for a in ads}) == 6
+    assert {a["type"]["category"] for a in ads} == {
+        "Maison", "Appartement", "Garage", "Terrain", "Local Industriel", "Bureau", "Commerce",
+        "Autre"}
+    assert len({a["localization"]["city"] for a in ads}) >= 15
+    departments = {department_from_zip(a["localization"]["zip_code"]) for a in ads}
+    assert {"2A", "2B", "974"} <= departments
+    counts = collections.Counter(len(a["photos"]) for a in ads)
+    assert min(counts) == 0 and max(counts) == 15
+
+
+def test_dpe_letters_agree_with_the_values_when_both_are_given():
+    checked = 0
+    for ad in generate_ads(500):
+        extras = ad["extras"]
+        conso, ges = extra_value(extras, "dpe_conso_en"), extra_value(extras, "dpe_ges")
+        if conso is None:
+            continue
+        letter = extra_value(extras, "dpe_conso_lettre") or extra_value(extras, "dpe_conso_en_lettre")
+        expected = max(energy_letter(conso, ENERGY_BOUNDS), energy_letter(ges, GES_BOUNDS))
+        assert letter == expected
+        assert extra_value(extras, "dpe_ges_lettre") == energy_letter(ges, GES_BOUNDS)
+        checked += 1
+    assert checked > 200
+
+
+def test_the_generator_is_deterministic_for_a_seed():
+    assert list(generate_ads(20, seed=3)) == list(generate_ads(20, seed=3))
+    assert list(generate_ads(20, seed=3)) != list(generate_ads(20, seed=4))
+
+
+def test_the_fake_server_pages_checks_the_key_and_leaves_sold_out_by_default():
+    with FakeGedeon(count=250, key="k") as fake:
+        status, _, body = get(f"{fake.url}/ads?key=k&limit=500&offset=0&transaction="
+                              "sell,rent,holidays,viager,program,sold&priceInfo=html")
+        page = json.loads(body)
+        assert status == 200 and page["nb_results"] == 100 and page["total_results"] == 250
+        assert "priceInfo" in page["results"][0]
+        status, _, body = get(f"{fake.url}/ads?key=k")
+        default = json.loads(body)
+        assert default["total_results"] < 250
+        assert all(ad["transaction_code"] != "O" for ad in default["results"])
+        assert "priceInfo" not in default["results"][0]
+        status, _, body = get(f"{fake.url}/ads?key=wrong")
+        assert status == 403 and json.loads(body)["error"]["message"]
+
+
+def test_the_fake_server_serves_each_photo_size_as_a_real_jpeg():
+    with FakeGedeon(count=5) as fake:
+        for word, box in (("thumb", (50, 50)), ("large2", (640, 480)), ("large3", (800, 600))):
+            status, headers, body = get(f"{fake.url}/photos/100001/1/{word}/1700000000.jpg")
+            assert status == 200 and headers["Content-Type"] == "image/jpeg"
+            image = Image.open(io.BytesIO(body))
+            assert image.format == "JPEG"
+            assert image.width <= box[0] and image.height <= box[1]
+
+
+def test_the_fake_server_injects_faults():
+    with FakeGedeon(count=150, key="k", fail_offsets={100}, extra_total=3) as fake:
+        status, _, body = get(f"{fake.url}/ads?key=k&transaction=sell,rent,holidays,viager,"
+                              "program,sold&offset=0")
+        assert json.loads(body)["total_results"] == 153
+        status, _, _ = get(f"{fake.url}/ads?key=k&offset=100")
+        assert status == 500
+
+
+@pytest.mark.django_db
+def test_the_demo_command_syncs_through_the_real_client_over_http(settings):
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--count", "60", "--upstream-port", "0", stdout=out)
+    assert "60 created" in out.getvalue()
+    assert "password:" in out.getvalue()
+    assert Listing.objects.count() == 60
+    assert Photo.objects.filter(url__contains="/large/").exists()
