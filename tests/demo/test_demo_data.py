@@ -29,8 +29,15 @@ def test_the_demo_covers_every_transaction_type_and_at_least_15_cities():
     ads = list(generate_ads(320))
     assert len({a["transaction_code"] for a in ads}) == 6
     assert {a["type"]["category"] for a in ads} == {
-        "Maison", "Appartement", "Garage", "Terrain", "Local Industriel", "Bureau", "Commerce",
-        "Autre"}
+        "Maison",
+        "Appartement",
+        "Garage",
+        "Terrain",
+        "Local Industriel",
+        "Bureau",
+        "Commerce",
+        "Autre",
+    }
     assert len({a["localization"]["city"] for a in ads}) >= 15
     departments = {department_from_zip(a["localization"]["zip_code"]) for a in ads}
     assert {"2A", "2B", "974"} <= departments
@@ -45,7 +52,9 @@ def test_dpe_letters_agree_with_the_values_when_both_are_given():
         conso, ges = extra_value(extras, "dpe_conso_en"), extra_value(extras, "dpe_ges")
         if conso is None:
             continue
-        letter = extra_value(extras, "dpe_conso_lettre") or extra_value(extras, "dpe_conso_en_lettre")
+        letter = extra_value(extras, "dpe_conso_lettre") or extra_value(
+            extras, "dpe_conso_en_lettre"
+        )
         expected = max(energy_letter(conso, ENERGY_BOUNDS), energy_letter(ges, GES_BOUNDS))
         assert letter == expected
         assert extra_value(extras, "dpe_ges_lettre") == energy_letter(ges, GES_BOUNDS)
@@ -60,8 +69,10 @@ def test_the_generator_is_deterministic_for_a_seed():
 
 def test_the_fake_server_pages_checks_the_key_and_leaves_sold_out_by_default():
     with FakeGedeon(count=250, key="k") as fake:
-        status, _, body = get(f"{fake.url}/ads?key=k&limit=500&offset=0&transaction="
-                              "sell,rent,holidays,viager,program,sold&priceInfo=html")
+        status, _, body = get(
+            f"{fake.url}/ads?key=k&limit=500&offset=0&transaction="
+            "sell,rent,holidays,viager,program,sold&priceInfo=html"
+        )
         page = json.loads(body)
         assert status == 200 and page["nb_results"] == 100 and page["total_results"] == 250
         assert "priceInfo" in page["results"][0]
@@ -86,8 +97,9 @@ def test_the_fake_server_serves_each_photo_size_as_a_real_jpeg():
 
 def test_the_fake_server_injects_faults():
     with FakeGedeon(count=150, key="k", fail_offsets={100}, extra_total=3) as fake:
-        status, _, body = get(f"{fake.url}/ads?key=k&transaction=sell,rent,holidays,viager,"
-                              "program,sold&offset=0")
+        status, _, body = get(
+            f"{fake.url}/ads?key=k&transaction=sell,rent,holidays,viager,program,sold&offset=0"
+        )
         assert json.loads(body)["total_results"] == 153
         status, _, _ = get(f"{fake.url}/ads?key=k&offset=100")
         assert status == 500
