@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "showcase.tenants.context_processors.site",
             ],
         },
     },
@@ -144,6 +145,14 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vitrine <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Name shown when no tenant is configured (single-site mode).
+SITE_NAME = env_str("SITE_NAME", "Vitrine")
+
+# Gedeon `tf` options applied to descriptions when the site does not choose its own.
+TEXT_FORMAT_OPTIONS = env_list(
+    "TEXT_FORMAT_OPTIONS", ["clean-cr", "clean-spaces", "clean-phones", "recase", "html"]
+)
 
 # Upstream APIs.
 FEEDS_HTTP_TIMEOUT = (env_int("FEEDS_CONNECT_TIMEOUT", 5), env_int("FEEDS_READ_TIMEOUT", 30))

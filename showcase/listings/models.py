@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from showcase.feeds.models import Feed
@@ -95,6 +97,9 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("agency-detail", kwargs={"pk": self.pk, "slug": self.slug or "agence"})
 
 
 class ListingQuerySet(TenantScopedQuerySet):
@@ -260,6 +265,22 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"{self.get_property_type_display()} {self.city}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("listing-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def slug(self) -> str:
+        base = self.title or f"{self.get_property_type_display()} {self.city}"
+        return slugify(base)[:80].strip("-") or "annonce"
+
+    def text_in(self, language: str) -> tuple[str, str, str]:
+        """(title, description, language of the text): the visitor's language when the
+        feed has it, French otherwise."""
+        other = self.texts.get(language) if isinstance(self.texts, dict) else None
+        if language != "fr" and isinstance(other, dict) and other.get("description"):
+            return other.get("title") or self.title, other["description"], language
+        return self.title, self.description, "fr"
 
     @property
     def is_withdrawn(self) -> bool:

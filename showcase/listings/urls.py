@@ -1,9 +1,19 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
 from showcase.listings import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("annonces/", views.search, name="listing-search"),
+    re_path(
+        r"^annonces/(?P<pk>\d+)(?:-(?P<slug>[-a-z0-9]*))?/$", views.detail, name="listing-detail"
+    ),
+    path("agences/", views.agency_list, name="agency-list"),
+    re_path(
+        r"^agences/(?P<pk>\d+)(?:-(?P<slug>[-a-z0-9]*))?/$",
+        views.agency_detail,
+        name="agency-detail",
+    ),
 ]

@@ -1,12 +1,166 @@
+"""Public pages of the cache: home, search, listing detail, agencies. Views stay thin."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from showcase.listings.models import Listing
+from showcase.listings import jsonld
+from showcase.listings.filters import BASIC_CRITERIA, ListingFilterSet, dress_form
+from showcase.listings.hours import parse_opening_hours
+from showcase.listings.models import Agency, Listing, Photo
+from showcase.listings.photos import sized_url
+from showcase.tenants.links import absolute_url
+
+DEFAULT_LIMIT = 24
+MAX_LIMIT = 100
+
+
+def _tenant(request: HttpRequest):
+    return getattr(request, "tenant", None)
+
+
+def with_cover(queryset: QuerySet) -> QuerySet:
+    """Cards need the agency and the first photo: two queries whatever the page size."""
+    return queryset.select_related("agency").prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.filter(position=0), to_attr="covers")
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    tenant = getattr(request, "tenant", None)
-    latest = Listing.objects.for_tenant(tenant).published().newest_first()[:6]
-    return render(request, "listings/home.html", {"latest": latest})
+    listings = Listing.objects.for_tenant(_tenant(request)).published()
+    latest = with_cover(listings.exclude(transaction="sold").newest_first())[:6]
+    filterset = ListingFilterSet(None, queryset=Listing.objects.none())
+    return render(
+        request, "listings/home.html", {"latest": latest, "form": dress_form(filterset.form)}
+    )
+
+
+def _positive(raw: str | None, default: int, maximum: int | None = None) -> tuple[int, str]:
+    if raw in (None, ""):
+        return default, ""
+    try:
+        value = int(raw)
+    except ValueError:
+        return default, _("“%(value)s” is not a whole number.") % {"value": raw[:20]}
+    if value < 1:
+        return default, _("Use a number from 1.")
+    if maximum is not None and value > maximum:
+        return maximum, _("At most %(max)d.") % {"max": maximum}
+    return value, ""
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    base = Listing.objects.for_tenant(_tenant(request)).published()
+    # Always bound, even to no criteria: the defaults (no sold listings, newest first) apply.
+    filterset = ListingFilterSet(request.GET, queryset=base, request=request)
+    results = filterset.qs
+    limit, limit_error = _positive(request.GET.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
+    page_number, page_error = _positive(request.GET.get("page"), 1)
+    paginator = Paginator(with_cover(results), limit, allow_empty_first_page=True)
+    try:
+        page = paginator.page(page_number)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+        page_error = _("There are only %(pages)d pages; here is the last one.") % {
+            "pages": paginator.num_pages
+        }
+    listings = list(page.object_list)
+    total = paginator.count
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "form": dress_form(filterset.form),
+        "basic_fields": BASIC_CRITERIA,
+        "advanced_open": any(
+            request.GET.get(name) for name in filterset.form.fields if name not in BASIC_CRITERIA
+        ),
+        "page": page,
+        "listings": listings,
+        "total": total,
+        "query": query.urlencode(),
+        "limit_error": limit_error,
+        "page_error": page_error,
+        "jsonld": jsonld.script(
+            jsonld.item_list(request, listings, total, page.start_index() or 1)
+        ),
+        "has_errors": bool(filterset.errors or limit_error or page_error),
+    }
+    return render(request, "listings/search.html", context)
+
+
+def detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    listings = Listing.objects.for_tenant(_tenant(request)).filter(hidden=False)
+    listing = get_object_or_404(listings.select_related("agency").prefetch_related("photos"), pk=pk)
+    if slug != listing.slug:
+        return HttpResponsePermanentRedirect(listing.get_absolute_url())
+    if listing.is_withdrawn:
+        similar = with_cover(
+            Listing.objects.for_tenant(_tenant(request))
+            .published()
+            .filter(transaction=listing.transaction, property_type=listing.property_type)
+            .filter(Q(department=listing.department) | Q(city_key=listing.city_key))
+            .newest_first()
+        )[:4]
+        return render(
+            request, "listings/gone.html", {"listing": listing, "similar": similar}, status=410
+        )
+    photos = list(listing.photos.all())
+    title, description, text_language = listing.text_in(get_language() or "fr")
+    first_photo = photos[0].url if photos else ""
+    og_image = sized_url(first_photo, 800) if first_photo else ""
+    context = {
+        "listing": listing,
+        "photos": photos,
+        "title": title,
+        "description": description,
+        "text_language": text_language,
+        "og_image": og_image,
+        "canonical": absolute_url(request, listing.get_absolute_url()),
+        "jsonld": jsonld.script(jsonld.real_estate_listing(request, listing, og_image)),
+        "text_format": getattr(_tenant(request), "text_format", None)
+        or settings.TEXT_FORMAT_OPTIONS,
+    }
+    return render(request, "listings/detail.html", context)
+
+
+def agency_list(request: HttpRequest) -> HttpResponse:
+    agencies = (
+        Agency.objects.for_tenant(_tenant(request))
+        .published()
+        .annotate(
+            live_listings=Count(
+                "listings", filter=Q(listings__withdrawn_at__isnull=True, listings__hidden=False)
+            )
+        )
+        .order_by("name")
+    )
+    return render(request, "agencies/list.html", {"agencies": agencies})
+
+
+def agency_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    agency = get_object_or_404(Agency.objects.for_tenant(_tenant(request)).published(), pk=pk)
+    if slug != agency.slug:
+        return HttpResponsePermanentRedirect(agency.get_absolute_url())
+    listings = with_cover(
+        Listing.objects.for_tenant(_tenant(request))
+        .published()
+        .filter(agency=agency)
+        .exclude(transaction="sold")
+        .newest_first()
+    )[:12]
+    return render(
+        request,
+        "agencies/detail.html",
+        {"agency": agency, "listings": listings, "week": parse_opening_hours(agency.opening_hours)},
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)

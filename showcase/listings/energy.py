@@ -1,0 +1,151 @@
+"""Energy labels (LEGAL.md §3, §5): dpe.gedeon.im when it can draw them, our SVG otherwise.
+
+Never recompute a class when a letter is given: the DPE's letter is the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from showcase.listings.models import Listing
+
+LETTERS = "ABCDEFG"
+DPE_SERVICE = "https://dpe.gedeon.im"
+# LEGAL.md §5.3 palettes: (bar colour, text colour).
+ENERGY_COLOURS = {
+    "A": ("#00A06D", "#fff"),
+    "B": ("#52B153", "#fff"),
+    "C": ("#A5CC74", "#1b1b1b"),
+    "D": ("#F4E70F", "#1b1b1b"),
+    "E": ("#F0B40F", "#1b1b1b"),
+    "F": ("#EB8235", "#1b1b1b"),
+    "G": ("#D7221F", "#fff"),
+}
+CLIMATE_COLOURS = {
+    "A": ("#A4DBF8", "#1b1b1b"),
+    "B": ("#8CB4D3", "#1b1b1b"),
+    "C": ("#7792B1", "#fff"),
+    "D": ("#606F8F", "#fff"),
+    "E": ("#4D5271", "#fff"),
+    "F": ("#393551", "#fff"),
+    "G": ("#281B35", "#fff"),
+}
+
+
+@dataclass(frozen=True)
+class EnergyLabels:
+    dpe_letter: str
+    ges_letter: str
+    dpe_value: float | None
+    ges_value: float | None
+    dpe_date: date | None
+    sticker_url: str  # dpe.gedeon.im, empty when it cannot draw the labels
+    alt: str
+
+    @property
+    def excessive(self) -> bool:
+        return self.dpe_letter in ("F", "G")
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return number_format(value, 0 if float(value).is_integer() else 1)
+
+
+def _plain(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def describe(listing: Listing) -> str:
+    """The text alternative: both classes and both values, always."""
+    energy = _("energy class %(letter)s") % {"letter": listing.dpe_letter or _("not given")}
+    if listing.dpe_value is not None:
+        energy += " (" + _("%(value)s kWh/m²/year") % {"value": _number(listing.dpe_value)} + ")"
+    climate = _("climate class %(letter)s") % {"letter": listing.ges_letter or _("not given")}
+    if listing.ges_value is not None:
+        value = _number(listing.ges_value)
+        climate += " (" + _("%(value)s kg CO₂/m²/year") % {"value": value} + ")"
+    return f"{energy[:1].upper()}{energy[1:]}, {climate}"
+
+
+def dpe_service_url(kind: str, listing: Listing) -> str:
+    """dpe.gedeon.im needs the numeric values and the date; letters alone are refused."""
+    if listing.dpe_date is None or (listing.dpe_value is None and listing.ges_value is None):
+        return ""
+    if listing.dpe_date >= date(2021, 7, 1) and (
+        listing.dpe_value is None or listing.ges_value is None
+    ):
+        return ""
+    query = {
+        "dpe": _number(listing.dpe_value).replace("\u202f", "").replace(",", ".")
+        if listing.dpe_value is not None
+        else "",
+        "ges": _number(listing.ges_value).replace("\u202f", "").replace(",", ".")
+        if listing.ges_value is not None
+        else "",
+        "date": listing.dpe_date.isoformat(),
+    }
+    path = {"sticker": "/sticker", "dpe": "/badge/dpe", "ges": "/badge/ges"}[kind]
+    return f"{DPE_SERVICE}{path}?{urlencode(query)}"
+
+
+def energy_labels(listing: Listing) -> EnergyLabels | None:
+    if not (listing.dpe_letter or listing.ges_letter or listing.dpe_value or listing.ges_value):
+        return None
+    return EnergyLabels(
+        dpe_letter=listing.dpe_letter,
+        ges_letter=listing.ges_letter,
+        dpe_value=listing.dpe_value,
+        ges_value=listing.ges_value,
+        dpe_date=listing.dpe_date,
+        sticker_url=dpe_service_url("sticker", listing),
+        alt=describe(listing),
+    )
+
+
+def scale_svg(kind: str, letter: str, value: float | None, title: str) -> SafeString:
+    """One accessible A-G scale with the property's class marked (LEGAL.md §5.3)."""
+    colours = ENERGY_COLOURS if kind == "energy" else CLIMATE_COLOURS
+    unit = "kWh/m²/an" if kind == "energy" else "kg CO₂/m²/an"
+    step, bars, marker = 26, [], SafeString("")
+    for index, bar_letter in enumerate(LETTERS):
+        fill, ink = colours[bar_letter]
+        y, length = index * step, 90 + index * 18
+        bars.append((y, length, fill, ink, bar_letter, y + 16))
+        if bar_letter == letter:
+            label = f"{letter} {_number(value)} {unit}" if value is not None else letter
+            marker = format_html(
+                '<path d="M{0} {1}h170v22h-170z" fill="#1b1b1b"/>'
+                '<text x="{2}" y="{3}" fill="#fff" font-weight="700" font-size="13">{4}</text>',
+                length + 14,
+                y,
+                length + 22,
+                y + 16,
+                label,
+            )
+    shapes = format_html_join(
+        "",
+        '<path d="M0 {0}h{1}l8 11-8 11H0z" fill="{2}"/>'
+        '<text x="8" y="{5}" fill="{3}" font-weight="700" font-size="14">{4}</text>',
+        bars,
+    )
+    return format_html(
+        '<svg class="energy-scale" role="img" aria-labelledby="scale-{0}-title" '
+        'viewBox="0 0 400 {1}" width="400" height="{1}" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="scale-{0}-title">{2}</title>{3}{4}</svg>',
+        kind,
+        len(LETTERS) * step,
+        title,
+        shapes,
+        marker,
+    )

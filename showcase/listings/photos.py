@@ -1,0 +1,75 @@
+"""Photo URLs at the size a layout needs, by rewriting the upstream URL (spec "photos").
+
+Gedeon: the size word is a path segment (`.../large/<timestamp>`): thumb 50x50,
+medium 100x100, large 300x300, large2 640x480, large3 800x600.
+media.studio-net.fr: `width`, `height`, `func`, plus `format=jpg` (some sources are PNG).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+SIZE_WORDS = ("thumb", "medium", "large", "large2", "large3")
+# Width of the image each word gives for a 4:3 photo.
+WORD_WIDTHS = {"thumb": 50, "medium": 100, "large": 300, "large2": 640, "large3": 800}
+STUDIO_NET_HOST = "media.studio-net.fr"
+STUDIO_NET_WIDTHS = (320, 640, 960, 1280)
+SRCSET_WORDS = ("large", "large2", "large3")
+
+
+def is_studio_net(url: str) -> bool:
+    return urlsplit(url).hostname == STUDIO_NET_HOST
+
+
+def size_word_index(path: str) -> int | None:
+    """Index of the last path segment that is exactly a size word (a token, not a prefix)."""
+    segments = path.split("/")
+    for index in range(len(segments) - 1, -1, -1):
+        segment = segments[index].split(".")[0]
+        if segment in SIZE_WORDS:
+            return index
+    return None
+
+
+def with_size_word(url: str, word: str) -> str:
+    """The URL with its size word replaced; unchanged when it has none."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    index = size_word_index(parts.path)
+    if index is None:
+        return url
+    current = segments[index]
+    extension = current[len(current.split(".")[0]) :]
+    segments[index] = word + extension
+    return urlunsplit(parts._replace(path="/".join(segments)))
+
+
+def studio_net_url(url: str, width: int, height: int | None = None, func: str = "bound") -> str:
+    parts = urlsplit(url)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query) if k not in {"width", "height", "func", "format"}
+    ]
+    query += [("width", str(width))]
+    if height:
+        query.append(("height", str(height)))
+    query += [("func", func), ("format", "jpg")]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def sized_url(url: str, width: int) -> str:
+    """The smallest rendition at least `width` pixels wide (or the largest there is)."""
+    if is_studio_net(url):
+        return studio_net_url(url, width, width * 3 // 4)
+    for word in SRCSET_WORDS:
+        if WORD_WIDTHS[word] >= width:
+            return with_size_word(url, word)
+    return with_size_word(url, SRCSET_WORDS[-1])
+
+
+def srcset(url: str) -> str:
+    """`srcset` candidates with their widths; empty when the URL cannot be resized."""
+    if is_studio_net(url):
+        return ", ".join(f"{studio_net_url(url, w, w * 3 // 4)} {w}w" for w in STUDIO_NET_WIDTHS)
+    if size_word_index(urlsplit(url).path) is None:
+        return ""
+    return ", ".join(f"{with_size_word(url, w)} {WORD_WIDTHS[w]}w" for w in SRCSET_WORDS)

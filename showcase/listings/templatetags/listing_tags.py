@@ -1,0 +1,131 @@
+"""Formatting for listing templates: photos, price block, energy labels, texts."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from showcase.listings import energy as energy_module
+from showcase.listings import price as price_module
+from showcase.listings.models import Listing, Photo
+from showcase.listings.photos import sized_url, srcset
+from showcase.listings.textformat import format_text
+
+register = template.Library()
+
+
+@register.simple_tag
+def photo_img(
+    photo: Photo | None,
+    alt: str,
+    *,
+    width: int = 640,
+    sizes: str = "100vw",
+    eager: bool = False,
+    css: str = "",
+) -> SafeString:
+    """A responsive `<img>` whose sizes come from rewriting the photo URL."""
+    if photo is None:
+        return format_html(
+            '<div class="photo-missing {}" role="img" aria-label="{}"></div>', css, _("No photo")
+        )
+    height = width * 3 // 4
+    loading = 'fetchpriority="high" loading="eager"' if eager else 'loading="lazy"'
+    candidates = srcset(photo.url)
+    return format_html(
+        '<img src="{}"{} alt="{}" width="{}" height="{}" class="{}" decoding="async" {}>',
+        sized_url(photo.url, width),
+        format_html(' srcset="{}" sizes="{}"', candidates, sizes) if candidates else "",
+        alt,
+        width,
+        height,
+        css,
+        SafeString(loading),
+    )
+
+
+@register.filter
+def cover(listing: Listing) -> Photo | None:
+    covers = getattr(listing, "covers", None)
+    if covers is not None:
+        return covers[0] if covers else None
+    return listing.photos.first()
+
+
+@register.filter
+def short_price(listing: Listing) -> str:
+    return price_module.short_price(listing)
+
+
+@register.simple_tag
+def price_block(listing: Listing) -> price_module.PriceBlock:
+    return price_module.price_block(listing)
+
+
+@register.simple_tag
+def energy_labels(listing: Listing) -> energy_module.EnergyLabels | None:
+    return energy_module.energy_labels(listing)
+
+
+@register.simple_tag
+def energy_scale(kind: str, letter: str, value: float | None, title: str) -> SafeString:
+    return energy_module.scale_svg(kind, letter, value, title)
+
+
+@register.simple_tag
+def dpe_badge_url(kind: str, listing: Listing) -> str:
+    return energy_module.dpe_service_url(kind, listing)
+
+
+@register.filter
+def formatted_text(text: str, options: list[str] | None) -> SafeString:
+    return format_text(text or "", options or [])
+
+
+@register.filter
+def display_extras(listing: Listing) -> OrderedDict[str, list[tuple[str, str]]]:
+    """Extras whose `display` is true, grouped by category (spec "extras")."""
+    groups: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
+    extras = listing.extras if isinstance(listing.extras, dict) else {}
+    for key, entry in extras.items():
+        if not isinstance(entry, dict) or entry.get("display") is not True:
+            continue
+        value = entry.get("value")
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        name = str(entry.get("name") or key.replace("_", " ").capitalize())
+        category = str(entry.get("category") or _("Other features"))
+        groups.setdefault(category, []).append((name, str(value)))
+    return groups
+
+
+@register.filter
+def rooms_rows(listing: Listing) -> list[dict[str, Any]]:
+    """Rooms details as table rows: name, surface, description, count."""
+    rows = []
+    details = listing.rooms_details if isinstance(listing.rooms_details, dict) else {}
+    for name, info in details.items():
+        info = info if isinstance(info, dict) else {}
+        rows.append(
+            {
+                "name": str(name)[:80],
+                "surface": info.get("surface")
+                if isinstance(info.get("surface"), (int, float))
+                else None,
+                "desc": str(info.get("desc") or "")[:200],
+                "nb": info.get("nb") if isinstance(info.get("nb"), int) else None,
+            }
+        )
+    return rows
+
+
+@register.filter
+def euros(value: Any) -> str:
+    return price_module.euros(value)

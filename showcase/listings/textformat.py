@@ -1,0 +1,148 @@
+"""Local implementations of Gedeon's `tf` text options (spec "Formatage des résultats").
+
+Each option is a pure function on text; `format_text` applies a site's chosen set in
+a fixed order and returns safe HTML (the text is always escaped first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
+MAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+# French numbers: 0X XX XX XX XX in any spacing/dots/dashes, or +33 / 0033 forms.
+PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)33[\s.-]?(?:\(0\))?[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
+)
+
+OPTIONS = (
+    "strip-urls",
+    "strip-mails",
+    "strip-phones",
+    "strip-cr",
+    "clean-phones",
+    "clean-cr",
+    "clean-spaces",
+    "clean-punctuation",
+    "anchor-urls",
+    "anchor-mails",
+    "anchor",
+    "recase",
+    "html",
+)
+
+
+def strip_urls(text: str) -> str:
+    return URL.sub("", text)
+
+
+def strip_mails(text: str) -> str:
+    return MAIL.sub("", text)
+
+
+def strip_phones(text: str) -> str:
+    return PHONE.sub("", text)
+
+
+def strip_cr(text: str) -> str:
+    return re.sub(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*", " ", text)
+
+
+def _french_phone(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    if digits.startswith("0033"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("33"):
+        digits = "0" + digits[2:]
+    if digits.startswith("00"):  # +33 (0)4 ...
+        digits = digits[1:]
+    digits = digits[-10:]
+    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+
+
+def clean_phones(text: str) -> str:
+    """Every French number as `04 78 00 00 00`."""
+    return PHONE.sub(_french_phone, text)
+
+
+def clean_cr(text: str) -> str:
+    """Line breaks as `\\n`, never more than one blank line in a row."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def clean_spaces(text: str) -> str:
+    return re.sub(r"[ \t\u00a0]{2,}", " ", text).strip(" \t")
+
+
+def clean_punctuation(text: str) -> str:
+    """No space before , and . ; one space after ; French non-breaking space before ; : ! ?"""
+    text = re.sub(r"[ \t]+([,.])", r"\1", text)
+    text = re.sub(r"([,;:!?])(?=[^\s\d/\\)»\"'])", r"\1 ", text)
+    text = re.sub(r"\.(?=[A-ZÀ-Ý])", ". ", text)
+    text = re.sub(r"[ \t\u00a0]*([;:!?])", "\u00a0\\1", text)
+    # URLs keep their colon: "http\u00a0:" would break them.
+    return re.sub(r"(https?)\u00a0:", r"\1:", text)
+
+
+def recase(text: str) -> str:
+    """Sentence case, only when more than 30 % of the letters are capitals (spec)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) / len(letters) <= 0.3:
+        return text
+    lowered = text.lower()
+    return re.sub(
+        r"(^|[.!?]\s+|\n\s*)([a-zà-ÿ])", lambda m: m.group(1) + m.group(2).upper(), lowered
+    )
+
+
+def anchor_urls(html: str) -> str:
+    def link(match: re.Match[str]) -> str:
+        url = match.group(0)
+        href = url if url.lower().startswith("http") else f"https://{url}"
+        return f'<a href="{href}" rel="nofollow noopener">{url}</a>'
+
+    return URL.sub(link, html)
+
+
+def anchor_mails(html: str) -> str:
+    return MAIL.sub(lambda m: f'<a href="mailto:{m.group(0)}">{m.group(0)}</a>', html)
+
+
+def to_html(text: str) -> str:
+    paragraphs = [p for p in re.split(r"\n{2,}", text) if p.strip()]
+    return "".join(f"<p>{p.strip().replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+TEXT_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("recase", recase),
+    ("strip-urls", strip_urls),
+    ("strip-mails", strip_mails),
+    ("strip-phones", strip_phones),
+    ("clean-phones", clean_phones),
+    ("clean-cr", clean_cr),
+    ("strip-cr", strip_cr),
+    ("clean-spaces", clean_spaces),
+    ("clean-punctuation", clean_punctuation),
+)
+
+
+def format_text(text: str, options: Iterable[str]) -> SafeString:
+    """The description formatted with a site's `tf` options, as safe HTML."""
+    chosen = set(options)
+    for name, step in TEXT_STEPS:
+        if name in chosen:
+            text = step(text)
+    html = escape(text)
+    if "html" in chosen:
+        if chosen & {"anchor", "anchor-urls"}:
+            html = anchor_urls(html)
+        if chosen & {"anchor", "anchor-mails"}:
+            html = anchor_mails(html)
+        return mark_safe(to_html(html))  # noqa: S308 - built from escaped text
+    return mark_safe(f'<p class="plain-text">{html}</p>')  # noqa: S308
