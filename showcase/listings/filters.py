@@ -454,7 +454,8 @@ def dress_form(form: forms.Form) -> forms.Form:
     form.fields["bbox"].widget.attrs.update({"placeholder": "lng1,lat1,lng2,lat2"})
     for field in form.fields.values():
         if isinstance(field, forms.IntegerField | forms.DecimalField):
-            field.widget.attrs.setdefault("inputmode", "numeric")
+            # Text, not type=number: a wrong value typed in the URL must be shown back as is.
+            field.widget = forms.TextInput(attrs={"inputmode": "numeric"})
     if form.is_bound:
         for name in form.errors:
             if name in form.fields:
