@@ -25,6 +25,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Hosts that show the whole catalogue and the admin even when tenants exist (operators).
+PLATFORM_HOSTS = env_list("PLATFORM_HOSTS", ["localhost", "127.0.0.1"] if DEBUG else [])
+ADMIN_PATH = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+# How long contact requests are kept (days); the privacy page states it.
+LEADS_RETENTION_DAYS = env_int("LEADS_RETENTION_DAYS", 3 * 365)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,13 +52,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "showcase.tenants.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "showcase.tenants.middleware.TenantLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "showcase.tenants.framing.FramingMiddleware",
 ]
 
 ROOT_URLCONF = "showcase.urls"

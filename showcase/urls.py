@@ -5,13 +5,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from showcase.env import env_str
+from showcase.tenants import views as tenant_views
 
-ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 handler404 = "showcase.listings.views.not_found"
 
 urlpatterns = [
-    path(ADMIN_URL, admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("robots.txt", tenant_views.robots_txt, name="robots"),
+    path("sitemap.xml", tenant_views.sitemap_index, name="sitemap-index"),
+    path("sitemap-<section>.xml", tenant_views.sitemap_section, name="sitemap-section"),
+    path("logo/<str:version>.png", tenant_views.tenant_logo, name="tenant-logo"),
+    path("embed.js", tenant_views.embed_script, name="embed-script"),
 ]
 # French at the root of each domain; other languages under /en/, /de/.
 urlpatterns += i18n_patterns(

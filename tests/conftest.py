@@ -8,6 +8,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tenancy decides which hosts exist; tests use many made-up hosts.
+    settings.ALLOWED_HOSTS = ["*"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -21,3 +23,36 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def two_agencies(db):
+    """Personas: tenant A and tenant B, each with its feed, listing, agency and agent."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import make_agency, make_feed, make_listing, make_tenant
+
+    users = get_user_model()
+    feed_a, feed_b = make_feed(name="feed-a"), make_feed(name="feed-b")
+    tenant_a = make_tenant(
+        "agence-a.test", feeds=[feed_a], aliases=["www.agence-a.test"], name="Agence A"
+    )
+    tenant_b = make_tenant("agence-b.test", feeds=[feed_b], name="Agence B")
+    agency_a = make_agency(feed=feed_a, name="Agency A")
+    agency_b = make_agency(feed=feed_b, name="Agency B")
+    alice = users.objects.create_user("alice", "alice@a.test", "pw", is_staff=True)
+    bob = users.objects.create_user("bob", "bob@b.test", "pw", is_staff=True)
+    tenant_a.agents.add(alice)
+    tenant_b.agents.add(bob)
+    return {
+        "a": tenant_a,
+        "b": tenant_b,
+        "feed_a": feed_a,
+        "feed_b": feed_b,
+        "listing_a": make_listing(feed=feed_a, agency=agency_a, upstream_id="A1", title="Maison A"),
+        "listing_b": make_listing(feed=feed_b, agency=agency_b, upstream_id="B1", title="Maison B"),
+        "agency_a": agency_a,
+        "agency_b": agency_b,
+        "alice": alice,
+        "bob": bob,
+    }

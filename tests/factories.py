@@ -75,3 +75,15 @@ def make_photo(listing: Listing, **kwargs: Any) -> Photo:
     }
     defaults.update(kwargs)
     return Photo.objects.create(**defaults)
+
+
+def make_tenant(host: str, *, feeds=(), aliases=(), **kwargs: Any):
+    from showcase.tenants.models import Domain, Tenant
+
+    n = next(_seq)
+    tenant = Tenant.objects.create(name=kwargs.pop("name", f"Site {n}"), slug=f"site-{n}", **kwargs)
+    tenant.feeds.set(feeds)
+    Domain.objects.create(tenant=tenant, host=host, is_primary=True)
+    for alias in aliases:
+        Domain.objects.create(tenant=tenant, host=alias, is_primary=False)
+    return tenant

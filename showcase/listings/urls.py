@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from showcase.listings import views
+from showcase.tenants import framing
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,5 +16,12 @@ urlpatterns = [
         r"^agences/(?P<pk>\d+)(?:-(?P<slug>[-a-z0-9]*))?/$",
         views.agency_detail,
         name="agency-detail",
+    ),
+    path("embed/annonces/", framing.embeddable(views.search), {"embed": True}, name="embed-search"),
+    re_path(
+        r"^embed/annonces/(?P<pk>\d+)(?:-(?P<slug>[-a-z0-9]*))?/$",
+        framing.embeddable(views.detail),
+        {"embed": True},
+        name="embed-listing-detail",
     ),
 ]

@@ -7,6 +7,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,23 @@ def _positive(raw: str | None, default: int, maximum: int | None = None) -> tupl
     return value, ""
 
 
-def search(request: HttpRequest) -> HttpResponse:
+def embed_context(request: HttpRequest, embed: bool) -> dict:
+    """Template switches for pages shown inside an agency's own site (issue "embedding")."""
+    if not embed:
+        return {"base_template": "base.html", "search_url": reverse("listing-search")}
+    tenant = _tenant(request)
+    target = getattr(tenant, "embed_link_target", "_top")
+    return {
+        "base_template": "embed_base.html",
+        "embed": True,
+        "embed_self": target == "_self",
+        "link_target": target,
+        "frame_origins": list(getattr(tenant, "frame_origins", None) or []),
+        "search_url": reverse("embed-search" if target == "_self" else "listing-search"),
+    }
+
+
+def search(request: HttpRequest, embed: bool = False) -> HttpResponse:
     base = Listing.objects.for_tenant(_tenant(request)).published()
     # Always bound, even to no criteria: the defaults (no sold listings, newest first) apply.
     filterset = ListingFilterSet(request.GET, queryset=base, request=request)
@@ -91,14 +108,19 @@ def search(request: HttpRequest) -> HttpResponse:
             jsonld.item_list(request, listings, total, page.start_index() or 1)
         ),
         "has_errors": bool(filterset.errors or limit_error or page_error),
+        **embed_context(request, embed),
     }
     return render(request, "listings/search.html", context)
 
 
-def detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -> HttpResponse:
     listings = Listing.objects.for_tenant(_tenant(request)).filter(hidden=False)
     listing = get_object_or_404(listings.select_related("agency").prefetch_related("photos"), pk=pk)
     if slug != listing.slug:
+        if embed:
+            return HttpResponsePermanentRedirect(
+                reverse("embed-listing-detail", kwargs={"pk": listing.pk, "slug": listing.slug})
+            )
         return HttpResponsePermanentRedirect(listing.get_absolute_url())
     if listing.is_withdrawn:
         similar = with_cover(

@@ -1,0 +1,37 @@
+"""Who may show our pages in a frame: nobody, except embed views on the tenant's origins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+
+def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let the tenant's listed origins (and only them) frame this view."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        origins = list(getattr(getattr(request, "tenant", None), "frame_origins", None) or [])
+        response.frame_ancestors = origins  # type: ignore[attr-defined]
+        return response
+
+    return xframe_options_exempt(wrapped)
+
+
+class FramingMiddleware:
+    """CSP `frame-ancestors`: 'none' everywhere but on embeddable views."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        origins = getattr(response, "frame_ancestors", None)
+        sources = " ".join(origins) if origins else "'none'"
+        response.headers.setdefault("Content-Security-Policy", f"frame-ancestors {sources}")
+        return response

@@ -1,0 +1,67 @@
+"""Canonical and alternate-language links, always on the tenant's primary domain."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from showcase.tenants.links import absolute_url
+
+register = template.Library()
+
+
+def _language_path(path: str, language: str) -> str:
+    """`path` in another language: French at the root, others under /<code>/."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    parts = path.split("/", 2)
+    rest = "/" + parts[2] if len(parts) > 2 and parts[1] in codes else path
+    if language == settings.LANGUAGE_CODE:
+        return rest
+    return f"/{language}{rest}"
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: template.Context) -> str:
+    request = context["request"]
+    return absolute_url(request, request.path)
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_links(context: template.Context) -> SafeString:
+    request = context.get("request")
+    if request is None:
+        return SafeString("")
+    tenant = getattr(request, "tenant", None)
+    languages = tenant.offered_languages if tenant else [c for c, _n in settings.LANGUAGES]
+    if len(languages) < 2:
+        return SafeString("")
+    links = [
+        (code, absolute_url(request, _language_path(request.path, code))) for code in languages
+    ]
+    default = absolute_url(request, _language_path(request.path, settings.LANGUAGE_CODE))
+    return format_html_join(
+        "\n  ", '<link rel="alternate" hreflang="{}" href="{}">', links
+    ) + format_html('\n  <link rel="alternate" hreflang="x-default" href="{}">', default)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[tuple[str, str, str, bool]]:
+    """(code, name, URL of this page in that language, is current) for the switcher."""
+    request = context["request"]
+    tenant = getattr(request, "tenant", None)
+    offered = tenant.offered_languages if tenant else [c for c, _n in settings.LANGUAGES]
+    current = get_language()
+    query = request.META.get("QUERY_STRING", "")
+    return [
+        (
+            code,
+            name,
+            _language_path(request.path, code) + (f"?{query}" if query else ""),
+            code == current,
+        )
+        for code, name in settings.LANGUAGES
+        if code in offered
+    ]

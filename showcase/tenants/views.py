@@ -1,0 +1,97 @@
+"""Per-tenant pages: legal pages, robots.txt, sitemaps, logo, and the embed script."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from showcase.listings.templatetags.legal_tags import sanitize
+from showcase.tenants import legal
+from showcase.tenants.branding import logo_version
+from showcase.tenants.links import absolute_url
+from showcase.tenants.sitemaps import sitemaps_for
+
+
+def _tenant(request: HttpRequest):
+    return getattr(request, "tenant", None)
+
+
+def legal_notice(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    agency = legal.source_agency(tenant)
+    items = [item for item in legal.legal_items(tenant, agency) if item.value]
+    infos = sanitize(str(agency.legal.get("infos") or "")) if agency else ""
+    holds_no_funds = bool(tenant and tenant.holds_no_funds)
+    return render(
+        request,
+        "tenants/legal_notice.html",
+        {"items": items, "infos": infos, "holds_no_funds": holds_no_funds},
+    )
+
+
+def fee_schedule(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    html, link = legal.fee_schedule_html(tenant)
+    return render(
+        request,
+        "tenants/fee_schedule.html",
+        {"schedule": sanitize(html), "link": link, "rates": legal.fee_rates(tenant)},
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    company = next(
+        (i.value for i in legal.legal_items(tenant) if i.key == "company" and i.value), ""
+    )
+    years = max(settings.LEADS_RETENTION_DAYS // 365, 1)
+    return render(request, "tenants/privacy.html", {"company": company, "retention_years": years})
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /embed/",
+        f"Disallow: /{settings.ADMIN_PATH}",
+        f"Sitemap: {absolute_url(request, reverse('sitemap-index'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@cache_control(max_age=3600)
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    return sitemap_views.index(
+        request, sitemaps_for(_tenant(request)), sitemap_url_name="sitemap-section"
+    )
+
+
+@cache_control(max_age=3600)
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    return sitemap_views.sitemap(request, sitemaps_for(_tenant(request)), section=section)
+
+
+@cache_control(public=True, max_age=31536000, immutable=True)
+def tenant_logo(request: HttpRequest, version: str) -> FileResponse:
+    tenant = _tenant(request)
+    if tenant is None or not tenant.logo or logo_version(tenant) != version:
+        raise Http404
+    return FileResponse(tenant.logo.open("rb"), content_type="image/png")
+
+
+@cache_control(public=True, max_age=3600)
+def embed_script(request: HttpRequest) -> HttpResponse:
+    """The script an agency pastes into its own page to show our search in an iframe."""
+    origin = absolute_url(request, "/").rstrip("/")
+    return render(
+        request,
+        "tenants/embed.js",
+        {"origin": origin, "embed_path": reverse("embed-search")},
+        content_type="text/javascript; charset=utf-8",
+    )
