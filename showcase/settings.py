@@ -30,6 +30,10 @@ PLATFORM_HOSTS = env_list("PLATFORM_HOSTS", ["localhost", "127.0.0.1"] if DEBUG 
 ADMIN_PATH = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 # How long contact requests are kept (days); the privacy page states it.
 LEADS_RETENTION_DAYS = env_int("LEADS_RETENTION_DAYS", 3 * 365)
+# Where leads go when neither the listing, the agency nor the site has an address.
+LEADS_FALLBACK_EMAIL = env_str("LEADS_FALLBACK_EMAIL", "")
+# At most N messages per e-mail address (2N per IP address) per period of seconds.
+LEADS_RATE_LIMIT = (env_int("LEADS_RATE_LIMIT", 5), env_int("LEADS_RATE_PERIOD", 600))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -169,6 +173,10 @@ FEEDS_USER_AGENT = env_str("FEEDS_USER_AGENT", "Vitrine/0.1 (+https://github.com
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AUTHENTICATION_BACKENDS = ["showcase.auth_throttle.ThrottledModelBackend"]
+# Admin login: after N failures for one IP and username, refused for the period (seconds).
+LOGIN_FAILURE_LIMIT = (env_int("LOGIN_FAILURE_LIMIT", 5), env_int("LOGIN_LOCKOUT_SECONDS", 900))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -193,3 +201,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted in early

@@ -30,6 +30,7 @@ from showcase.feeds.models import Feed, SyncRun, SyncStatus
 from showcase.feeds.providers import provider_for
 from showcase.feeds.records import AgencyRecord, ListingRecord, Provider, RecordRejected
 from showcase.feeds.signals import feed_synced
+from showcase.listings import compliance
 from showcase.listings.models import Agency, Listing, Photo
 
 logger = logging.getLogger(__name__)
@@ -331,6 +332,9 @@ def listings_upsert_page(
             to_update.append((listing, record))
             counts["updated"] += 1
 
+        for listing, _record in (*to_create, *to_update):
+            listing.compliance_issues = compliance.check(listing)
+            listing.is_compliant = not listing.compliance_issues
         if to_create:
             Listing.objects.bulk_create([listing for listing, _ in to_create], batch_size=200)
         if to_update:

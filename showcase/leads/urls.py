@@ -1,3 +1,11 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from showcase.leads import views
+
+urlpatterns = [
+    path("contact/annonce/<int:pk>/", views.contact_listing, name="lead-listing"),
+    path("contact/agence/<int:pk>/", views.contact_agency, name="lead-agency"),
+    path("contact/merci/", views.thanks, name="lead-thanks"),
+]

@@ -1,0 +1,58 @@
+"""Admin login throttling: after repeated failures for one IP and username, refuse for a while."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+logger = logging.getLogger("showcase.security")
+
+
+def _key(request: HttpRequest | None, username: str) -> str:
+    ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    digest = hashlib.sha256(f"{ip}|{username.lower()}".encode()).hexdigest()[:32]
+    return f"login-failures:{digest}"
+
+
+class ThrottledModelBackend(ModelBackend):
+    """ModelBackend that refuses every attempt while an IP+username pair is locked out."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ):
+        limit, _period = settings.LOGIN_FAILURE_LIMIT
+        if username and cache.get(_key(request, username), 0) >= limit:
+            logger.warning("login refused: %s is locked out after %s failures", username, limit)
+            raise PermissionDenied
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+@receiver(user_login_failed)
+def _count_failure(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    username = str(credentials.get("username") or "")
+    if not username:
+        return
+    limit, period = settings.LOGIN_FAILURE_LIMIT
+    key = _key(request, username)
+    cache.add(key, 0, period)
+    try:
+        failures = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, period)
+        failures = 1
+    logger.warning("failed login for %s (%s in a row)", username, failures)

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from showcase.admin_scoping import TenantScopedAdmin, agent_tenants
+from showcase.feeds.models import Feed, SyncRun, SyncStatus
+from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
+
+SECRET_FIELDS = ("api_key", "token")
+
+
+class FeedForm(forms.ModelForm):
+    """Credentials are write-only: never shown back; left empty, they stay as stored."""
+
+    class Meta:
+        model = Feed
+        fields = [
+            "name",
+            "kind",
+            "base_url",
+            "api_key",
+            "provider_id",
+            "token",
+            "upstream_agency_id",
+            "is_active",
+        ]
+        widgets = {name: forms.PasswordInput(render_value=False) for name in SECRET_FIELDS}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in SECRET_FIELDS:
+            self.fields[name].required = False
+            if self.instance.pk and getattr(self.instance, name):
+                self.fields[name].help_text = _("A value is stored. Leave empty to keep it.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in SECRET_FIELDS:
+            if not data.get(name) and self.instance.pk:
+                data[name] = getattr(self.instance, name)
+        if data.get("kind") == "gedeon" and not data.get("api_key"):
+            self.add_error("api_key", _("A Gedeon feed needs its API key."))
+        if data.get("kind") == "apimo":
+            for name in ("provider_id", "token", "upstream_agency_id"):
+                if not data.get(name):
+                    self.add_error(name, _("An Apimo feed needs this."))
+        return data
+
+
+@admin.register(Feed)
+class FeedAdmin(TenantScopedAdmin):
+    form = FeedForm
+    tenant_path = "tenants"
+    agents_may_add = True
+    list_display = ["name", "kind", "base_url", "credentials", "last_sync", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "base_url"]
+    actions = ["sync_now"]
+    readonly_fields = ["cursor", "last_full_sync_at", "created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("runs")
+
+    @admin.display(description=_("credentials"))
+    def credentials(self, feed: Feed) -> str:
+        return feed.masked_secret
+
+    @admin.display(description=_("last sync"))
+    def last_sync(self, feed: Feed) -> str:
+        runs = sorted(feed.runs.all(), key=lambda r: r.started_at, reverse=True)
+        if not runs:
+            return _("never")
+        run = runs[0]
+        colour = {"success": "#0a6b2d", "failed": "#b00020"}.get(run.status, "#555")
+        return format_html(
+            '<span style="color:{}">{}</span> {} · +{} ~{} ={} −{} ✗{}',
+            colour,
+            run.get_status_display(),
+            run.started_at.strftime("%Y-%m-%d %H:%M"),
+            run.created,
+            run.updated,
+            run.unchanged,
+            run.withdrawn,
+            run.rejected,
+        )
+
+    @admin.action(description=_("Sync now"))
+    def sync_now(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for feed in queryset:
+            try:
+                run = sync_feed(feed)
+            except SyncAlreadyRunning as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+                continue
+            summary = _(
+                "%(feed)s: %(status)s — %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                "%(withdrawn)s withdrawn, %(rejected)s rejected."
+            ) % {
+                "feed": feed.name,
+                "status": run.get_status_display(),
+                "created": run.created,
+                "updated": run.updated,
+                "unchanged": run.unchanged,
+                "withdrawn": run.withdrawn,
+                "rejected": run.rejected,
+            }
+            if run.error:
+                summary += f" {run.error}"
+            level = messages.ERROR if run.status == SyncStatus.FAILED else messages.SUCCESS
+            self.message_user(request, summary, level)
+
+    def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and not request.user.is_superuser:
+            # A feed an agent adds belongs to the agent's sites.
+            obj.tenants.add(*agent_tenants(request))
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(TenantScopedAdmin):
+    tenant_path = "feed__tenants"
+    list_display = [
+        "feed",
+        "started_at",
+        "status",
+        "duration",
+        "created",
+        "updated",
+        "unchanged",
+        "withdrawn",
+        "rejected",
+    ]
+    list_filter = ["status", "feed"]
+    list_select_related = ["feed"]
+    date_hierarchy = "started_at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in SyncRun._meta.fields] + ["duration", "rejected_records"]
+
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "feed",
+                    "status",
+                    "started_at",
+                    "finished_at",
+                    "duration",
+                    "full_pass",
+                    "complete",
+                ]
+            },
+        ),
+        (
+            _("Counts"),
+            {"fields": ["seen", "created", "updated", "unchanged", "withdrawn", "rejected"]},
+        ),
+        (_("Problems"), {"fields": ["error", "rejected_records", "warnings"]}),
+    ]
+
+    @admin.display(description=_("rejected records"))
+    def rejected_records(self, run: SyncRun) -> str:
+        if not run.rejections:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html(
+                "".join(
+                    str(
+                        format_html(
+                            "<li><strong>{}</strong> : {}</li>", r.get("id"), r.get("reason")
+                        )
+                    )
+                    for r in run.rejections
+                )
+            ),
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from showcase.admin_scoping import TenantScopedAdmin
+from showcase.leads.models import Lead, LeadStatus
+from showcase.leads.services import lead_deliver, person_export, person_leads
+
+CSV_COLUMNS = [
+    "created_at",
+    "name",
+    "email",
+    "phone",
+    "listing_label",
+    "message",
+    "status",
+    "notification_status",
+]
+
+
+def _safe_cell(value: Any) -> str:
+    # Spreadsheets run cells starting with = + - @ as formulas (CSV injection).
+    text = str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+@admin.register(Lead)
+class LeadAdmin(TenantScopedAdmin):
+    tenant_path = "tenant"
+    agents_may_delete = True
+    list_display = ["created_at", "name", "email", "listing_link", "status", "assignee", "delivery"]
+    list_filter = ["status", "notification_status", "tenant"]
+    list_select_related = ["listing", "assignee", "tenant"]
+    search_fields = ["name", "email", "phone", "listing_label", "message"]
+    date_hierarchy = "created_at"
+    actions = [
+        "mark_answered",
+        "mark_in_progress",
+        "mark_spam",
+        "resend",
+        "export_csv",
+        "export_person",
+        "erase_person",
+    ]
+    fields = [
+        "status",
+        "assignee",
+        "name",
+        "email",
+        "phone",
+        "message",
+        "listing_link",
+        "consent",
+        "language",
+        "created_at",
+        "recipient",
+        "notification_status",
+        "attempts",
+        "notified_at",
+        "next_attempt_at",
+        "last_error",
+        "acknowledged",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f for f in self.fields if f not in ("status", "assignee")]
+
+    @admin.display(description=_("listing"))
+    def listing_link(self, lead: Lead) -> str:
+        if lead.listing_id:
+            return format_html(
+                '<a href="{}">{}</a>',
+                lead.listing.get_absolute_url(),
+                lead.listing_label or lead.listing,
+            )
+        return lead.listing_label or "—"
+
+    @admin.display(description=_("notification"), ordering="notification_status")
+    def delivery(self, lead: Lead) -> str:
+        colour = {"sent": "#0a6b2d", "failed": "#b35c00", "gave_up": "#b00020"}.get(
+            lead.notification_status, "#555"
+        )
+        return format_html(
+            '<span style="color:{}">{}</span>', colour, lead.get_notification_status_display()
+        )
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+        count = queryset.update(status=status)
+        self.message_user(
+            request, _("%(count)d lead(s) updated.") % {"count": count}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Mark as answered"))
+    def mark_answered(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status(request, queryset, LeadStatus.ANSWERED)
+
+    @admin.action(description=_("Mark as in progress"))
+    def mark_in_progress(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status(request, queryset, LeadStatus.IN_PROGRESS)
+
+    @admin.action(description=_("Mark as spam"))
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status(request, queryset, LeadStatus.SPAM)
+
+    @admin.action(description=_("Send the notification again"))
+    def resend(self, request: HttpRequest, queryset: QuerySet) -> None:
+        sent = sum(1 for lead in queryset if lead_deliver(lead))
+        failed = queryset.count() - sent
+        self.message_user(
+            request,
+            _("%(sent)d notification(s) sent, %(failed)d failed (see each lead's last error).")
+            % {"sent": sent, "failed": failed},
+            messages.SUCCESS if not failed else messages.WARNING,
+        )
+
+    @admin.action(description=_("Export the selection (CSV)"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="leads-{timezone.localdate():%Y%m%d}.csv"'
+        )
+        response.write("\ufeff")  # so spreadsheet software reads UTF-8
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        for lead in queryset:
+            writer.writerow([_safe_cell(getattr(lead, column)) for column in CSV_COLUMNS])
+        return response
+
+    @admin.action(description=_("Export everything about these people (JSON, right of access)"))
+    def export_person(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        scoped = self.get_queryset(request)
+        emails = sorted({lead.email.lower() for lead in queryset})
+        data = {email: person_export(scoped, email) for email in emails}
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        return response
+
+    @admin.action(description=_("Erase everything about these people (right to erasure)"))
+    def erase_person(self, request: HttpRequest, queryset: QuerySet) -> None:
+        scoped = self.get_queryset(request)
+        emails = {lead.email.lower() for lead in queryset}
+        deleted = 0
+        for email in emails:
+            count, _detail = person_leads(scoped, email).delete()
+            deleted += count
+        self.message_user(
+            request,
+            _("%(count)d record(s) erased for %(people)d person(s).")
+            % {"count": deleted, "people": len(emails)},
+            messages.SUCCESS,
+        )

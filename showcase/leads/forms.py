@@ -1,0 +1,91 @@
+"""The contact form: what a home seeker types, checked strictly and explained kindly."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import phonenumbers
+from django import forms
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MIN_FILL_SECONDS = 3
+MAX_FORM_AGE = 24 * 3600
+_signer = signing.TimestampSigner(salt="leads.form-started")
+
+
+def started_token() -> str:
+    return _signer.sign(str(int(timezone.now().timestamp())))
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(label=_("Your e-mail"), max_length=254)
+    phone = forms.CharField(label=_("Your phone (optional)"), max_length=30, required=False)
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=3000,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to be contacted by the agency about this request."), required=True
+    )
+    # Left empty by people; bots fill it in.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = started_token()
+        self.fields["name"].widget.attrs.update({"autocomplete": "name"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean_name(self) -> str:
+        # No line breaks or control characters: the name ends up in e-mail headers.
+        name = re.sub(r"[\x00-\x1f\x7f]+", " ", self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError(_("Please give your name."))
+        return name
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        try:
+            number = phonenumbers.parse(raw, "FR")
+        except phonenumbers.NumberParseException as exc:
+            raise forms.ValidationError(_("This does not look like a phone number.")) from exc
+        if not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(_("This does not look like a valid phone number."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(
+                _(
+                    "Your message looks automatic. Please leave the last field empty and send again."
+                ),
+                code="honeypot",
+            )
+        try:
+            started = int(_signer.unsign(data.get("started") or "", max_age=MAX_FORM_AGE))
+        except (signing.BadSignature, ValueError):
+            self.data = self.data.copy()
+            self.data["started"] = started_token()
+            raise forms.ValidationError(
+                _("This form has expired. Please check your message and send it again."),
+                code="expired",
+            ) from None
+        if timezone.now().timestamp() - started < MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                _("That was very fast! Please check your message and send it again."),
+                code="too_fast",
+            )
+        return data

@@ -1,0 +1,53 @@
+"""`manage.py leads retry` (cron-safe) and `manage.py leads purge --older-than 3y`."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from showcase.leads.services import leads_purge, leads_retry
+
+UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_age(text: str) -> timedelta:
+    """`90d`, `6m`, `3y` (also `12w`) -> a duration."""
+    match = re.fullmatch(r"\s*(\d{1,4})\s*([dwmy])\s*", text or "")
+    if not match:
+        raise CommandError(
+            f"--older-than takes a number and a unit (d, w, m or y), e.g. 3y or 90d; not {text!r}."
+        )
+    days = int(match.group(1)) * UNITS[match.group(2)]
+    if days < 1:
+        raise CommandError("--older-than must be at least one day.")
+    return timedelta(days=days)
+
+
+class Command(BaseCommand):
+    help = "Send lead notifications again, or delete old leads."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        actions.add_parser("retry", help="Send the notifications that failed and are due again.")
+        purge = actions.add_parser("purge", help="Delete leads older than a duration.")
+        purge.add_argument(
+            "--older-than", help="e.g. 3y, 18m, 90d (default: LEADS_RETENTION_DAYS)", default=None
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "retry":
+            sent, failed = leads_retry()
+            self.stdout.write(f"{sent} notification(s) sent, {failed} failed (will retry later).")
+            return
+        age = (
+            parse_age(options["older_than"])
+            if options["older_than"]
+            else timedelta(days=settings.LEADS_RETENTION_DAYS)
+        )
+        deleted = leads_purge(older_than=timezone.now() - age)
+        self.stdout.write(f"{deleted} lead(s) older than {age.days} days deleted.")

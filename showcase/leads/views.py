@@ -1,0 +1,101 @@
+"""The contact form's endpoints: store the lead, then say thank you (POST/redirect/GET)."""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from showcase.leads.forms import ContactForm
+from showcase.leads.services import RateLimited, lead_rate_check, lead_receive
+from showcase.listings.models import Agency, Listing
+
+_thanks_signer = signing.Signer(salt="leads.thanks")
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # Behind the reverse proxy, REMOTE_ADDR is set from X-Forwarded-For by the proxy setup.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _handle(
+    request: HttpRequest, *, listing: Listing | None, agency: Agency | None
+) -> HttpResponse:
+    tenant = getattr(request, "tenant", None)
+    back_url = (
+        listing.get_absolute_url() if listing else agency.get_absolute_url() if agency else "/"
+    )
+    form = ContactForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                lead_rate_check(ip=_client_ip(request), email=form.cleaned_data["email"])
+            except RateLimited:
+                form.add_error(
+                    None,
+                    _(
+                        "You have sent several messages in a short time. Please wait a few minutes, or call the agency."
+                    ),
+                )
+                status = 429
+            else:
+                lead, _created = lead_receive(
+                    tenant=tenant,
+                    listing=listing,
+                    agency=agency,
+                    data=form.cleaned_data,
+                    language=get_language() or "fr",
+                )
+                token = _thanks_signer.sign(str(lead.pk))
+                return redirect(f"{reverse('lead-thanks')}?r={token}")
+        else:
+            status = 400
+    return render(
+        request,
+        "leads/contact.html",
+        {"form": form, "listing": listing, "agency": agency, "back_url": back_url},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_listing(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_object_or_404(
+        Listing.objects.for_tenant(getattr(request, "tenant", None))
+        .published()
+        .select_related("agency"),
+        pk=pk,
+    )
+    return _handle(request, listing=listing, agency=listing.agency)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_agency(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_object_or_404(
+        Agency.objects.for_tenant(getattr(request, "tenant", None)).published(), pk=pk
+    )
+    return _handle(request, listing=None, agency=agency)
+
+
+def thanks(request: HttpRequest) -> HttpResponse:
+    listing = None
+    try:
+        pk = int(_thanks_signer.unsign(request.GET.get("r", "")))
+    except (signing.BadSignature, ValueError):
+        pk = None
+    if pk is not None:
+        from showcase.leads.models import Lead
+
+        lead = (
+            Lead.objects.for_tenant(getattr(request, "tenant", None))
+            .filter(pk=pk)
+            .select_related("listing")
+            .first()
+        )
+        listing = lead.listing if lead else None
+    return render(request, "leads/thanks.html", {"listing": listing})

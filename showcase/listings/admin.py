@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from showcase.admin_scoping import TenantScopedAdmin, agent_tenants
+from showcase.listings import compliance
+from showcase.listings.models import Agency, Listing
+from showcase.listings.photos import sized_url
+
+AGENT_FIELDS = ["hidden", "featured", "display_order", "internal_note"]
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("live", _("live")), ("withdrawn", _("withdrawn")), ("hidden", _("hidden"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "withdrawn":
+            return queryset.withdrawn()
+        if self.value() == "hidden":
+            return queryset.filter(hidden=True)
+        return queryset
+
+
+class ComplianceFilter(admin.SimpleListFilter):
+    title = _("compliance")
+    parameter_name = "compliance"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("ok", _("compliant")), ("issues", _("something missing"))] + [
+            (code, code) for code in compliance.RULES
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "ok":
+            return queryset.filter(is_compliant=True)
+        if value == "issues":
+            return queryset.filter(is_compliant=False)
+        if value in compliance.RULES:
+            return queryset.filter(is_compliant=False, compliance_issues__icontains=value)
+        return queryset
+
+
+class TenantFilter(admin.SimpleListFilter):
+    title = _("agency website")
+    parameter_name = "tenant"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(str(t.pk), t.name) for t in agent_tenants(request)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() and self.value().isdigit():
+            tenant = agent_tenants(request).filter(pk=self.value()).first()
+            return queryset.for_tenant(tenant) if tenant else queryset.none()
+        return queryset
+
+
+@admin.register(Listing)
+class ListingAdmin(TenantScopedAdmin):
+    tenant_path = "feed__tenants"
+    list_display = [
+        "thumbnail",
+        "title",
+        "reference",
+        "transaction",
+        "property_type",
+        "city",
+        "price",
+        "status",
+        "compliance_badge",
+        "featured",
+        "hidden",
+    ]
+    list_display_links = ["thumbnail", "title"]
+    list_filter = [
+        TenantFilter,
+        "feed",
+        StatusFilter,
+        ComplianceFilter,
+        "transaction",
+        "property_type",
+        "city",
+    ]
+    list_select_related = ["feed", "agency"]
+    search_fields = ["reference", "upstream_id", "mandate", "title", "city"]
+    list_per_page = 50
+    fieldsets = [
+        (_("Agent settings (never overwritten by a sync)"), {"fields": AGENT_FIELDS}),
+        (_("Legal compliance"), {"fields": ["compliance_panel"]}),
+        (
+            _("Synced from the feed (read only)"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "feed",
+                    "upstream_id",
+                    "agency",
+                    "reference",
+                    "mandate",
+                    "title",
+                    "transaction",
+                    "property_type",
+                    "property_subtype",
+                    "price",
+                    "price_hidden",
+                    "price_excluding_fees",
+                    "fees_percent",
+                    "fees_paid_by",
+                    "charges",
+                    "deposit",
+                    "tenant_fees",
+                    "inventory_fees",
+                    "surface",
+                    "rooms",
+                    "bedrooms",
+                    "city",
+                    "zip_code",
+                    "dpe_letter",
+                    "dpe_value",
+                    "ges_letter",
+                    "ges_value",
+                    "dpe_date",
+                    "energy_cost_min",
+                    "energy_cost_max",
+                    "energy_cost_reference",
+                    "copropriete",
+                    "copropriete_lots",
+                    "copropriete_charges",
+                    "published_at",
+                    "first_seen_at",
+                    "last_seen_at",
+                    "withdrawn_at",
+                ],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("photos")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        synced = [f.name for f in Listing._meta.fields if f.name not in AGENT_FIELDS]
+        return [*synced, "compliance_panel"]
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, listing: Listing) -> str:
+        photos = list(listing.photos.all())
+        if not photos:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="80" height="60" style="object-fit:cover">',
+            sized_url(photos[0].url, 100),
+        )
+
+    @admin.display(description=_("status"))
+    def status(self, listing: Listing) -> str:
+        if listing.withdrawn_at:
+            return _("withdrawn")
+        return _("hidden") if listing.hidden else _("live")
+
+    @admin.display(description=_("compliance"), boolean=True, ordering="is_compliant")
+    def compliance_badge(self, listing: Listing) -> bool:
+        return listing.is_compliant
+
+    @admin.display(description=_("what a legal publication needs"))
+    def compliance_panel(self, listing: Listing) -> str:
+        rules = compliance.describe(listing.compliance_issues or [])
+        if not rules:
+            return _("Nothing missing according to the rules we check.")
+        return format_html(
+            "<ul>{}</ul><p>{}</p>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> ({}) : {}</li>",
+                ((r.code, r.severity, r.message) for r in rules),
+            ),
+            _("Fix these in the agency software: the next sync brings the corrections here."),
+        )
+
+
+@admin.register(Agency)
+class AgencyAdmin(TenantScopedAdmin):
+    tenant_path = "feed__tenants"
+    list_display = ["name", "city", "phone", "feed", "withdrawn_at"]
+    list_filter = ["feed"]
+    search_fields = ["name", "city", "upstream_id"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Agency._meta.fields]
