@@ -10,6 +10,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Tenancy decides which hosts exist; tests use many made-up hosts.
     settings.ALLOWED_HOSTS = ["*"]
+    # The operators' host: the admin and the whole catalogue, whatever tenants exist.
+    settings.PLATFORM_HOSTS = ["testserver"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
