@@ -46,6 +46,10 @@ format: install
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+COUNT ?= 20000
+bench-sync: install
+	$(PY) scripts/bench_sync.py --count $(COUNT)
+
 ci:
 	bash .ci/run
 

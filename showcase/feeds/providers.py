@@ -23,6 +23,9 @@ class GedeonProvider:
     def listing_pages(self, feed: Feed, *, since: str | None) -> Iterator[RawPage]:
         return self.client.ad_pages()
 
+    def item_id(self, item: Any) -> str | None:
+        return gedeon_mapping.ad_id(item)
+
     def map_listing(self, item: dict[str, Any]) -> ListingRecord:
         return gedeon_mapping.map_ad(item)
 

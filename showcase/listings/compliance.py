@@ -77,6 +77,13 @@ RULES = {
 }
 
 
+def ten_years_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 10)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 10, day=28)
+
+
 def _has_price_info_fees(listing: Listing) -> bool:
     """Gedeon's `priceInfo` carries the mandatory fee mentions already written out."""
     text = str(listing.price_info or "").lower()
@@ -114,8 +121,7 @@ def check(listing: Listing, *, today: date | None = None) -> list[str]:
         if not listing.dpe_letter:
             issues.append("F-DPE-MISSING")
         elif listing.dpe_date and (
-            listing.dpe_date < NEW_DPE_SINCE
-            or listing.dpe_date.replace(year=listing.dpe_date.year + 10) < today
+            listing.dpe_date < NEW_DPE_SINCE or ten_years_after(listing.dpe_date) < today
         ):
             issues.append("F-DPE-OLD")
         if not (

@@ -104,6 +104,10 @@ def extra_value(extras: dict[str, Any], key: str) -> Any:
     return entry
 
 
+def ad_id(ad: Any) -> str | None:
+    return coerce.text(ad.get("id"), limit=64) or None if isinstance(ad, dict) else None
+
+
 def _transaction(ad: dict[str, Any]) -> str | None:
     code = coerce.text(ad.get("transaction_code")).upper()
     if code in TRANSACTION_CODES:

@@ -1,0 +1,120 @@
+"""Sync benchmark: N generated ads behind the local fake Gedeon API.
+
+Measures the initial sync, a no-change re-sync (ads/s) and the peak RSS, on a fresh
+SQLite file (default) or on DATABASE_URL when given. Targets (issue "Foundation"):
+initial >= 1,000 ads/s on SQLite, re-sync >= 5,000 ads/s, peak RSS < 200 MB at 100,000.
+
+    make bench-sync                      # 20,000 ads
+    make bench-sync COUNT=100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the fake Gedeon API did not start")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=20_000)
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="bench-sync-")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnop")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "showcase.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from showcase.feeds.models import Feed
+    from showcase.feeds.sync import sync_feed
+    from showcase.listings.models import Listing
+
+    call_command("flush", interactive=False, verbosity=0) if connection.vendor != "sqlite" else None
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor}; ads: {args.count:,}")
+    # The upstream runs in its own process, as a real API would: its JSON encoding must
+    # not share this process's interpreter lock or memory.
+    port = free_port()
+    upstream = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "showcase.demo.fake_gedeon",
+            "--port",
+            str(port),
+            "--count",
+            str(args.count),
+            "--key",
+            "bench",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(port)
+        feed = Feed.objects.create(
+            name="bench", kind="gedeon", base_url=f"http://127.0.0.1:{port}", api_key="bench"
+        )
+        rows = []
+        for label in ("initial sync", "no-change re-sync"):
+            started = time.perf_counter()
+            run = sync_feed(feed, full=True)
+            seconds = time.perf_counter() - started
+            assert run.status == "success" and run.complete, run.error
+            rows.append(
+                (label, seconds, args.count / seconds, run.created, run.updated, run.unchanged)
+            )
+    finally:
+        upstream.terminate()
+        upstream.wait(10)
+    assert Listing.objects.filter(feed=feed).count() == args.count
+    for label, seconds, rate, created, updated, unchanged in rows:
+        print(
+            f"{label:<18} {seconds:8.1f} s  {rate:8.0f} ads/s  (created {created}, updated {updated}, unchanged {unchanged})"
+        )
+    print(f"peak RSS           {peak_rss_mb():8.0f} MB (the sync process)")
+    Feed.objects.filter(pk=feed.pk).delete() if connection.vendor != "sqlite" else None
+
+
+if __name__ == "__main__":
+    main()
