@@ -222,6 +222,7 @@ class _Engine:
                 for key, value in updates.items():
                     setattr(self.feed, key, value)
         if run.changed_anything:
+            listings_analyze()
             feed_synced.send(sender=Feed, feed=self.feed, run=run)
 
     def warn(self, warning: dict[str, Any]) -> None:
@@ -431,6 +432,16 @@ def listings_upsert_page(
         if newly_withdrawn:
             Listing.objects.filter(pk__in=newly_withdrawn).update(withdrawn_at=now)
     return counts
+
+
+def listings_analyze() -> None:
+    """Refresh the planner's statistics on the cache after a sync changed it.
+
+    Without them SQLite picks a poor index and sorts the whole table on every search.
+    """
+    table = connection.ops.quote_name(Listing._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
 
 
 def photos_insert(rows: Iterable[tuple[Any, ...]]) -> None:

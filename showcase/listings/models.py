@@ -234,7 +234,7 @@ class Listing(models.Model):
     upstream_updated_at = models.DateTimeField(_("updated upstream"), null=True, blank=True)
     first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, db_index=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     # LEGAL.md §6 rules this listing breaks (codes), computed when it is synced.
     compliance_issues = models.JSONField(_("compliance issues"), default=list, blank=True)
@@ -257,13 +257,21 @@ class Listing(models.Model):
         ]
         indexes = [
             models.Index(fields=["transaction", "property_type", "price"]),
-            models.Index(fields=["transaction", "-published_at"]),
+            models.Index(
+                fields=["transaction", "hidden", "withdrawn_at", "-published_at", "-id"],
+                name="listing_transaction_newest",
+            ),
             models.Index(fields=["city_key", "transaction"]),
             models.Index(fields=["department", "transaction"]),
             models.Index(fields=["latitude", "longitude"]),
             models.Index(fields=["price"]),
             models.Index(fields=["surface"]),
             models.Index(fields=["-published_at", "-id"]),
+            # The default search: published listings newest first, counted from the index.
+            models.Index(
+                fields=["hidden", "withdrawn_at", "-published_at", "-id", "transaction"],
+                name="listing_published_newest",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,93 @@
+"""Search page benchmark: server time of /annonces/ with assorted criteria at 50,000 listings.
+
+Generates the listings from the demo generator straight into the database (through the
+real mapping), then times each query with Django's test client (no network), reports
+p50/p95 per query and the SQL query count. Target: p95 < 50 ms on SQLite and PostgreSQL.
+
+    make bench-search                         # SQLite
+    DATABASE_URL=postgres://... make bench-search
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    "/annonces/",
+    "/annonces/?transaction=sell",
+    "/annonces/?transaction=rent&localization=lyon&rooms=2,3",
+    "/annonces/?type=house&min_price=200000&max_price=500000",
+    "/annonces/?localization=69003&extends=10000",
+    "/annonces/?localization=33,44,2A&min_surface=50",
+    "/annonces/?bbox=4.7,45.9,5.0,45.6&sort=price_asc",
+    "/annonces/?bedrooms=2-3&transaction=sell,viager&sort=surface_desc",
+    "/annonces/?transaction=viager&monthly_annuity=0-600&occupied=0",
+    "/annonces/?max_days_old=30&nb_photos_min=5&page=3",
+    "/annonces/?favorite=1&is_old=1",
+    "/annonces/?min_price=abc&bedrooms=5-1",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="bench-search-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    os.environ.update(DEBUG="0", LOG_LEVEL="WARNING", SECURE_SSL_REDIRECT="0", ALLOWED_HOSTS="*")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnop")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "showcase.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from scripts.bench_data import load_listings
+    from showcase.listings.models import Listing
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    started = time.perf_counter()
+    load_listings(args.count)
+    print(
+        f"database: {connection.vendor}; listings: {Listing.objects.count():,} "
+        f"(loaded in {time.perf_counter() - started:.0f} s)"
+    )
+    client = Client()
+    print(f"{'query':<70} {'p50 ms':>7} {'p95 ms':>7} {'SQL':>4} {'results':>8}")
+    worst = 0.0
+    for url in QUERIES:
+        client.get(url)  # warm up
+        timings = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, url
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        total = response.content.decode().split('"numberOfItems": ')[1].split(",")[0]
+        p95 = statistics.quantiles(timings, n=20)[18]
+        worst = max(worst, p95)
+        print(
+            f"{url:<70} {statistics.median(timings):7.1f} {p95:7.1f} {len(queries):4d} {total:>8}"
+        )
+    print(f"worst p95: {worst:.1f} ms (target < 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
