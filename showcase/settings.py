@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "showcase.tenants.middleware.TenantLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "showcase.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,6 +161,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vitrine <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Whole pages cached for anonymous visitors (seconds; 0 turns the page cache off).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+
 # Name shown when no tenant is configured (single-site mode).
 SITE_NAME = env_str("SITE_NAME", "Vitrine")
 
@@ -175,6 +179,8 @@ FEEDS_USER_AGENT = env_str("FEEDS_USER_AGENT", "Vitrine/0.1 (+https://github.com
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1.
 SESSION_COOKIE_HTTPONLY = True
+WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # hashed file names: safe to cache for a year
+FEEDS_FULL_SYNC_INTERVAL_HOURS = env_int("FEEDS_FULL_SYNC_INTERVAL_HOURS", 24)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AUTHENTICATION_BACKENDS = ["showcase.auth_throttle.ThrottledModelBackend"]

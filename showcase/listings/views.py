@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,12 +12,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 
 from showcase.listings import jsonld
 from showcase.listings.filters import BASIC_CRITERIA, ListingFilterSet, dress_form
 from showcase.listings.hours import parse_opening_hours
 from showcase.listings.models import Agency, Listing, Photo
 from showcase.listings.photos import sized_url
+from showcase.pagecache import page_version, tenant_key
 from showcase.tenants.links import absolute_url
 
 DEFAULT_LIMIT = 24
@@ -113,6 +117,23 @@ def search(request: HttpRequest, embed: bool = False) -> HttpResponse:
     return render(request, "listings/search.html", context)
 
 
+def detail_etag(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -> str | None:
+    """Cheap validator: one indexed row, no rendering. Changes with the listing, the
+    site's page version (branding, legal data) and the language."""
+    row = (
+        Listing.objects.for_tenant(_tenant(request))
+        .filter(pk=pk)
+        .values_list("content_hash", "hidden", "featured", "withdrawn_at")
+        .first()
+    )
+    if row is None:
+        return None
+    version = page_version(tenant_key(request))
+    raw = f"{row}|{version}|{get_language()}|{embed}|{slug}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+@condition(etag_func=detail_etag)
 def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -> HttpResponse:
     listings = Listing.objects.for_tenant(_tenant(request)).filter(hidden=False)
     listing = get_object_or_404(listings.select_related("agency").prefetch_related("photos"), pk=pk)
@@ -148,8 +169,12 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
         "jsonld": jsonld.script(jsonld.real_estate_listing(request, listing, og_image)),
         "text_format": getattr(_tenant(request), "text_format", None)
         or settings.TEXT_FORMAT_OPTIONS,
+        **embed_context(request, embed),
     }
-    return render(request, "listings/detail.html", context)
+    response = render(request, "listings/detail.html", context)
+    if listing.upstream_updated_at:
+        response["Last-Modified"] = http_date(listing.upstream_updated_at.timestamp())
+    return response
 
 
 def agency_list(request: HttpRequest) -> HttpResponse:

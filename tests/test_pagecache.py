@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+
+from showcase.feeds.models import Feed
+from showcase.feeds.signals import feed_synced
+from tests.factories import make_listing
+
+pytestmark = pytest.mark.django_db
+A = {"HTTP_HOST": "agence-a.test"}
+B = {"HTTP_HOST": "agence-b.test"}
+
+
+def test_anonymous_pages_are_served_from_the_cache(client, two_agencies, django_assert_num_queries):
+    assert client.get("/annonces/", **A)["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = client.get("/annonces/", **A)
+    assert response["X-Cache"] == "hit" and "Maison A" in response.content.decode()
+
+
+def test_the_cache_key_includes_the_tenant_language_and_full_url(client, two_agencies):
+    client.get("/annonces/", **A)
+    assert client.get("/annonces/", **B)["X-Cache"] == "miss"
+    assert client.get("/en/annonces/", **A)["X-Cache"] == "miss"
+    assert client.get("/annonces/?type=house", **A)["X-Cache"] == "miss"
+
+
+def test_a_sync_of_tenant_a_invalidates_a_but_not_b(client, two_agencies):
+    client.get("/annonces/", **A)
+    client.get("/annonces/", **B)
+    feed_synced.send(sender=Feed, feed=two_agencies["feed_a"], run=None)
+    assert client.get("/annonces/", **A)["X-Cache"] == "miss"
+    assert client.get("/annonces/", **B)["X-Cache"] == "hit"
+
+
+def test_an_admin_edit_invalidates_the_tenant_pages(client, two_agencies):
+    client.get("/annonces/", **A)
+    listing = two_agencies["listing_a"]
+    listing.hidden = True
+    listing.save()
+    body = client.get("/annonces/", **A).content.decode()
+    assert "Maison A" not in body
+
+
+def test_cached_pages_with_a_form_get_a_fresh_token_per_visitor(two_agencies):
+    from django.test import Client
+
+    url = two_agencies["listing_a"].get_absolute_url()
+    first, second = Client(), Client()
+    one = first.get(url, **A)
+    two = second.get(url, **A)
+    assert two["X-Cache"] == "hit"
+    token_one = one.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    token_two = two.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert token_one != token_two and "__VITRINE" not in token_two
+    assert "csrftoken" in two.cookies
+
+
+def test_logged_in_users_never_get_cached_pages(client, two_agencies):
+    client.get("/annonces/", **A)
+    client.force_login(two_agencies["alice"])
+    assert "X-Cache" not in client.get("/annonces/", **A)
+
+
+def test_detail_pages_answer_conditional_requests_with_304(client, db):
+    listing = make_listing()
+    response = client.get(listing.get_absolute_url())
+    etag = response["ETag"]
+    again = client.get(listing.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    listing.price = 1
+    listing.content_hash = "changed"
+    listing.save()
+    assert client.get(listing.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
