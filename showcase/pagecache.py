@@ -60,7 +60,9 @@ def _cache_key(request: HttpRequest) -> str:
     key = tenant_key(request)
     url = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
-    return f"pagecache:{key}:{page_version(key)}:{get_language()}:{request.method == 'HEAD'}:{digest}"
+    return (
+        f"pagecache:{key}:{page_version(key)}:{get_language()}:{request.method == 'HEAD'}:{digest}"
+    )
 
 
 def _is_cacheable_request(request: HttpRequest) -> bool:
@@ -103,7 +105,9 @@ class PageCacheMiddleware:
             response["X-Cache"] = "miss"
         return response
 
-    def _replay(self, request: HttpRequest, stored: tuple[int, dict[str, str], bytes]) -> HttpResponse:
+    def _replay(
+        self, request: HttpRequest, stored: tuple[int, dict[str, str], bytes]
+    ) -> HttpResponse:
         status, headers, content = stored
         if PLACEHOLDER in content:
             content = content.replace(PLACEHOLDER, get_token(request).encode())
@@ -147,4 +151,6 @@ def connect_invalidation() -> None:
 
     for model in (Listing, Agency, Tenant, Domain):
         post_save.connect(_edited, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
-        post_delete.connect(_edited, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")
+        post_delete.connect(
+            _edited, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}"
+        )

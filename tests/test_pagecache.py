@@ -63,9 +63,12 @@ def test_logged_in_users_never_get_cached_pages(client, two_agencies):
 
 
 def test_detail_pages_answer_conditional_requests_with_304(client, db):
-    listing = make_listing()
+    from django.utils import timezone
+
+    listing = make_listing(upstream_updated_at=timezone.now())
     response = client.get(listing.get_absolute_url())
     etag = response["ETag"]
+    assert response["Last-Modified"].endswith("GMT")
     again = client.get(listing.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
     listing.price = 1
