@@ -5,6 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from showcase.listings.energy_labels import energy_label
 from showcase.tenants import views as tenant_views
 
 handler404 = "showcase.listings.views.not_found"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("sitemap-<section>.xml", tenant_views.sitemap_section, name="sitemap-section"),
     path("logo/<str:version>.png", tenant_views.tenant_logo, name="tenant-logo"),
     path("embed.js", tenant_views.embed_script, name="embed-script"),
+    path("etiquette-energie/<str:kind>.svg", energy_label, name="energy-label"),
 ]
 # French at the root of each domain; other languages under /en/, /de/.
 urlpatterns += i18n_patterns(

@@ -139,3 +139,24 @@ def request_json(
             f"{where}: {provider} answered something that is not JSON (HTTP {status}).",
             status=status,
         ) from exc
+
+
+def request_raw(
+    session: requests.Session,
+    url: str,
+    *,
+    provider: str,
+    feed_name: str,
+    params: dict[str, Any] | None = None,
+) -> tuple[bytes, str]:
+    """GET a non-JSON resource (an image): its bytes and content type, or an UpstreamError."""
+    timeout = (2, 5)
+    try:
+        response = session.get(url, params=params, timeout=timeout)
+    except requests.RequestException as exc:
+        raise UpstreamUnavailable(f"{provider} could not be reached ({exc}).") from exc
+    if response.status_code != 200:
+        raise UpstreamError(
+            f"{provider} answered HTTP {response.status_code}.", status=response.status_code
+        )
+    return response.content, response.headers.get("Content-Type", "")

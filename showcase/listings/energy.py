@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -95,8 +96,8 @@ def dpe_service_url(kind: str, listing: Listing) -> str:
         else "",
         "date": listing.dpe_date.isoformat(),
     }
-    path = {"sticker": "/sticker", "dpe": "/badge/dpe", "ges": "/badge/ges"}[kind]
-    return f"{DPE_SERVICE}{path}?{urlencode(query)}"
+    # Served from our origin, which fetches and caches dpe.gedeon.im's drawing.
+    return f"{reverse('energy-label', kwargs={'kind': kind})}?{urlencode(query)}"
 
 
 def energy_labels(listing: Listing) -> EnergyLabels | None:

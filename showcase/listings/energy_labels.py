@@ -1,0 +1,91 @@
+"""Energy labels served from our own origin: dpe.gedeon.im's SVG fetched server-side and
+cached, or our own drawing when it cannot answer. Visitors' browsers never call a
+third party (upstream-facts: "Fetching the SVG server-side and caching it").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from showcase.feeds.http import UpstreamError, build_session, request_raw
+from showcase.listings.energy import DPE_SERVICE, scale_svg
+
+KINDS = {"sticker": "/sticker", "dpe": "/badge/dpe", "ges": "/badge/ges"}
+NUMBER = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
+GOOD_FOR = 30 * 24 * 3600
+RETRY_AFTER = 300
+logger = logging.getLogger(__name__)
+
+
+def _params(request: HttpRequest) -> tuple[str, str, str] | None:
+    dpe, ges, day = (request.GET.get(k, "") for k in ("dpe", "ges", "date"))
+    if (dpe and not NUMBER.match(dpe)) or (ges and not NUMBER.match(ges)) or not (dpe or ges):
+        return None
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return None
+    return dpe, ges, day
+
+
+def _letter(value: str, bounds: tuple[int, ...]) -> str:
+    floored = int(float(value))
+    for bound, letter in zip(bounds, "ABCDEF", strict=False):
+        if floored < bound:
+            return letter
+    return "G"
+
+
+def _fallback(kind: str, dpe: str, ges: str) -> bytes:
+    # Only the display: the letter shown beside the label on the page is the DPE's own.
+    if kind == "ges" or (kind == "sticker" and not dpe):
+        letter = _letter(ges, (6, 11, 30, 50, 70, 100))
+        return str(
+            scale_svg("climate", letter, float(ges), _("Climate class %(l)s") % {"l": letter})
+        ).encode()
+    letter = _letter(dpe, (70, 110, 180, 250, 330, 420))
+    return str(
+        scale_svg("energy", letter, float(dpe), _("Energy class %(l)s") % {"l": letter})
+    ).encode()
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def energy_label(request: HttpRequest, kind: str) -> HttpResponse:
+    params = _params(request)
+    if kind not in KINDS or params is None:
+        return HttpResponseBadRequest("dpe or ges (numbers) and date (YYYY-MM-DD) are required.")
+    dpe, ges, day = params
+    key = f"energy-label:{kind}:{dpe}:{ges}:{day}"
+    svg = cache.get(key)
+    if svg is None:
+        try:
+            body, content_type = request_raw(
+                build_session(retries=0),
+                f"{DPE_SERVICE}{KINDS[kind]}",
+                params={"dpe": dpe, "ges": ges, "date": day},
+                provider="dpe.gedeon.im",
+                feed_name="energy labels",
+            )
+            if "svg" not in content_type or b"<svg" not in body[:2000]:
+                raise UpstreamError(f"unexpected answer ({content_type})")
+            cache.set(key, body, GOOD_FOR)
+            svg = body
+        except UpstreamError as exc:
+            logger.info("energy label drawn locally: %s", exc)
+            svg = _fallback(kind, dpe, ges)
+            cache.set(key, svg, RETRY_AFTER)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    # A third party's SVG on our origin: no script may ever run from it.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    return response
