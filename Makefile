@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install compilemessages demo run test lint format migrations-check messages ci bench-sync bench-search clean
+.PHONY: install compilemessages demo run test lint format migrations-check messages ci bench bench-sync bench-search clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-packages.sh
@@ -49,6 +49,9 @@ migrations-check: install
 COUNT ?= 20000
 bench-sync: install
 	$(PY) scripts/bench_sync.py --count $(COUNT)
+
+bench: install
+	$(PY) scripts/bench.py
 
 bench-search: install
 	$(PY) scripts/bench_search.py

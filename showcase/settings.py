@@ -161,6 +161,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vitrine <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Enables /__floor__/ for `make bench` (never in production).
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
+
 # Whole pages cached for anonymous visitors (seconds; 0 turns the page cache off).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 

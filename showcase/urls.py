@@ -31,3 +31,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCH_FLOOR:
+    # `make bench` only: the framework's floor, the home page's bytes with no work.
+    from showcase.bench_floor import floor
+
+    urlpatterns.insert(0, path("__floor__/", floor))
