@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install compilemessages demo run test lint format migrations-check messages ci bench bench-sync bench-search clean
+.PHONY: install compilemessages demo run test lint format migrations-check messages ci bench bench-sync bench-search bench-tenancy clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-packages.sh
@@ -52,6 +52,9 @@ bench-sync: install
 
 bench: install
 	$(PY) scripts/bench.py
+
+bench-tenancy: install
+	$(PY) scripts/bench_tenancy.py
 
 bench-search: install
 	$(PY) scripts/bench_search.py

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from showcase.tenants.models import Tenant
 
@@ -96,3 +97,19 @@ def scoped_choices(request: HttpRequest, queryset: QuerySet) -> QuerySet:
     if path is None:
         return queryset.none()
     return queryset.filter(**{path: request.user}).distinct()
+
+
+class AgentTenantFilter(admin.SimpleListFilter):
+    """Filter by site, listing only the sites the agent works for."""
+
+    title = _("agency website")
+    parameter_name = "site"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(str(t.pk), t.name) for t in agent_tenants(request)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value and value.isdigit() and agent_tenants(request).filter(pk=value).exists():
+            return queryset.filter(tenant_id=value)
+        return queryset

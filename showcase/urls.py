@@ -4,11 +4,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from showcase.listings.energy_labels import energy_label
 from showcase.tenants import views as tenant_views
 
 handler404 = "showcase.listings.views.not_found"
+
+admin.site.site_header = _("Vitrine — agency back office")
+admin.site.site_title = _("Vitrine back office")
+admin.site.index_title = _("Your websites, listings and contacts")
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),

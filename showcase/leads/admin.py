@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from showcase.admin_scoping import TenantScopedAdmin
+from showcase.admin_scoping import AgentTenantFilter, TenantScopedAdmin
 from showcase.leads.models import Lead, LeadStatus
 from showcase.leads.services import lead_deliver, person_export, person_leads
 
@@ -38,7 +38,7 @@ class LeadAdmin(TenantScopedAdmin):
     tenant_path = "tenant"
     agents_may_delete = True
     list_display = ["created_at", "name", "email", "listing_link", "status", "assignee", "delivery"]
-    list_filter = ["status", "notification_status", "tenant"]
+    list_filter = ["status", "notification_status", AgentTenantFilter]
     list_select_related = ["listing", "assignee", "tenant"]
     search_fields = ["name", "email", "phone", "listing_label", "message"]
     date_hierarchy = "created_at"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -67,8 +67,20 @@ class TenantFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SiteScopeMixin:
+    """Agents see exactly what their sites show (feeds narrowed by agencies and transactions)."""
+
+    def scope(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if request.user.is_superuser:
+            return queryset
+        condition = Q(pk__in=[])
+        for tenant in agent_tenants(request):
+            condition |= Q(pk__in=tenant.scope(queryset.model.objects.all()).values("pk"))
+        return queryset.filter(condition)
+
+
 @admin.register(Listing)
-class ListingAdmin(TenantScopedAdmin):
+class ListingAdmin(SiteScopeMixin, TenantScopedAdmin):
     tenant_path = "feed__tenants"
     list_display = [
         "thumbnail",
@@ -191,7 +203,7 @@ class ListingAdmin(TenantScopedAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(TenantScopedAdmin):
+class AgencyAdmin(SiteScopeMixin, TenantScopedAdmin):
     tenant_path = "feed__tenants"
     list_display = ["name", "city", "phone", "feed", "withdrawn_at"]
     list_filter = ["feed"]

@@ -197,3 +197,23 @@ def test_tenant_admin_lists_missing_legal_items(client, world):
     client.force_login(world["alice"])
     body = client.get(change_url(world["a"])).content.decode()
     assert "Directeur de la publication" in body
+
+
+def test_agents_see_only_what_their_site_shows_when_the_scope_is_narrowed(client, world):
+    from tests.factories import make_agency, make_listing
+
+    other = make_agency(feed=world["feed_a"], upstream_id="OTHER", name="Other agency")
+    make_listing(feed=world["feed_a"], agency=other, title="Not on site A")
+    tenant = world["a"]
+    tenant.agency_ids = [world["agency_a"].upstream_id]
+    tenant.save()
+    client.force_login(world["alice"])
+    body = client.get(changelist_url(type(world["listing_a"]))).content.decode()
+    assert "Maison A" in body and "Not on site A" not in body
+
+
+def test_filters_never_name_another_agency_site(client, world):
+    client.force_login(world["alice"])
+    for model in (Lead, type(world["listing_a"])):
+        body = client.get(changelist_url(model)).content.decode()
+        assert "Agence B" not in body
