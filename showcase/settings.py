@@ -164,6 +164,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Enables /__floor__/ for `make bench` (never in production).
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 
+# Map tiles, loaded only when a visitor opens a map.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = env_str("MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+
 # Whole pages cached for anonymous visitors (seconds; 0 turns the page cache off).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 

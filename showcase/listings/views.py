@@ -170,6 +170,10 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
         "jsonld": jsonld.script(jsonld.real_estate_listing(request, listing, og_image)),
         "text_format": getattr(_tenant(request), "text_format", None)
         or settings.TEXT_FORMAT_OPTIONS,
+        "map_tiles": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_ATTRIBUTION,
+        # Never smaller than 250 m when the address is not public, whatever upstream says.
+        "map_radius": max(int(listing.accuracy or 0), 250),
         **embed_context(request, embed),
     }
     response = render(request, "listings/detail.html", context)

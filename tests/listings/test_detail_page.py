@@ -183,3 +183,12 @@ def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
         make_photo(listing)
     with django_assert_max_num_queries(5):
         assert client.get(listing.get_absolute_url()).status_code == 200
+
+
+def test_the_location_map_is_a_circle_unless_the_address_is_public_and_loads_on_demand(client):
+    hidden = make_listing(address="", address_public=False, accuracy=80)
+    body = client.get(hidden.get_absolute_url()).content.decode()
+    assert 'data-precise="0"' in body and 'data-radius="250"' in body
+    assert "tile.openstreetmap.org" in body and '<script src="https://' not in body
+    public = make_listing(address="3 rue X", address_public=True)
+    assert 'data-precise="1"' in client.get(public.get_absolute_url()).content.decode()
