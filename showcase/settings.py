@@ -100,10 +100,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        # Memory-mapped reads and a 64 MB page cache: searches scan many listings.
+        # Memory-mapped reads and a page cache for searches, bounded (they count in RSS).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
+            "PRAGMA mmap_size=67108864; PRAGMA cache_size=-16384;"
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from showcase.listings.filters import BASIC_CRITERIA, ListingFilterSet, dress_fo
 from showcase.listings.hours import parse_opening_hours
 from showcase.listings.models import Agency, Listing, Photo
 from showcase.listings.photos import sized_url
+from showcase.listings.textformat import format_text
 from showcase.pagecache import page_version, tenant_key
 from showcase.tenants.links import absolute_url
 
@@ -40,7 +42,12 @@ def with_cover(queryset: QuerySet) -> QuerySet:
 
 def home(request: HttpRequest) -> HttpResponse:
     listings = Listing.objects.for_tenant(_tenant(request)).published()
-    latest = with_cover(listings.exclude(transaction="sold").newest_first())[:6]
+    # The agents' picks first (featured, in their display order), then the newest.
+    latest = with_cover(
+        listings.exclude(transaction="sold").order_by(
+            "-featured", "display_order", "-published_at", "-id"
+        )
+    )[:6]
     filterset = ListingFilterSet(None, queryset=Listing.objects.none())
     return render(
         request, "listings/home.html", {"latest": latest, "form": dress_form(filterset.form)}
@@ -159,6 +166,7 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
     title, description, text_language = listing.text_in(get_language() or "fr")
     first_photo = photos[0].url if photos else ""
     og_image = sized_url(first_photo, 800) if first_photo else ""
+    text_format = getattr(_tenant(request), "text_format", None) or settings.TEXT_FORMAT_OPTIONS
     context = {
         "listing": listing,
         "photos": photos,
@@ -168,8 +176,9 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
         "og_image": og_image,
         "canonical": absolute_url(request, listing.get_absolute_url()),
         "jsonld": jsonld.script(jsonld.real_estate_listing(request, listing, og_image)),
-        "text_format": getattr(_tenant(request), "text_format", None)
-        or settings.TEXT_FORMAT_OPTIONS,
+        "text_format": text_format,
+        # The meta description follows the site's text options too (e.g. no phone numbers).
+        "summary": strip_tags(format_text(description, text_format)),
         "map_tiles": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_ATTRIBUTION,
         # Never smaller than 250 m when the address is not public, whatever upstream says.

@@ -161,3 +161,25 @@ def test_listing_count_matches_database(client, feed):
     for _ in range(3):
         make_listing(feed=feed)
     assert jsonld(client.get("/annonces/"), "ItemList")["numberOfItems"] == Listing.objects.count()
+
+
+def test_the_home_page_shows_the_agents_picks_first_in_their_order(client, feed):
+    from django.utils import timezone
+
+    make_listing(feed=feed, title="Nouveau", published_at=timezone.now())
+    make_listing(
+        feed=feed,
+        title="Choix deux",
+        featured=True,
+        display_order=2,
+        published_at=timezone.now() - timedelta(days=9),
+    )
+    make_listing(
+        feed=feed,
+        title="Choix un",
+        featured=True,
+        display_order=1,
+        published_at=timezone.now() - timedelta(days=9),
+    )
+    body = client.get("/").content.decode()
+    assert body.index("Choix un") < body.index("Choix deux") < body.index("Nouveau")

@@ -150,3 +150,25 @@ def test_hreflang_alternates_when_several_languages(client, two_agencies):
     tenant.languages = ["fr"]
     tenant.save()
     assert "hreflang" not in client.get("/annonces/", **A).content.decode()
+
+
+def test_a_tenant_can_choose_another_default_language(client, two_agencies):
+    tenant = two_agencies["a"]
+    tenant.default_language = "en"
+    tenant.save()
+    body = client.get("/annonces/", **A).content.decode()
+    assert '<html lang="en">' in body
+    assert (
+        '<html lang="fr">' in client.get("/annonces/", HTTP_HOST="agence-b.test").content.decode()
+    )
+
+
+def test_a_tenant_chooses_its_description_formatting(client, two_agencies):
+    tenant = two_agencies["a"]
+    tenant.text_format = ["html", "strip-phones"]
+    tenant.save()
+    listing = two_agencies["listing_a"]
+    listing.description = "Appelez le 0478123456 vite"
+    listing.save()
+    body = client.get(listing.get_absolute_url(), **A).content.decode()
+    assert "0478123456" not in body and "<p>Appelez le  vite</p>" in body
