@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the project needs beyond Python: gettext (translation catalogs).
+# Debian packages the project needs beyond Python: gettext (translation catalogs), chromium.
 # Installed only when missing, and only where we may (root); otherwise say what to install.
 set -euo pipefail
 missing=()
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian packages: ${missing[*]}"

@@ -7,6 +7,7 @@ from typing import Any
 
 import phonenumbers
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,7 +84,9 @@ class ContactForm(forms.Form):
                 _("This form has expired. Please check your message and send it again."),
                 code="expired",
             ) from None
-        if timezone.now().timestamp() - started < MIN_FILL_SECONDS:
+        if timezone.now().timestamp() - started < getattr(
+            settings, "LEADS_MIN_FILL_SECONDS", MIN_FILL_SECONDS
+        ):
             raise forms.ValidationError(
                 _("That was very fast! Please check your message and send it again."),
                 code="too_fast",

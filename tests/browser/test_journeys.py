@@ -1,0 +1,133 @@
+"""The main journeys in Debian's Chromium, with and without JavaScript."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factories import make_agency, make_listing, make_photo
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (make install does it)",
+    ),
+]
+# Playwright's sync API runs an event loop in this thread; the ORM calls here are ours.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, settings, transactional_db):
+    settings.LEADS_MIN_FILL_SECONDS = 0
+    agency = make_agency(name="Agence du Parc")
+    photo = f"{live_server.url}/static/img/favicon.svg"
+    flat = make_listing(
+        feed=agency.feed,
+        agency=agency,
+        title="Appartement lumineux",
+        transaction="sell",
+        property_type="flat",
+        surface=70,
+        contact={"mail": "agent@parc.example"},
+    )
+    for _ in range(3):
+        make_photo(flat, url=photo)
+    make_listing(
+        feed=agency.feed, agency=agency, title="Petit studio", transaction="sell", surface=18
+    )
+    make_listing(
+        feed=agency.feed,
+        agency=agency,
+        title="Maison à louer",
+        transaction="rent",
+        property_type="house",
+    )
+    return live_server.url
+
+
+def open_page(browser, javascript: bool = True):
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
+
+
+def journey(page, base: str) -> None:
+    page.goto(base + "/")
+    page.get_by_label("Transaction").select_option("sell")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**/annonces/?**")
+    assert page.get_by_role("heading", name="2 annonces trouvées").is_visible()
+    page.get_by_text("Plus de critères").click()
+    page.get_by_label("Surface minimum (m²)").fill("50")
+    page.get_by_role("button", name="Rechercher").click()
+    assert page.get_by_role("heading", name="1 annonce trouvée").is_visible()
+    page.get_by_role("link", name="Appartement lumineux").click()
+    assert page.get_by_role("heading", level=1, name="Appartement lumineux").is_visible()
+
+
+def send_contact_form(page) -> None:
+    page.get_by_label("Votre nom").fill("Camille Durand")
+    page.get_by_label("Votre e-mail").fill("camille@example.org")
+    page.get_by_label("Votre message").fill("Bonjour, je souhaite visiter ce bien.")
+    page.get_by_label(
+        "J'accepte d'être recontacté(e) par l'agence au sujet de cette demande."
+    ).check()
+    page.get_by_role("button", name="Envoyer").click()
+    assert page.get_by_role("heading", name="Merci, votre message a bien été reçu").is_visible()
+
+
+def test_search_refine_open_gallery_and_contact_with_javascript(browser, site):
+    from showcase.leads.models import Lead
+
+    page, errors = open_page(browser)
+    journey(page, site)
+    first = page.locator("a.gallery-item").first
+    first.focus()
+    page.keyboard.press("Enter")
+    viewer = page.locator("dialog.viewer")
+    assert viewer.is_visible()
+    assert "1 sur 3" in viewer.locator("figcaption").inner_text()
+    page.keyboard.press("ArrowRight")
+    assert "2 sur 3" in viewer.locator("figcaption").inner_text()
+    page.keyboard.press("Escape")
+    assert not viewer.is_visible()
+    send_contact_form(page)
+    assert Lead.objects.get().email == "camille@example.org"
+    assert errors == []
+
+
+def test_the_same_journey_works_without_javascript(browser, site):
+    from showcase.leads.models import Lead
+
+    page, errors = open_page(browser, javascript=False)
+    journey(page, site)
+    send_contact_form(page)
+    assert Lead.objects.count() == 1
+    assert errors == []
