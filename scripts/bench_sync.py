@@ -1,7 +1,9 @@
 """Sync benchmark: N generated ads behind the local fake Gedeon API.
 
 Measures the initial sync, a no-change re-sync (ads/s) and the peak RSS, on a fresh
-SQLite file (default) or on DATABASE_URL when given. Targets (issue "Foundation"):
+SQLite file (default) or on DATABASE_URL when given. It also times reading the pages
+alone (no database), the floor set by the fake upstream on this machine, and reports
+the CPU time of the sync process beside the wall time, since the machine may be busy. Targets (issue "Foundation"):
 initial >= 1,000 ads/s on SQLite, re-sync >= 5,000 ads/s, peak RSS < 200 MB at 100,000.
 
     make bench-sync                      # 20,000 ads
@@ -65,6 +67,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from showcase.feeds.gedeon import GedeonClient
     from showcase.feeds.models import Feed
     from showcase.feeds.sync import sync_feed
     from showcase.listings.models import Listing
@@ -96,23 +99,34 @@ def main() -> None:
             name="bench", kind="gedeon", base_url=f"http://127.0.0.1:{port}", api_key="bench"
         )
         rows = []
+        # The floor: reading every page from the fake upstream, no database at all.
+        started, cpu = time.perf_counter(), time.process_time()
+        fetched = sum(len(page.items) for page in GedeonClient(feed).ad_pages())
+        assert fetched == args.count, fetched
+        rows.append(("upstream alone", time.perf_counter() - started, time.process_time() - cpu))
         for label in ("initial sync", "no-change re-sync"):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             run = sync_feed(feed, full=True)
-            seconds = time.perf_counter() - started
+            rows.append((label, time.perf_counter() - started, time.process_time() - cpu))
             assert run.status == "success" and run.complete, run.error
-            rows.append(
-                (label, seconds, args.count / seconds, run.created, run.updated, run.unchanged)
+            rows[-1] += (
+                f"created {run.created}, updated {run.updated}, unchanged {run.unchanged}",
             )
     finally:
         upstream.terminate()
         upstream.wait(10)
     assert Listing.objects.filter(feed=feed).count() == args.count
-    for label, seconds, rate, created, updated, unchanged in rows:
+    print(f"{'':<18} {'wall':>8}  {'ads/s':>8}  {'CPU of this process':>22}")
+    for label, seconds, cpu_seconds, *counts in rows:
         print(
-            f"{label:<18} {seconds:8.1f} s  {rate:8.0f} ads/s  (created {created}, updated {updated}, unchanged {unchanged})"
+            f"{label:<18} {seconds:7.1f}s  {args.count / seconds:8.0f}  "
+            f"{cpu_seconds:7.1f}s = {args.count / cpu_seconds:6.0f} ads/CPU-s  "
+            + (f"({counts[0]})" if counts else "")
         )
-    print(f"peak RSS           {peak_rss_mb():8.0f} MB (the sync process)")
+    print(f"peak RSS           {peak_rss_mb():7.0f} MB (the sync process)")
+    print(
+        f"load average       {os.getloadavg()[0]:7.1f} on {os.cpu_count()} CPUs (other work slows the wall figures)"
+    )
     Feed.objects.filter(pk=feed.pk).delete() if connection.vendor != "sqlite" else None
 
 

@@ -17,14 +17,25 @@ from urllib3.util.retry import Retry
 logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# An upstream asking us to come back in an hour must not stall a sync that long.
+MAX_RETRY_AFTER_SECONDS = 120
+
+
+class BoundedRetry(Retry):
+    """urllib3's Retry, with the upstream's Retry-After honoured up to a bound."""
+
+    def get_retry_after(self, response: Any) -> float | None:
+        seconds = super().get_retry_after(response)
+        return None if seconds is None else min(seconds, MAX_RETRY_AFTER_SECONDS)
 
 
 class UpstreamError(Exception):
     """An upstream API call failed; `str()` is a message for a human."""
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, feed: str = "") -> None:
         super().__init__(message)
         self.status = status
+        self.feed = feed
 
 
 class UpstreamAuthError(UpstreamError):
@@ -47,7 +58,7 @@ def build_session(
     *, auth: tuple[str, str] | None = None, retries: int | None = None
 ) -> requests.Session:
     total = settings.FEEDS_HTTP_RETRIES if retries is None else retries
-    retry = Retry(
+    retry = BoundedRetry(
         total=total,
         connect=total,
         read=total,
@@ -105,10 +116,14 @@ def request_json(
     try:
         response = session.request(method, url, params=params, json=json, timeout=timeout)
     except requests.Timeout as exc:
-        raise UpstreamUnavailable(f"{where}: {provider} did not answer in time ({exc}).") from exc
+        raise UpstreamUnavailable(
+            f"{where}: {provider} did not answer in time ({exc}).", feed=feed_name
+        ) from exc
     except requests.RequestException as exc:
         # urllib3 raises MaxRetryError wrapped in requests' ConnectionError / RetryError.
-        raise UpstreamUnavailable(f"{where}: {provider} could not be reached ({exc}).") from exc
+        raise UpstreamUnavailable(
+            f"{where}: {provider} could not be reached ({exc}).", feed=feed_name
+        ) from exc
 
     status = response.status_code
     if status in (401, 403):
@@ -117,18 +132,24 @@ def request_json(
             f"{provider} refused the {credential} of feed '{feed_name}' (HTTP {status})"
             + (f": {detail}" if detail else "."),
             status=status,
+            feed=feed_name,
         )
     if status == 404:
-        raise UpstreamNotFound(f"{where}: {url} not found (HTTP 404).", status=status)
+        raise UpstreamNotFound(
+            f"{where}: {url} not found (HTTP 404).", status=status, feed=feed_name
+        )
     if status in RETRY_STATUSES:
         raise UpstreamUnavailable(
-            f"{where}: {provider} kept failing (HTTP {status}) after retries.", status=status
+            f"{where}: {provider} kept failing (HTTP {status}) after retries.",
+            status=status,
+            feed=feed_name,
         )
     if status >= 400:
         detail = upstream_message(response)
         raise UpstreamError(
             f"{where}: {provider} answered HTTP {status}" + (f": {detail}" if detail else "."),
             status=status,
+            feed=feed_name,
         )
     if status == 204 or not response.content:
         return None
@@ -138,6 +159,7 @@ def request_json(
         raise UpstreamBadResponse(
             f"{where}: {provider} answered something that is not JSON (HTTP {status}).",
             status=status,
+            feed=feed_name,
         ) from exc
 
 

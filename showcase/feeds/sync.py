@@ -17,12 +17,14 @@ import json
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -39,13 +41,21 @@ logger = logging.getLogger(__name__)
 
 MAX_LOGGED_REJECTIONS = 500
 MAX_LOGGED_WARNINGS = 500
-LOCK_DURATION = timedelta(hours=2)
+LOCK_DURATION = timedelta(minutes=30)
+# How often a running sync pushes its lock's expiry back.
+LOCK_HEARTBEAT_SECONDS = 60
+# SQLite page cache of the sync's connection, in KiB (negative = size, not pages).
+SYNC_SQLITE_CACHE_KIB = -16384
 
 Progress = Callable[[int, int], None]
 
 
 class SyncAlreadyRunning(Exception):
     pass
+
+
+class SyncLockLost(Exception):
+    """Another sync took this feed's lock over (ours had gone stale): stop writing."""
 
 
 def prefetched(pages: Iterator[Any]) -> Iterator[Any]:
@@ -89,17 +99,62 @@ def prefetched(pages: Iterator[Any]) -> Iterator[Any]:
         worker.join(timeout=5)
 
 
-def feed_lock(feed: Feed) -> bool:
-    """Take the feed's sync lock atomically; False when another sync holds it."""
+def feed_lock(feed: Feed) -> datetime | None:
+    """Take the feed's sync lock atomically; None when another sync holds it.
+
+    One conditional UPDATE (free or stale lock -> ours) works the same on SQLite and
+    PostgreSQL. The returned expiry is our token: only its holder extends or frees it,
+    so a sync whose stale lock was taken over cannot free its successor's.
+    """
     now = timezone.now()
+    until = now + LOCK_DURATION
     taken = Feed.objects.filter(
         Q(locked_until__isnull=True) | Q(locked_until__lt=now), pk=feed.pk
-    ).update(locked_until=now + LOCK_DURATION)
-    return taken == 1
+    ).update(locked_until=until)
+    return until if taken == 1 else None
 
 
-def feed_unlock(feed: Feed) -> None:
-    Feed.objects.filter(pk=feed.pk).update(locked_until=None)
+def feed_lock_extend(feed: Feed, token: datetime) -> datetime | None:
+    """Push our lock's expiry back (long syncs); None when the lock is no longer ours."""
+    until = timezone.now() + LOCK_DURATION
+    kept = Feed.objects.filter(pk=feed.pk, locked_until=token).update(locked_until=until)
+    return until if kept == 1 else None
+
+
+def feed_unlock(feed: Feed, token: datetime | None = None) -> None:
+    locked = Feed.objects.filter(pk=feed.pk)
+    if token is not None:
+        locked = locked.filter(locked_until=token)
+    locked.update(locked_until=None)
+
+
+@contextmanager
+def lean_database() -> Iterator[None]:
+    """Keep the sync's memory flat on SQLite, whatever the size of the feed.
+
+    The settings give every connection a 256 MB memory map and a 64 MB page cache for
+    searches; mapped pages count in this process's RSS and grow with the database file.
+    A sync reads each page once, so it does without them and restores them after.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        # In-memory databases (tests) answer no row for mmap_size.
+        cursor.execute("PRAGMA mmap_size")
+        mmap_size = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()
+        cursor.execute("PRAGMA mmap_size=0")
+        cursor.execute(f"PRAGMA cache_size={SYNC_SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if mmap_size:
+                cursor.execute(f"PRAGMA mmap_size={int(mmap_size[0])}")
+            if cache_size:
+                cursor.execute(f"PRAGMA cache_size={int(cache_size[0])}")
 
 
 # Bump when the mapping changes, so every listing is mapped again at the next sync.
@@ -133,18 +188,29 @@ def sync_feed(feed: Feed, *, full: bool | None = None, progress: Progress | None
     `full=None` lets the feed decide: a full pass when it has no cursor or its last
     full pass is older than FEEDS_FULL_SYNC_INTERVAL; otherwise an incremental pass.
     """
-    if not feed_lock(feed):
+    token = feed_lock(feed)
+    if token is None:
         raise SyncAlreadyRunning(f"A sync of feed '{feed.name}' is already running.")
+    lock = _Lock(feed, token)
     try:
-        provider = provider_for(feed)
         if full is None:
             full = needs_full_pass(feed)
         run = SyncRun.objects.create(feed=feed, full_pass=full)
-        engine = _Engine(feed=feed, run=run, provider=provider, progress=progress)
-        engine.execute(since=None if full else (feed.cursor or None))
+        try:
+            provider = provider_for(feed)
+        except ValueError as exc:
+            # e.g. an Apimo feed on a deployment without the Apimo provider.
+            run.status = SyncStatus.FAILED
+            run.error = f"{exc} Nothing was withdrawn."
+            run.finished_at = timezone.now()
+            run.save()
+            return run
+        engine = _Engine(feed=feed, run=run, provider=provider, progress=progress, lock=lock)
+        with lean_database():
+            engine.execute(since=None if full else (feed.cursor or None))
         return run
     finally:
-        feed_unlock(feed)
+        feed_unlock(feed, lock.token)
 
 
 def needs_full_pass(feed: Feed) -> bool:
@@ -154,19 +220,47 @@ def needs_full_pass(feed: Feed) -> bool:
     return timezone.now() - feed.last_full_sync_at > interval
 
 
+class _Lock:
+    """Our hold on the feed's sync lock, extended now and then during a long sync."""
+
+    def __init__(self, feed: Feed, token: datetime) -> None:
+        self.feed = feed
+        self.token: datetime | None = token
+        self.checked = time.monotonic()
+
+    def keep(self) -> None:
+        if time.monotonic() - self.checked < LOCK_HEARTBEAT_SECONDS or self.token is None:
+            return
+        self.token = feed_lock_extend(self.feed, self.token)
+        self.checked = time.monotonic()
+        if self.token is None:
+            raise SyncLockLost(
+                f"The sync lock of feed '{self.feed.name}' was taken over by another sync."
+            )
+
+
 class _Engine:
     def __init__(
-        self, *, feed: Feed, run: SyncRun, provider: Provider, progress: Progress | None
+        self,
+        *,
+        feed: Feed,
+        run: SyncRun,
+        provider: Provider,
+        progress: Progress | None,
+        lock: _Lock | None = None,
     ) -> None:
         self.feed = feed
         self.run = run
         self.provider = provider
         self.progress = progress
+        self.lock = lock
         self.now = run.started_at
         self.agency_ids: dict[str, int] = dict(
             Agency.objects.filter(feed=feed).values_list("upstream_id", "pk")
         )
+        # Distinct upstream ids of this pass: a few MB at 100,000 ads.
         self.seen_ids: set[str] = set()
+        self.anonymous = 0
 
     def execute(self, *, since: str | None) -> None:
         run = self.run
@@ -182,25 +276,31 @@ class _Engine:
                     self.warn(
                         {"reason": f"total changed during the pass ({announced} -> {page.total})"}
                     )
+                if self.lock is not None:
+                    self.lock.keep()
                 self.sync_page(page.items)
                 if self.progress:
                     self.progress(len(self.seen_ids), page.total)
             announced = announced or 0
             run.seen = len(self.seen_ids)
+            # Items without an id were rejected but still fill a slot of the total:
+            # one broken upstream record must not block every withdrawal for ever.
+            accounted = len(self.seen_ids) + self.anonymous
             if run.full_pass:
-                if consistent and len(self.seen_ids) == announced:
+                if consistent and accounted == announced:
                     run.complete = True
                     run.withdrawn += listings_withdraw_unseen(feed=self.feed, run=run)
                 else:
                     run.complete = False
                     run.error = (
-                        f"Inconsistent pass: {len(self.seen_ids)} distinct ids seen, "
-                        f"{announced} announced; nothing was withdrawn."
+                        f"Inconsistent pass: {len(self.seen_ids)} distinct ids seen"
+                        + (f" (+{self.anonymous} without id)" if self.anonymous else "")
+                        + f", {announced} announced; nothing was withdrawn."
                     )
             else:
                 run.complete = True
             run.status = SyncStatus.SUCCESS
-        except UpstreamError as exc:
+        except (UpstreamError, SyncLockLost) as exc:
             run.status = SyncStatus.FAILED
             run.error = f"{exc} Nothing was withdrawn."
             logger.warning("sync of feed %s failed: %s", self.feed.name, exc)
@@ -266,7 +366,9 @@ class _Engine:
             try:
                 record = self.provider.map_listing(item)
             except RecordRejected as exc:
-                if exc.upstream_id != "?":
+                if exc.upstream_id == "?":
+                    self.anonymous += 1
+                else:
                     self.seen_ids.add(exc.upstream_id)
                     # Keep an existing listing whose new version is invalid: not withdrawn.
                     Listing.objects.filter(feed=self.feed, upstream_id=exc.upstream_id).update(
@@ -387,18 +489,18 @@ def listings_upsert_page(
                 counts["created"] += 1
                 continue
             pk, old_digest, withdrawn_at = current
-            if not record.public:
-                if withdrawn_at is None:
-                    newly_withdrawn.append(pk)
-                    counts["withdrawn"] += 1
-                else:
-                    unchanged.append(pk)
+            if not record.public and withdrawn_at is None:
+                # Counted once, as withdrawn, even when its content changed too.
+                newly_withdrawn.append(pk)
+                counts["withdrawn"] += 1
                 if old_digest == digest:
                     continue
-            if old_digest == digest and (withdrawn_at is None or not record.public):
+            elif old_digest == digest and (withdrawn_at is None or not record.public):
                 unchanged.append(pk)
                 counts["unchanged"] += 1
                 continue
+            else:
+                counts["updated"] += 1
             listing = Listing(
                 pk=pk,
                 feed=feed,
@@ -410,17 +512,14 @@ def listings_upsert_page(
                 **record.fields,
             )
             to_update.append((listing, record))
-            counts["updated"] += 1
 
         for listing, _record in (*to_create, *to_update):
             listing.compliance_issues = compliance.check(listing)
             listing.is_compliant = not listing.compliance_issues
         if to_create:
-            Listing.objects.bulk_create([listing for listing, _ in to_create], batch_size=200)
+            listings_insert(feed=feed, listings=[listing for listing, _ in to_create])
         if to_update:
-            Listing.objects.bulk_update(
-                [listing for listing, _ in to_update], SYNCED_FIELDS, batch_size=200
-            )
+            listings_update(listings=[listing for listing, _ in to_update])
             Photo.objects.filter(listing_id__in=[listing.pk for listing, _ in to_update]).delete()
         photos_insert(
             (listing.pk, position, p.url, p.description, p.width, p.height, p.upstream_id)
@@ -432,6 +531,86 @@ def listings_upsert_page(
         if newly_withdrawn:
             Listing.objects.filter(pk__in=newly_withdrawn).update(withdrawn_at=now)
     return counts
+
+
+# Columns whose Python value from the mapping is already what the driver takes.
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.FloatField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+
+
+def _converters(fields: list[Any]) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """Per column: its attribute and the field's own conversion, or None when plain."""
+    db = connections[DEFAULT_DB_ALIAS]  # the real wrapper, not the thread-local proxy
+    converters: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for field in fields:
+        if isinstance(field, _PLAIN_FIELDS) and not isinstance(field, models.JSONField):
+            converters.append((field.attname, None))
+        else:
+            converters.append(
+                (field.attname, lambda value, field=field: field.get_db_prep_save(value, db))
+            )
+    return converters
+
+
+def _db_values(
+    listing: Listing, converters: list[tuple[str, Callable[[Any], Any] | None]]
+) -> list[Any]:
+    values = listing.__dict__
+    return [
+        values[attname] if convert is None else convert(values[attname])
+        for attname, convert in converters
+    ]
+
+
+def listings_insert(*, feed: Feed, listings: list[Listing]) -> None:
+    """INSERT new listings with one executemany and set their primary keys.
+
+    Django's bulk_create compiles SQL for every dozen rows on SQLite (999 parameters a
+    statement, 80 columns a listing) and costs most of an initial sync; the values are
+    still converted by each field's own get_db_prep_save.
+    """
+    fields = [f for f in Listing._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(Listing._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    converters = _converters(fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+            [_db_values(listing, converters) for listing in listings],
+        )
+    keys = dict(
+        Listing.objects.filter(
+            feed=feed, upstream_id__in=[listing.upstream_id for listing in listings]
+        ).values_list("upstream_id", "pk")
+    )
+    for listing in listings:
+        listing.pk = keys[listing.upstream_id]
+        listing._state.adding = False
+
+
+def listings_update(*, listings: list[Listing]) -> None:
+    """UPDATE the synced columns of existing listings with one executemany.
+
+    Only SYNCED_FIELDS are written: never hidden, featured, display_order, internal_note,
+    nor first_seen_at. (bulk_update's CASE WHEN over 80 columns is far slower.)
+    """
+    fields = [Listing._meta.get_field(name) for name in SYNCED_FIELDS]
+    table = connection.ops.quote_name(Listing._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    pk_column = connection.ops.quote_name(Listing._meta.pk.column)
+    converters = _converters(fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s",
+            [[*_db_values(listing, converters), listing.pk] for listing in listings],
+        )
 
 
 def listings_analyze() -> None:

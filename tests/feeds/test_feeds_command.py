@@ -91,3 +91,17 @@ def test_remove_deletes_the_feed_and_refuses_unknown_names():
     assert "Removed" in out and not Feed.objects.exists()
     with pytest.raises(CommandError, match="Unknown feed 'parc'"):
         run("remove", "parc")
+
+
+@responses.activate
+def test_sync_progress_redraws_one_line_instead_of_printing_one_per_page():
+    run("add", "gedeon", "--name", "parc", "--key", "k", "--base-url", BASE)
+    responses.get(f"{BASE}/agencies", json=envelope([]))
+    for start in (1, 101, 201):
+        responses.get(
+            f"{BASE}/ads", json=envelope([ad(i) for i in range(start, start + 100)], total=300)
+        )
+    out, _ = run("sync", "parc")
+    assert "\r" in out  # tqdm's redraws
+    assert out.count("\n") == 1  # only the summary ends a line
+    assert "300 created" in out

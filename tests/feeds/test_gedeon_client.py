@@ -10,7 +10,12 @@ import responses
 from responses import matchers
 
 from showcase.feeds.gedeon import GedeonClient
-from showcase.feeds.http import UpstreamAuthError, UpstreamBadResponse, UpstreamUnavailable
+from showcase.feeds.http import (
+    MAX_RETRY_AFTER_SECONDS,
+    UpstreamAuthError,
+    UpstreamBadResponse,
+    UpstreamUnavailable,
+)
 from tests.factories import make_feed
 from tests.feeds.gedeon_payloads import ad, envelope
 
@@ -60,6 +65,7 @@ def test_a_refused_key_is_a_clear_auth_error_and_is_not_retried(feed):
     with pytest.raises(UpstreamAuthError) as caught:
         list(GedeonClient(feed).ad_pages())
     assert str(caught.value) == "Gedeon refused the API key of feed 'parc' (HTTP 403): Invalid key"
+    assert (caught.value.status, caught.value.feed) == (403, "parc")
     assert len(responses.calls) == 1
 
 
@@ -73,10 +79,13 @@ def test_retries_a_503_then_succeeds(feed, settings):
     assert len(responses.calls) == 2
 
 
-def test_honours_retry_after_on_429_from_a_real_server():
+@pytest.mark.parametrize(
+    ("retry_after", "slept"), [("7", 7.0), ("86400", float(MAX_RETRY_AFTER_SECONDS))]
+)
+def test_honours_retry_after_on_429_from_a_real_server_up_to_a_bound(retry_after, slept):
     # `responses` bypasses urllib3's sleeping, so this one talks to a local server.
     page = json.dumps(envelope([ad(1)])).encode()
-    answers = [(429, {"Retry-After": "7"}, b"{}"), (200, {}, page)]
+    answers = [(429, {"Retry-After": retry_after}, b"{}"), (200, {}, page)]
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
@@ -100,7 +109,7 @@ def test_honours_retry_after_on_429_from_a_real_server():
     finally:
         server.shutdown()
     assert len(pages[0].items) == 1
-    assert [call.args[0] for call in sleep.call_args_list] == [7.0]
+    assert [call.args[0] for call in sleep.call_args_list] == [slept]
 
 
 @responses.activate

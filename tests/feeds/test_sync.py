@@ -1,13 +1,23 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 import responses
+from django.utils import timezone
 
 from showcase.feeds.models import Feed, SyncStatus
+from showcase.feeds.providers import PROVIDERS
+from showcase.feeds.records import ListingRecord, RawPage
 from showcase.feeds.signals import feed_synced
-from showcase.feeds.sync import SyncAlreadyRunning, feed_lock, sync_feed
+from showcase.feeds.sync import (
+    SyncAlreadyRunning,
+    feed_lock,
+    feed_lock_extend,
+    feed_unlock,
+    sync_feed,
+)
 from showcase.listings.models import Agency, Listing, Photo
 from tests.factories import make_feed
 from tests.feeds.gedeon_payloads import ad, envelope
@@ -211,3 +221,138 @@ def test_sends_feed_synced_only_when_something_changed(feed):
     finally:
         feed_synced.disconnect(receiver)
     assert len(received) == 1
+
+
+@responses.activate
+def test_every_mapped_field_is_stored_as_the_mapping_gave_it(feed):
+    from showcase.feeds.mapping.gedeon import map_ad
+
+    serve([ad(7)])
+    sync_feed(feed)
+    record = map_ad(ad(7))
+    listing = Listing.objects.get(upstream_id="7")
+    stored = {name: getattr(listing, name) for name in record.fields}
+    assert stored == record.fields
+    assert listing.agency.upstream_id == record.agency_upstream_id
+    assert (listing.hidden, listing.featured, listing.first_seen_at) == (
+        False,
+        False,
+        listing.last_seen_at,
+    )
+
+
+def test_a_stale_lock_expires_and_the_next_sync_takes_it(feed):
+    Feed.objects.filter(pk=feed.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    with responses.RequestsMock() as upstream:
+        upstream.get(f"{BASE}/agencies", json=envelope([]))
+        upstream.get(f"{BASE}/ads", json=envelope([ad(1)]))
+        run = sync_feed(feed)
+    assert run.status == "success" and run.created == 1
+    feed.refresh_from_db()
+    assert feed.locked_until is None
+
+
+def test_a_sync_whose_lock_was_taken_over_does_not_free_the_new_holder(feed):
+    old = feed_lock(feed)
+    # The old lock went stale and another sync took the feed over.
+    Feed.objects.filter(pk=feed.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    new = feed_lock(feed)
+    assert new is not None and new != old
+    feed_unlock(feed, old)
+    feed.refresh_from_db()
+    assert feed.locked_until == new
+    assert feed_lock_extend(feed, old) is None
+    assert feed_lock_extend(feed, new) is not None
+
+
+class ScriptedProvider:
+    """A provider of ready-made records, as another upstream (Apimo) would plug in."""
+
+    def __init__(self, pages, *, cursor="42"):
+        self.pages = pages
+        self.cursor = cursor
+        self.since = []
+
+    def listing_pages(self, feed, *, since):
+        self.since.append(since)
+        for items in self.pages:
+            yield RawPage(items=items, total=sum(len(p) for p in self.pages))
+
+    def item_id(self, item):
+        return item["id"]
+
+    def map_listing(self, item):
+        return ListingRecord(
+            upstream_id=item["id"],
+            fields={"title": item["title"], "transaction": "sell", "price": 100},
+            public=item.get("public", True),
+        )
+
+    def agencies(self, feed):
+        return iter(())
+
+    def next_cursor(self):
+        return self.cursor
+
+
+def test_a_listing_upstream_says_is_not_public_is_withdrawn_at_once(feed, monkeypatch):
+    provider = ScriptedProvider([[{"id": "a", "title": "A"}, {"id": "b", "title": "B"}]])
+    monkeypatch.setitem(PROVIDERS, feed.kind, lambda feed: provider)
+    sync_feed(feed, full=True)
+    provider.pages = [[{"id": "a", "title": "A"}, {"id": "b", "title": "B", "public": False}]]
+    run = sync_feed(feed, full=False)
+    assert (run.withdrawn, run.unchanged) == (1, 1)
+    assert Listing.objects.get(upstream_id="b").withdrawn_at is not None
+    # Seen again, still not public: stays withdrawn, counted as unchanged.
+    run = sync_feed(feed, full=False)
+    assert (run.withdrawn, run.unchanged, run.updated) == (0, 2, 0)
+    assert Listing.objects.live().count() == 1
+
+
+def test_a_complete_full_pass_stores_the_cursor_for_incremental_passes(feed, monkeypatch):
+    provider = ScriptedProvider([[{"id": "a", "title": "A"}]], cursor="1700000000")
+    monkeypatch.setitem(PROVIDERS, feed.kind, lambda feed: provider)
+    run = sync_feed(feed)
+    feed.refresh_from_db()
+    assert run.full_pass and run.complete
+    assert feed.cursor == "1700000000" and feed.last_full_sync_at == run.finished_at
+    # The next pass is incremental: it asks for changes since the cursor, withdraws nothing.
+    provider.pages = [[]]
+    run = sync_feed(feed)
+    assert not run.full_pass and provider.since == [None, "1700000000"]
+    assert run.withdrawn == 0 and Listing.objects.live().count() == 1
+
+
+def test_a_feed_kind_without_provider_fails_its_run_with_a_clear_message(feed, monkeypatch):
+    monkeypatch.delitem(PROVIDERS, feed.kind)
+    run = sync_feed(feed)
+    assert run.status == "failed" and "No provider for feeds of kind" in run.error
+    feed.refresh_from_db()
+    assert feed.locked_until is None
+
+
+@responses.activate
+def test_an_ad_without_id_is_rejected_but_does_not_block_withdrawals(feed):
+    serve([ad(1), ad(2)])
+    sync_feed(feed)
+    responses.reset()
+    serve([ad(1), ad(None)])
+    run = sync_feed(feed)
+    assert run.rejected == 1 and run.complete
+    assert run.withdrawn == 1
+
+
+def test_the_sync_connection_gets_back_its_sqlite_settings(feed, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas")
+    provider = ScriptedProvider([[{"id": "a", "title": "A"}]])
+    monkeypatch.setitem(PROVIDERS, feed.kind, lambda feed: provider)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+    sync_feed(feed)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from tqdm import tqdm
 
 from showcase.feeds.models import Feed, FeedKind, SyncStatus
@@ -90,7 +90,9 @@ class Command(BaseCommand):
             return
         failures = []
         for feed in feeds:
-            bar = tqdm(desc=feed.name, unit="ad", file=self.stdout, leave=False, dynamic_ncols=True)
+            bar = tqdm(
+                desc=feed.name, unit="ad", file=_Raw(self.stdout), leave=False, dynamic_ncols=True
+            )
 
             def progress(done: int, total: int, bar: tqdm = bar) -> None:
                 bar.total = total
@@ -122,6 +124,19 @@ class Command(BaseCommand):
         if not deleted:
             raise CommandError(f"Unknown feed '{name}'. See: manage.py feeds list")
         self.stdout.write(f"Removed feed '{name}' and its cached listings.")
+
+
+class _Raw:
+    """self.stdout for tqdm: its carriage-return redraws must not get a newline appended."""
+
+    def __init__(self, out: OutputWrapper) -> None:
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(text, ending="")
+
+    def flush(self) -> None:
+        self.out.flush()
 
 
 def _summary(run: Any) -> str:
