@@ -88,13 +88,12 @@ def dpe_service_url(kind: str, listing: Listing) -> str:
     ):
         return ""
     query = {
-        "dpe": _number(listing.dpe_value).replace("\u202f", "").replace(",", ".")
-        if listing.dpe_value is not None
-        else "",
-        "ges": _number(listing.ges_value).replace("\u202f", "").replace(",", ".")
-        if listing.ges_value is not None
-        else "",
+        "dpe": _plain(listing.dpe_value),
+        "ges": _plain(listing.ges_value),
         "date": listing.dpe_date.isoformat(),
+        # The DPE's own letters, for our drawing if dpe.gedeon.im cannot answer.
+        "ld": listing.dpe_letter,
+        "lg": listing.ges_letter,
     }
     # Served from our origin, which fetches and caches dpe.gedeon.im's drawing.
     return f"{reverse('energy-label', kwargs={'kind': kind})}?{urlencode(query)}"

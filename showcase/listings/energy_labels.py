@@ -19,6 +19,7 @@ from showcase.feeds.http import UpstreamError, build_session, request_raw
 from showcase.listings.energy import DPE_SERVICE, scale_svg
 
 KINDS = {"sticker": "/sticker", "dpe": "/badge/dpe", "ges": "/badge/ges"}
+LETTERS = {"A", "B", "C", "D", "E", "F", "G"}
 NUMBER = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
 GOOD_FOR = 30 * 24 * 3600
 RETRY_AFTER = 300
@@ -36,6 +37,12 @@ def _params(request: HttpRequest) -> tuple[str, str, str] | None:
     return dpe, ges, day
 
 
+def _letters(request: HttpRequest) -> tuple[str, str]:
+    """The DPE's own letters passed along by the page (never trusted beyond A-G)."""
+    dpe, ges = (request.GET.get(k, "").upper() for k in ("ld", "lg"))
+    return (dpe if dpe in LETTERS else "", ges if ges in LETTERS else "")
+
+
 def _letter(value: str, bounds: tuple[int, ...]) -> str:
     floored = int(float(value))
     for bound, letter in zip(bounds, "ABCDEF", strict=False):
@@ -44,14 +51,15 @@ def _letter(value: str, bounds: tuple[int, ...]) -> str:
     return "G"
 
 
-def _fallback(kind: str, dpe: str, ges: str) -> bytes:
-    # Only the display: the letter shown beside the label on the page is the DPE's own.
+def _fallback(kind: str, dpe: str, ges: str, letters: tuple[str, str]) -> bytes:
+    # The DPE's letters when given; a class is computed from values only without them.
+    given_dpe, given_ges = letters
     if kind == "ges" or (kind == "sticker" and not dpe):
-        letter = _letter(ges, (6, 11, 30, 50, 70, 100))
+        letter = given_ges or _letter(ges, (6, 11, 30, 50, 70, 100))
         return str(
             scale_svg("climate", letter, float(ges), _("Climate class %(l)s") % {"l": letter})
         ).encode()
-    letter = _letter(dpe, (70, 110, 180, 250, 330, 420))
+    letter = given_dpe or _letter(dpe, (70, 110, 180, 250, 330, 420))
     return str(
         scale_svg("energy", letter, float(dpe), _("Energy class %(l)s") % {"l": letter})
     ).encode()
@@ -64,7 +72,7 @@ def energy_label(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS or params is None:
         return HttpResponseBadRequest("dpe or ges (numbers) and date (YYYY-MM-DD) are required.")
     dpe, ges, day = params
-    key = f"energy-label:{kind}:{dpe}:{ges}:{day}"
+    key = f"energy-label:{kind}:{dpe}:{ges}:{day}:{''.join(_letters(request))}"
     svg = cache.get(key)
     if svg is None:
         try:
@@ -81,7 +89,7 @@ def energy_label(request: HttpRequest, kind: str) -> HttpResponse:
             svg = body
         except UpstreamError as exc:
             logger.info("energy label drawn locally: %s", exc)
-            svg = _fallback(kind, dpe, ges)
+            svg = _fallback(kind, dpe, ges, _letters(request))
             cache.set(key, svg, RETRY_AFTER)
     response = HttpResponse(svg, content_type="image/svg+xml")
     # A third party's SVG on our origin: no script may ever run from it.

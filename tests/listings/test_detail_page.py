@@ -137,7 +137,10 @@ def test_energy_labels_from_dpe_gedeon_with_values_and_date(client):
         energy_cost_reference="Prix 2021",
     )
     body = client.get(listing.get_absolute_url()).content.decode()
-    assert 'src="/etiquette-energie/sticker.svg?dpe=212&amp;ges=35&amp;date=2023-03-14"' in body
+    assert (
+        'src="/etiquette-energie/sticker.svg?dpe=212&amp;ges=35&amp;date=2023-03-14&amp;ld=D&amp;lg=D"'
+        in body
+    )
     assert 'loading="lazy"' in body
     assert "Classe énergie D (212 kWh/m²/an), classe climat D (35 kg CO₂/m²/an)" in body
     assert "Montant estimé des dépenses annuelles d’énergie pour un usage standard" in body

@@ -39,3 +39,11 @@ def test_bad_parameters_are_refused_clearly(client, query):
 
 def test_unknown_kinds_are_refused(client):
     assert client.get("/etiquette-energie/other.svg?dpe=1&date=2023-01-01").status_code == 400
+
+
+@responses.activate
+def test_our_drawing_keeps_the_dpe_letter_rather_than_recomputing_it(client):
+    responses.get("https://dpe.gedeon.im/sticker", status=500)
+    # 212 kWh would compute to D; the DPE says E (e.g. the double threshold): E is drawn.
+    response = client.get(URL + "&ld=E&lg=D")
+    assert "Classe énergie E".encode() in response.content
