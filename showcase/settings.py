@@ -30,6 +30,9 @@ PLATFORM_HOSTS = env_list("PLATFORM_HOSTS", ["localhost", "127.0.0.1"] if DEBUG 
 ADMIN_PATH = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 # How long contact requests are kept (days); the privacy page states it.
 LEADS_RETENTION_DAYS = env_int("LEADS_RETENTION_DAYS", 3 * 365)
+# Saved-search alerts: how long a confirmation link works (seconds), listings per e-mail.
+ALERTS_CONFIRM_MAX_AGE = env_int("ALERTS_CONFIRM_MAX_AGE", 3 * 24 * 3600)
+ALERTS_MAX_ITEMS = env_int("ALERTS_MAX_ITEMS", 20)
 # Where leads go when neither the listing, the agency nor the site has an address.
 LEADS_FALLBACK_EMAIL = env_str("LEADS_FALLBACK_EMAIL", "")
 # At most N messages per e-mail address (2N per IP address) per period of seconds.
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "showcase.listings",
     "showcase.tenants",
     "showcase.leads",
+    "showcase.alerts",
     "showcase.demo",
 ]
 

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from showcase.admin_scoping import TenantScopedAdmin
+from showcase.alerts.models import Alert
+
+
+@admin.register(Alert)
+class AlertAdmin(TenantScopedAdmin):
+    tenant_path = "tenant"
+    agents_may_delete = True
+    list_display = ("email", "tenant", "query", "frequency", "confirmed", "last_sent_at", "sent")
+    list_filter = ("frequency", ("confirmed_at", admin.EmptyFieldListFilter))
+    list_select_related = ("tenant",)
+    search_fields = ("email", "query")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "tenant",
+        "email",
+        "query",
+        "language",
+        "base_url",
+        "created_at",
+        "confirmed_at",
+        "last_sent_at",
+    )
+    fields = readonly_fields + ("frequency",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    @admin.display(boolean=True, description=_("confirmed"), ordering="confirmed_at")
+    def confirmed(self, obj: Alert) -> bool:
+        return obj.confirmed_at is not None
+
+    @admin.display(description=_("listings known"), ordering="item_count")
+    def sent(self, obj: Alert) -> int:
+        return obj.item_count

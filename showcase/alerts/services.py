@@ -1,0 +1,257 @@
+"""Alert services: subscribe, confirm, unsubscribe, collect matches, send, purge."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from showcase.alerts.models import Alert, AlertItem
+from showcase.listings.filters import ListingFilterSet
+from showcase.listings.models import Listing
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "alerts.confirm"
+UNSUBSCRIBE_SALT = "alerts.unsubscribe"
+# Query parameters that only shape the page, not which listings match.
+PAGE_ONLY = {"page", "limit", "sort"}
+SEED_LIMIT = 5000
+
+
+def criteria_query(query: QueryDict) -> str:
+    """The criteria part of a search query string, in a stable order."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(query):
+        if name in PAGE_ONLY:
+            continue
+        values = [v for v in query.getlist(name) if v.strip()]
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
+
+
+def alert_filterset(alert: Alert) -> ListingFilterSet:
+    """The search page's own FilterSet over the alert's site, with the alert's criteria."""
+    base = Listing.objects.for_tenant(alert.tenant).published()
+    return ListingFilterSet(QueryDict(alert.query), queryset=base)
+
+
+def alert_matches(alert: Alert) -> QuerySet:
+    return alert_filterset(alert).qs
+
+
+def confirm_token(alert: Alert) -> str:
+    return signing.dumps({"a": alert.pk, "e": alert.email}, salt=CONFIRM_SALT)
+
+
+def unsubscribe_token(alert: Alert) -> str:
+    return signing.dumps({"a": alert.pk, "e": alert.email}, salt=UNSUBSCRIBE_SALT)
+
+
+def _alert_from(token: str, salt: str, max_age: int | None) -> Alert | None:
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(data, dict):
+        return None
+    return Alert.objects.filter(pk=data.get("a"), email=data.get("e")).first()
+
+
+def _link(alert: Alert, name: str, token: str) -> str:
+    with translation.override(alert.language):
+        return alert.base_url.rstrip("/") + reverse(name, kwargs={"token": token})
+
+
+def _send(alert: Alert, subject: str, template: str, context: dict, *, list_headers: bool) -> None:
+    unsubscribe = _link(alert, "alert-unsubscribe", unsubscribe_token(alert))
+    with translation.override(alert.language):
+        body = render_to_string(template, {"alert": alert, "unsubscribe": unsubscribe, **context})
+    headers = {}
+    if list_headers:
+        # RFC 2369 and RFC 8058: mail clients offer their own one-click unsubscribe.
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    EmailMultiAlternatives(subject, body, to=[alert.email], headers=headers).send()
+
+
+def alert_subscribe(
+    *, tenant, email: str, query: str, frequency: str, language: str, base_url: str
+) -> Alert:
+    """Store an unconfirmed alert and send the confirmation link (double opt-in)."""
+    alert = Alert.objects.create(
+        tenant=tenant,
+        email=email.strip(),
+        query=query,
+        frequency=frequency,
+        language=language,
+        base_url=base_url,
+    )
+    with translation.override(language):
+        subject = translation.gettext("Confirm your property alert")
+    _send(
+        alert,
+        subject,
+        "alerts/email_confirm.txt",
+        {
+            "confirm": _link(alert, "alert-confirm", confirm_token(alert)),
+            "search": search_url(alert),
+            "hours": settings.ALERTS_CONFIRM_MAX_AGE // 3600,
+        },
+        list_headers=False,
+    )
+    return alert
+
+
+def alert_confirm(token: str) -> Alert | None:
+    """Confirm from the e-mailed link. The listings matching now are recorded as known,
+    so the e-mails only bring what is new after this moment."""
+    alert = _alert_from(token, CONFIRM_SALT, settings.ALERTS_CONFIRM_MAX_AGE)
+    if alert is None:
+        return None
+    if alert.confirmed_at is None:
+        with transaction.atomic():
+            alert.confirmed_at = timezone.now()
+            alert.save(update_fields=["confirmed_at"])
+            rows = alert_matches(alert).values_list("pk", "price")[:SEED_LIMIT]
+            AlertItem.objects.bulk_create(
+                [AlertItem(alert=alert, listing_id=pk, price=price) for pk, price in rows],
+                ignore_conflicts=True,
+            )
+    return alert
+
+
+def alert_for_unsubscribe(token: str) -> Alert | None:
+    return _alert_from(token, UNSUBSCRIBE_SALT, None)
+
+
+def alert_unsubscribe(alert: Alert) -> None:
+    """Unsubscribing deletes the alert and its ledger: nothing about it is kept."""
+    alert.delete()
+
+
+def search_url(alert: Alert) -> str:
+    with translation.override(alert.language):
+        path = reverse("listing-search")
+    return alert.base_url.rstrip("/") + path + (f"?{alert.query}" if alert.query else "")
+
+
+@dataclass
+class Digest:
+    new: list[Listing] = field(default_factory=list)
+    drops: list[tuple[Listing, int]] = field(default_factory=list)  # (listing, old price)
+    more: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.drops)
+
+
+def alert_collect(alert: Alert) -> Digest:
+    """What is new for this alert since its ledger, recording it in the ledger.
+
+    Call inside a transaction: the ledger rows and the e-mail stand or fall together."""
+    current = dict(alert_matches(alert).values_list("pk", "price"))
+    known = dict(AlertItem.objects.filter(alert=alert).values_list("listing_id", "price"))
+    new_ids = [pk for pk in current if pk not in known]
+    drop_ids = [
+        pk
+        for pk, price in current.items()
+        if pk in known and price is not None and known[pk] is not None and price < known[pk]
+    ]
+    rise_ids = [
+        pk
+        for pk, price in current.items()
+        if pk in known and price is not None and known[pk] is not None and price > known[pk]
+    ]
+    now = timezone.now()
+    AlertItem.objects.bulk_create(
+        [
+            AlertItem(alert=alert, listing_id=pk, price=current[pk], announced_at=now)
+            for pk in new_ids
+        ]
+    )
+    for pk in drop_ids + rise_ids:
+        AlertItem.objects.filter(alert=alert, listing_id=pk).update(
+            price=current[pk], announced_at=now
+        )
+    limit = settings.ALERTS_MAX_ITEMS
+    shown_new = new_ids[:limit]
+    shown_drops = drop_ids[: max(limit - len(shown_new), 0)]
+    by_pk = Listing.objects.in_bulk(shown_new + shown_drops)
+    return Digest(
+        new=[by_pk[pk] for pk in shown_new if pk in by_pk],
+        drops=[(by_pk[pk], known[pk]) for pk in shown_drops if pk in by_pk],
+        more=len(new_ids) + len(drop_ids) - len(shown_new) - len(shown_drops),
+    )
+
+
+def alert_send_one(alert: Alert, now: datetime) -> bool:
+    """Send this alert's digest if it is due and has news. Safe under concurrent runs: the
+    alert is claimed by a compare-and-set on `last_sent_at` inside the transaction that
+    writes the ledger, so a second runner finds nothing to claim; a failed e-mail rolls
+    everything back for the next run."""
+    with transaction.atomic():
+        claimed = (
+            Alert.objects.due(now)
+            .filter(pk=alert.pk, last_sent_at=alert.last_sent_at)
+            .update(last_sent_at=now)
+        )
+        if not claimed:
+            return False
+        digest = alert_collect(alert)
+        if not digest:
+            # Nothing to say: the frequency clock does not start (price rises stay recorded).
+            Alert.objects.filter(pk=alert.pk).update(last_sent_at=alert.last_sent_at)
+            return False
+        with translation.override(alert.language):
+            subject = translation.ngettext(
+                "%(count)d new match for your property search",
+                "%(count)d new matches for your property search",
+                len(digest.new) + len(digest.drops) + digest.more,
+            ) % {"count": len(digest.new) + len(digest.drops) + digest.more}
+        _send(
+            alert,
+            subject,
+            "alerts/email_digest.txt",
+            {"digest": digest, "search": search_url(alert)},
+            list_headers=True,
+        )
+    return True
+
+
+def alerts_send(*, now: datetime | None = None) -> tuple[int, int]:
+    """Send every due alert: (e-mails sent, failures)."""
+    now = now or timezone.now()
+    sent = failed = 0
+    for alert in Alert.objects.due(now).select_related("tenant").order_by("pk").iterator():
+        try:
+            sent += alert_send_one(alert, now)
+        except Exception:
+            failed += 1
+            logger.exception("alert %s could not be sent", alert.pk)
+    return sent, failed
+
+
+def alerts_purge(*, older_than: datetime, now: datetime | None = None) -> int:
+    """Delete alerts created before `older_than` (the lead retention rule) and the
+    confirmation requests nobody confirmed in time."""
+    now = now or timezone.now()
+    expiry = now - timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE)
+    stale = Alert.objects.filter(created_at__lt=older_than) | Alert.objects.unconfirmed().filter(
+        created_at__lt=expiry
+    )
+    _total, per_model = stale.delete()
+    return per_model.get(Alert._meta.label, 0)

@@ -1,0 +1,82 @@
+"""Alert pages: subscribe (double opt-in), confirm, unsubscribe. No account."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from showcase.alerts import services
+from showcase.alerts.forms import AlertForm
+from showcase.listings.filters import ListingFilterSet
+from showcase.listings.models import Listing
+from showcase.tenants.links import absolute_url
+
+
+def _tenant(request: HttpRequest):
+    return getattr(request, "tenant", None)
+
+
+def _criteria(request: HttpRequest, query: str) -> tuple[ListingFilterSet, int]:
+    base = Listing.objects.for_tenant(_tenant(request)).published()
+    filterset = ListingFilterSet(QueryDict(query), queryset=base)
+    return filterset, filterset.qs.count()
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = AlertForm(request.POST)
+    else:
+        form = AlertForm(initial={"query": services.criteria_query(request.GET)})
+    query = services.criteria_query(QueryDict(form["query"].value() or ""))
+    filterset, count = _criteria(request, query)
+    if request.method == "POST" and form.is_valid() and not filterset.errors:
+        services.alert_subscribe(
+            tenant=_tenant(request),
+            email=form.cleaned_data["email"],
+            query=query,
+            frequency=form.cleaned_data["frequency"],
+            language=get_language() or "fr",
+            base_url=absolute_url(request, "/").rstrip("/"),
+        )
+        return redirect("alert-pending")
+    return render(
+        request,
+        "alerts/create.html",
+        {"form": form, "filterset": filterset, "count": count, "query": query},
+    )
+
+
+def pending(request: HttpRequest) -> HttpResponse:
+    return render(request, "alerts/pending.html")
+
+
+@never_cache
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    alert = services.alert_confirm(token)
+    if alert is None:
+        return render(request, "alerts/invalid.html", {"expired": True}, status=400)
+    return render(
+        request,
+        "alerts/confirmed.html",
+        {"alert": alert, "search": services.search_url(alert)},
+    )
+
+
+@csrf_exempt  # The signed token is the credential; mail clients POST without a CSRF token.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    alert = services.alert_for_unsubscribe(token)
+    if alert is None:
+        # Already unsubscribed (or a mangled link): nothing is sent to it any more.
+        return render(request, "alerts/unsubscribed.html", {"unknown": True})
+    if request.method == "POST":
+        services.alert_unsubscribe(alert)
+        return render(request, "alerts/unsubscribed.html", {"unknown": False})
+    # A GET only asks: mail scanners follow links, and must not unsubscribe anyone.
+    return render(request, "alerts/unsubscribe.html", {"alert": alert})
