@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("showcase.tenants.urls")),
     path("", include("showcase.leads.urls")),
     path("", include("showcase.alerts.urls")),
+    path("", include("showcase.favourites.urls")),
     path("", include("showcase.listings.urls")),
     prefix_default_language=False,
 )
