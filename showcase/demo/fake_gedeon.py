@@ -51,8 +51,12 @@ class FakeGedeon:
         agencies: list[dict[str, Any]] | None = None,
         fail_offsets: set[int] | None = None,
         extra_total: int = 0,
+        cache_pages: bool = False,
     ) -> None:
         self.key = key
+        # Encoded /ads pages kept after the first request (benchmarks: a re-sync then
+        # measures the client, not this generator). Costs ~3.5 KB per ad of memory.
+        self.page_cache: dict[str, bytes] | None = {} if cache_pages else None
         self.seed = seed
         self.fail_offsets = set(fail_offsets or ())
         self.extra_total = extra_total
@@ -117,6 +121,16 @@ class FakeGedeon:
                     "/ads": fake.list_ads,
                     "/agencies": fake.list_agencies,
                 }
+                if path == "/ads" and fake.page_cache is not None:
+                    body = fake.page_cache.get(parts.query)
+                    if body is None:
+                        status, payload = fake.list_ads(query)
+                        if status != 200:
+                            return self._json(status, payload)
+                        body = fake.page_cache[parts.query] = json.dumps(
+                            payload, ensure_ascii=False
+                        ).encode()
+                    return self._send(200, body, "application/json; charset=utf-8")
                 if path in routes:
                     return self._json(*routes[path](query))
                 match = re.fullmatch(r"/(ads|agencies)/([^/]+)", path)
@@ -211,8 +225,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=320)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--key", default="demo-key")
+    parser.add_argument(
+        "--cache-pages", action="store_true", help="Keep encoded /ads pages after first use."
+    )
     args = parser.parse_args(argv)
-    server = FakeGedeon(count=args.count, seed=args.seed, key=args.key, port=args.port)
+    server = FakeGedeon(
+        count=args.count,
+        seed=args.seed,
+        key=args.key,
+        port=args.port,
+        cache_pages=args.cache_pages,
+    )
     sys.stdout.write(f"Fake Gedeon API on {server.url} ({server.count} ads, key {args.key!r})\n")
     sys.stdout.flush()
     try:

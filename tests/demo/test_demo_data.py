@@ -113,3 +113,15 @@ def test_the_demo_command_syncs_through_the_real_client_over_http(settings):
     assert "password:" in out.getvalue()
     assert Listing.objects.count() == 60
     assert Photo.objects.filter(url__contains="/large/").exists()
+
+
+def test_the_fake_server_can_keep_pages_for_benchmarks_without_changing_them():
+    with FakeGedeon(count=150, key="k", cache_pages=True) as fake:
+        query = "key=k&limit=100&offset=100&transaction=sell,rent,holidays,viager,program,sold"
+        first = get(f"{fake.url}/ads?{query}")[2]
+        assert list(fake.page_cache) == [query]
+        assert get(f"{fake.url}/ads?{query}")[2] == first
+        assert json.loads(first)["nb_results"] == 50
+        assert get(f"{fake.url}/ads?key=wrong")[0] == 403
+        assert get(f"{fake.url}/ads?key=k&limit=x")[0] == 400
+        assert len(fake.page_cache) == 1

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from unittest import mock
 
@@ -356,3 +357,11 @@ def test_the_sync_connection_gets_back_its_sqlite_settings(feed, monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before
+
+
+def test_the_raw_digest_follows_the_content_not_the_object():
+    from showcase.feeds.sync import raw_hash
+
+    assert raw_hash(ad(1)) == raw_hash(json.loads(json.dumps(ad(1))))
+    assert raw_hash(ad(1)) != raw_hash(ad(1, price=1))
+    assert raw_hash({"price": 1}) != raw_hash({"price": 1.0}) != raw_hash({"price": "1"})
