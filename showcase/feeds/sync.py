@@ -1,7 +1,8 @@
 """The sync engine: upstream pages -> the cache, one transaction per page.
 
 Rules (issue "Foundation"):
-- unchanged records (same content hash) are not rewritten;
+- unchanged records (same content hash) are not rewritten (their last_seen_at is
+  refreshed at most every LAST_SEEN_RESOLUTION);
 - a record that fails mapping is rejected (counted, logged on the run), never fatal;
 - listings not seen are withdrawn (kept, never deleted) only after a complete and
   consistent pass: every page fetched and as many distinct ids as announced;
@@ -43,6 +44,10 @@ logger = logging.getLogger(__name__)
 MAX_LOGGED_REJECTIONS = 500
 MAX_LOGGED_WARNINGS = 500
 LOCK_DURATION = timedelta(minutes=30)
+# An unchanged listing's last_seen_at is refreshed at most this often. Rewriting every
+# row on every pass cost more than the rest of a no-change re-sync (SQLite rewrites the
+# whole ~4 KB row; PostgreSQL leaves a dead tuple per row); withdrawal uses the ids seen.
+LAST_SEEN_RESOLUTION = timedelta(hours=6)
 # How often a running sync pushes its lock's expiry back.
 LOCK_HEARTBEAT_SECONDS = 60
 # SQLite page cache of the sync's connection, in KiB (negative = size, not pages).
@@ -218,7 +223,8 @@ def sync_feed(feed: Feed, *, full: bool | None = None, progress: Progress | None
             engine.execute(since=None if full else (feed.cursor or None))
         return run
     finally:
-        feed_unlock(feed, lock.token)
+        if lock.token is not None:  # a lock taken over is the new holder's to free
+            feed_unlock(feed, lock.token)
 
 
 def needs_full_pass(feed: Feed) -> bool:
@@ -297,7 +303,9 @@ class _Engine:
             if run.full_pass:
                 if consistent and accounted == announced:
                     run.complete = True
-                    run.withdrawn += listings_withdraw_unseen(feed=self.feed, run=run)
+                    run.withdrawn += listings_withdraw_unseen(
+                        feed=self.feed, run=run, seen=self.seen_ids
+                    )
                 else:
                     run.complete = False
                     run.error = (
@@ -354,21 +362,24 @@ class _Engine:
 
     def sync_page(self, items: Iterable[Any]) -> None:
         # Unchanged records are recognised from the raw upstream item, before any mapping:
-        # a no-change re-sync costs one hash and one bulk UPDATE per page.
+        # a no-change re-sync costs one hash per ad and one SELECT per page.
         hashed = [(item, self.provider.item_id(item), raw_hash(item)) for item in items]
         known = {
             row[0]: row[1:]
             for row in Listing.objects.filter(
                 feed=self.feed, upstream_id__in=[uid for _item, uid, _digest in hashed if uid]
-            ).values_list("upstream_id", "pk", "content_hash", "withdrawn_at")
+            ).values_list("upstream_id", "pk", "content_hash", "withdrawn_at", "last_seen_at")
         }
+        stale_before = self.now - LAST_SEEN_RESOLUTION
         unchanged: list[int] = []
         records: dict[str, ListingRecord] = {}
         digests: dict[str, str] = {}
         for item, upstream_id, digest in hashed:
             current = known.get(upstream_id) if upstream_id else None
             if current is not None and current[1] == digest and current[2] is None:
-                unchanged.append(current[0])
+                self.run.unchanged += 1
+                if current[3] < stale_before:
+                    unchanged.append(current[0])
                 self.seen_ids.add(upstream_id)
                 continue
             try:
@@ -391,7 +402,6 @@ class _Engine:
             self.seen_ids.add(record.upstream_id)
         if unchanged:
             Listing.objects.filter(pk__in=unchanged).update(last_seen_at=self.now)
-            self.run.unchanged += len(unchanged)
         if records:
             counts = listings_upsert_page(
                 feed=self.feed,
@@ -651,12 +661,24 @@ def photos_insert(rows: Iterable[tuple[Any, ...]]) -> None:
         )
 
 
-def listings_withdraw_unseen(*, feed: Feed, run: SyncRun) -> int:
-    """Withdraw (never delete) the feed's live listings this complete pass did not see."""
+def listings_withdraw_unseen(*, feed: Feed, run: SyncRun, seen: set[str]) -> int:
+    """Withdraw (never delete) the feed's live listings this complete pass did not see.
+
+    `seen` holds the upstream ids of the pass; the live ids are streamed from the
+    (feed, upstream_id) index, so memory stays bounded by the ids of one feed.
+    """
     now = timezone.now()
-    withdrawn = Listing.objects.filter(
-        feed=feed, withdrawn_at__isnull=True, last_seen_at__lt=run.started_at
-    ).update(withdrawn_at=now)
+    live = (
+        Listing.objects.filter(feed=feed, withdrawn_at__isnull=True)
+        .values_list("pk", "upstream_id")
+        .iterator(chunk_size=5000)
+    )
+    unseen = [pk for pk, upstream_id in live if upstream_id not in seen]
+    withdrawn = 0
+    for start in range(0, len(unseen), 500):
+        withdrawn += Listing.objects.filter(pk__in=unseen[start : start + 500]).update(
+            withdrawn_at=now
+        )
     Agency.objects.filter(
         feed=feed, withdrawn_at__isnull=True, last_seen_at__lt=run.started_at
     ).exclude(listings__withdrawn_at__isnull=True).update(withdrawn_at=now)

@@ -365,3 +365,32 @@ def test_the_raw_digest_follows_the_content_not_the_object():
     assert raw_hash(ad(1)) == raw_hash(json.loads(json.dumps(ad(1))))
     assert raw_hash(ad(1)) != raw_hash(ad(1, price=1))
     assert raw_hash({"price": 1}) != raw_hash({"price": 1.0}) != raw_hash({"price": "1"})
+
+
+@responses.activate
+def test_unchanged_listings_refresh_last_seen_only_when_it_is_stale(feed):
+    serve([ad(1), ad(2)])
+    sync_feed(feed)
+    old = timezone.now() - timedelta(days=1)
+    Listing.objects.filter(upstream_id="1").update(last_seen_at=old)
+    recent = Listing.objects.get(upstream_id="2").last_seen_at
+    responses.reset()
+    serve([ad(1), ad(2)])
+    run = sync_feed(feed)
+    assert (run.unchanged, run.withdrawn) == (2, 0)
+    assert Listing.objects.get(upstream_id="1").last_seen_at > old
+    assert Listing.objects.get(upstream_id="2").last_seen_at == recent
+
+
+def test_a_sync_that_lost_its_lock_stops_and_leaves_the_new_holder_alone(feed, monkeypatch):
+    from showcase.feeds import sync
+
+    provider = ScriptedProvider([[{"id": "a", "title": "A"}], [{"id": "b", "title": "B"}]])
+    monkeypatch.setitem(PROVIDERS, feed.kind, lambda feed: provider)
+    monkeypatch.setattr(sync, "LOCK_HEARTBEAT_SECONDS", -1)
+    monkeypatch.setattr(sync, "feed_lock_extend", lambda feed, token: None)
+    run = sync_feed(feed, full=True)
+    assert run.status == "failed" and "taken over by another sync" in run.error
+    assert run.withdrawn == 0
+    feed.refresh_from_db()
+    assert feed.locked_until is not None  # not ours to free any more
