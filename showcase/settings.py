@@ -171,6 +171,8 @@ BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 # Map tiles, loaded only when a visitor opens a map.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_ATTRIBUTION = env_str("MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# Most listings drawn on the search map (the list pages through all of them).
+MAP_MAX_POINTS = env_int("MAP_MAX_POINTS", 500)
 
 # Whole pages cached for anonymous visitors (seconds; 0 turns the page cache off).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)

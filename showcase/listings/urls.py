@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from showcase.listings import views
+from showcase.listings.map_points import map_points
 from showcase.tenants import framing
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("annonces/", views.search, name="listing-search"),
+    path("annonces/carte.json", map_points, name="listing-map-points"),
     re_path(
         r"^annonces/(?P<pk>\d+)(?:-(?P<slug>[-a-z0-9]*))?/$", views.detail, name="listing-detail"
     ),

@@ -120,6 +120,9 @@ def search(request: HttpRequest, embed: bool = False) -> HttpResponse:
             jsonld.item_list(request, listings, total, page.start_index() or 1)
         ),
         "has_errors": bool(filterset.errors or limit_error or page_error),
+        "map_tiles": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_ATTRIBUTION,
+        "map_max_points": settings.MAP_MAX_POINTS,
         **embed_context(request, embed),
     }
     return render(request, "listings/search.html", context)

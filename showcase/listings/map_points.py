@@ -1,0 +1,62 @@
+"""The search results as map points (JSON), fetched by static/js/map.js only when the
+visitor opens the map. Same criteria and FilterSet as the list; bounded in size."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+
+from showcase.listings.filters import ListingFilterSet
+from showcase.listings.models import Listing
+from showcase.listings.price import short_price
+
+# Fields the point needs: position, privacy, the popup's title, price and link.
+POINT_FIELDS = (
+    "id",
+    "title",
+    "property_type",
+    "city",
+    "latitude",
+    "longitude",
+    "accuracy",
+    "address",
+    "address_public",
+    "price",
+    "price_hidden",
+    "transaction",
+    "rent_period",
+)
+MIN_APPROXIMATE_RADIUS = 250  # metres, as on the detail page
+
+
+def point(listing: Listing) -> dict:
+    precise = bool(listing.address_public and listing.address)
+    return {
+        "id": listing.pk,
+        "lat": round(listing.latitude, 5),
+        "lng": round(listing.longitude, 5),
+        # Not public: a circle of at least 250 m around the (already approximate) position.
+        "radius": 0 if precise else max(int(listing.accuracy or 0), MIN_APPROXIMATE_RADIUS),
+        "title": str(listing),
+        "price": short_price(listing),
+        "url": listing.get_absolute_url(),
+    }
+
+
+def map_points(request: HttpRequest) -> JsonResponse:
+    base = Listing.objects.for_tenant(getattr(request, "tenant", None)).published()
+    filterset = ListingFilterSet(request.GET, queryset=base, request=request)
+    limit = settings.MAP_MAX_POINTS
+    rows = list(
+        filterset.qs.filter(latitude__isnull=False, longitude__isnull=False).only(*POINT_FIELDS)[
+            : limit + 1
+        ]
+    )
+    errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
+    return JsonResponse(
+        {
+            "points": [point(listing) for listing in rows[:limit]],
+            "truncated": len(rows) > limit,
+            "errors": errors,
+        }
+    )
