@@ -144,3 +144,31 @@ def test_maps_an_agency_with_its_legal_block():
     assert record.fields["emails"] == ["a@b.example"]
     assert record.fields["legal"]["rcs"] == "RCS Lyon 123 456 789"
     assert record.fields["slug"] == "agence-du-parc"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\\/Date(1718000000000)\\/", datetime(2024, 6, 10, 6, 13, 20, tzinfo=UTC)),
+        ("/Date(1718000000000+0200)/", datetime(2024, 6, 10, 6, 13, 20, tzinfo=UTC)),
+        ("2024-06-10T08:13:20+02:00", datetime(2024, 6, 10, 6, 13, 20, tzinfo=UTC)),
+        ("2024-06-10 06:13:20", datetime(2024, 6, 10, 6, 13, 20, tzinfo=UTC)),
+        ("2024-06-10", datetime(2024, 6, 10, tzinfo=UTC)),
+        (1718000000, datetime(2024, 6, 10, 6, 13, 20, tzinfo=UTC)),
+        ("not a date", None),
+        ("2024-13-45", None),
+        ({"date": 1}, None),
+    ],
+)
+def test_reads_every_date_form_and_drops_the_rest(raw, expected):
+    record = map_ad(ad(1, stats={"created": raw, "updated": raw}))
+    assert record.fields["published_at"] == expected
+    assert record.fields["upstream_updated_at"] == expected
+
+
+def test_reads_french_and_iso_dpe_dates():
+    assert map_ad(ad(1, extras={"dpe_date": {"value": "02/05/2024"}})).fields["dpe_date"] == date(
+        2024, 5, 2
+    )
+    assert map_ad(ad(1, extras={"dpe_date": "2024-05-02"})).fields["dpe_date"] == date(2024, 5, 2)
+    assert map_ad(ad(1, extras={"dpe_date": "31/02/2024"})).fields["dpe_date"] is None
