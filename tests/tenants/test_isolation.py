@@ -86,3 +86,11 @@ def test_absolute_url_of_a_tenant_without_domain_says_so(db):
     tenant = Tenant.objects.create(name="Sans domaine", slug="sans-domaine")
     with pytest.raises(ValueError, match="no primary domain"):
         absolute_url(tenant, "/")
+
+
+def test_map_points_and_favourites_of_a_never_include_listings_of_b(client, two_agencies):
+    listing_a, listing_b = two_agencies["listing_a"], two_agencies["listing_b"]
+    points = json.loads(client.get("/annonces/carte.json", **A).content)["points"]
+    assert [p["id"] for p in points] == [listing_a.pk]
+    favourites = client.get(f"/favoris/?ids={listing_a.pk},{listing_b.pk}", **A).content.decode()
+    assert "Maison A" in favourites and "Maison B" not in favourites
