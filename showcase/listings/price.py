@@ -14,6 +14,7 @@ import nh3
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from showcase.listings.models import Listing, Transaction
@@ -36,7 +37,11 @@ class PriceBlock:
 def euros(amount: int | float | Decimal | None) -> str:
     if amount is None:
         return ""
-    return f"{number_format(amount, 0, force_grouping=True)}\u00a0€"
+    amount_text = number_format(amount, 0, force_grouping=True)  # grouping per locale
+    # English writes the sign first (€250,000); French and German after (250 000 €, 250.000 €).
+    if (get_language() or "").startswith("en"):
+        return f"€{amount_text}"
+    return f"{amount_text}\u00a0€"
 
 
 def percent(value: Decimal | float) -> str:

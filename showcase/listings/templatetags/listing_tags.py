@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from showcase.listings import energy as energy_module
@@ -129,3 +130,14 @@ def rooms_rows(listing: Listing) -> list[dict[str, Any]]:
 @register.filter
 def euros(value: Any) -> str:
     return price_module.euros(value)
+
+
+@register.simple_tag
+def localized_title(listing: Listing) -> dict[str, str]:
+    """The card title in the visitor's language when the feed has it, with its language
+    (French otherwise), so the template can mark a French fallback with `lang`."""
+    language = get_language() or "fr"
+    other = listing.texts.get(language) if isinstance(listing.texts, dict) else None
+    if language != "fr" and isinstance(other, dict) and other.get("title"):
+        return {"title": str(other["title"]), "lang": language}
+    return {"title": str(listing), "lang": "fr"}
