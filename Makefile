@@ -26,7 +26,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 demo: install
-	DEBUG=1 $(PY) manage.py demo
+	DEBUG=1 $(PY) manage.py demo $(DEMO_ARGS)
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -24,6 +24,7 @@ from showcase.demo import gedeon_data
 from showcase.demo.photos import logo_png, photo_jpeg
 
 MAX_LIMIT = 100
+HOLD_IN_MEMORY_UP_TO = 2_000
 WORD_TO_CODE = {
     "sell": "S",
     "rent": "R",
@@ -41,14 +42,14 @@ class FakeGedeon:
 
     def __init__(
         self,
+        ads: list[dict[str, Any]] | None = None,
+        agencies: list[dict[str, Any]] | None = None,
         *,
         count: int = 320,
         seed: int = 0,
         key: str = "demo-key",
         host: str = "127.0.0.1",
         port: int = 0,
-        ads: list[dict[str, Any]] | None = None,
-        agencies: list[dict[str, Any]] | None = None,
         fail_offsets: set[int] | None = None,
         extra_total: int = 0,
         cache_pages: bool = False,
@@ -69,11 +70,17 @@ class FakeGedeon:
             agencies if agencies is not None else gedeon_data.agencies(base_url=self.url)
         )
         self._thread: threading.Thread | None = None
+        # A demo-sized feed is generated once and held; a benchmark-sized one (tens of
+        # thousands) is generated page by page from the seed, so memory stays flat.
+        self._held: list[dict[str, Any]] | None = None
+        if ads is None and count <= HOLD_IN_MEMORY_UP_TO:
+            self._held = list(gedeon_data.generate_ads(count, seed=seed, base_url=self.url))
 
-    # Ads are generated on the fly for large counts, so memory stays flat.
     def ad_at(self, index: int) -> dict[str, Any]:
         if self._ads is not None:
             return self._ads[index]
+        if self._held is not None:
+            return self._held[index]
         return gedeon_data.generate_ad(index, seed=self.seed, base_url=self.url)
 
     def start(self) -> FakeGedeon:
@@ -111,6 +118,9 @@ class FakeGedeon:
                 if photo:
                     body = photo_jpeg(int(photo.group(1)), int(photo.group(2)), photo.group(3))
                     return self._send(200, body, "image/jpeg", cache=True)
+                if path.startswith("/photos/"):
+                    # Photos need no key upstream either: an unknown size is simply absent.
+                    return self._json(404, {"error": {"message": "No such photo"}})
                 if path.startswith("/logos/"):
                     return self._send(
                         200, logo_png(path.rsplit("/", 1)[-1]), "image/png", cache=True
@@ -172,6 +182,8 @@ class FakeGedeon:
             return 500, {"error": {"message": "Internal error"}}
         words = [w.strip().lower() for w in query.get("transaction", "").split(",") if w.strip()]
         wanted = {WORD_TO_CODE[w] for w in words if w in WORD_TO_CODE} or set("SRHLP")
+        excluded = query.get("exclude_transactions", "").lower().split(",")
+        wanted -= {WORD_TO_CODE[w.strip()] for w in excluded if w.strip() in WORD_TO_CODE}
         with_info = "priceInfo" in query
         if wanted >= set("SRHLPO"):
             # Every transaction: index the sequence directly (cheap at any size).

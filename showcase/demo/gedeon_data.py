@@ -187,6 +187,11 @@ def agencies(*, base_url: str = "http://127.0.0.1:8765") -> list[dict[str, Any]]
     return result
 
 
+def generate_agencies(*, base_url: str = "http://127.0.0.1:8765") -> list[dict[str, Any]]:
+    """The demo agencies (the name the benchmarks and tests use beside `generate_ads`)."""
+    return agencies(base_url=base_url)
+
+
 def _ms_date(moment: datetime) -> str:
     return f"/Date({int(moment.timestamp() * 1000)})/"
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from showcase.demo.fake_gedeon import FakeGedeon
 from showcase.feeds.models import Feed
@@ -31,7 +31,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        upstream = FakeGedeon(count=options["count"], key=DEMO_KEY, port=options["upstream_port"])
+        try:
+            upstream = FakeGedeon(
+                count=options["count"], key=DEMO_KEY, port=options["upstream_port"]
+            )
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot serve the fake Gedeon API on port {options['upstream_port']} ({exc}). "
+                "Is another demo running? Choose another with --upstream-port."
+            ) from exc
         upstream.start()
         self.stdout.write(f"Fake Gedeon API on {upstream.url} ({upstream.count} ads).")
         try:
