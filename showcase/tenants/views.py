@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -14,7 +20,7 @@ from showcase.listings.templatetags.legal_tags import sanitize
 from showcase.tenants import legal
 from showcase.tenants.branding import logo_version
 from showcase.tenants.links import absolute_url
-from showcase.tenants.sitemaps import sitemaps_for
+from showcase.tenants.sitemaps import sitemaps_for, stream_section
 
 
 def _tenant(request: HttpRequest):
@@ -73,8 +79,11 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 
 
 @cache_control(max_age=3600)
-def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
-    return sitemap_views.sitemap(request, sitemaps_for(_tenant(request)), section=section)
+def sitemap_section(request: HttpRequest, section: str) -> StreamingHttpResponse:
+    sitemap = sitemaps_for(_tenant(request)).get(section)
+    if sitemap is None:
+        raise Http404
+    return stream_section(request, sitemap, request.GET.get("p", "1"))
 
 
 @cache_control(public=True, max_age=31536000, immutable=True)

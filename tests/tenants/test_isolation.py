@@ -14,6 +14,10 @@ from showcase.tenants.models import Tenant
 A = {"HTTP_HOST": "agence-a.test"}
 
 
+def streamed(response) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
 def test_legal_pages_of_a_never_use_the_legal_data_of_b(client, two_agencies):
     agency_b = two_agencies["agency_b"]
     agency_b.legal = {
@@ -57,10 +61,10 @@ def test_sitemap_index_and_sections_stay_on_the_tenant_domain(client, two_agenci
     index = client.get("/sitemap.xml", **A).content.decode()
     locations = re.findall(r"<loc>(.*?)</loc>", index)
     assert locations and all(loc.startswith("http://agence-a.test/") for loc in locations)
-    pages = client.get("/sitemap-pages.xml", **A).content.decode()
+    pages = streamed(client.get("/sitemap-pages.xml", **A))
     for path in ("/mentions-legales/", "/honoraires/", "/donnees-personnelles/"):
         assert f"http://agence-a.test{path}" in pages
-    agencies = client.get("/sitemap-agencies.xml", **A).content.decode()
+    agencies = streamed(client.get("/sitemap-agencies.xml", **A))
     assert two_agencies["agency_a"].get_absolute_url() in agencies
     assert two_agencies["agency_b"].get_absolute_url() not in agencies
 
@@ -70,7 +74,7 @@ def test_sitemap_lists_only_live_listings_with_lastmod(client, two_agencies):
 
     gone = make_listing(feed=two_agencies["feed_a"], title="Vendue", withdrawn_at=timezone.now())
     hidden = make_listing(feed=two_agencies["feed_a"], title="Cachée", hidden=True)
-    body = client.get("/sitemap-listings.xml", **A).content.decode()
+    body = streamed(client.get("/sitemap-listings.xml", **A))
     assert two_agencies["listing_a"].get_absolute_url() in body
     assert gone.get_absolute_url() not in body and hidden.get_absolute_url() not in body
     assert body.count("<lastmod>") == body.count("<url>") == 1

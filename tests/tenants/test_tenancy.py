@@ -5,6 +5,12 @@ import pytest
 from showcase.tenants.models import Domain
 
 A = {"HTTP_HOST": "agence-a.test"}
+
+
+def streamed(response) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
 B = {"HTTP_HOST": "agence-b.test"}
 
 
@@ -24,7 +30,7 @@ def test_agencies_pages_are_scoped(client, two_agencies):
 
 
 def test_sitemaps_and_embeds_are_scoped(client, two_agencies):
-    sitemap = client.get("/sitemap-listings.xml", **A).content.decode()
+    sitemap = streamed(client.get("/sitemap-listings.xml", **A))
     assert two_agencies["listing_a"].get_absolute_url() in sitemap
     assert two_agencies["listing_b"].get_absolute_url() not in sitemap
     assert "http://agence-a.test/" in sitemap
