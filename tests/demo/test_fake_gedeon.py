@@ -12,6 +12,7 @@ from PIL import Image
 from showcase.demo.fake_gedeon import FakeGedeon
 from showcase.demo.gedeon_data import generate_ads, generate_agencies
 from showcase.demo.photos import SIZES
+from showcase.demo.places import PLACES
 from showcase.feeds.mapping.gedeon import extra_value
 
 EVERY = "sell,rent,holidays,viager,program,sold"
@@ -164,3 +165,29 @@ def test_a_large_feed_is_generated_on_the_fly_not_held():
         assert fake._held is None
         _, page = get_json(f"{fake.url}/ads?key=k&limit=100&offset=99950&transaction={EVERY}")
         assert page["nb_results"] == 50 and page["results"][-1]["id"] == 200_000
+
+
+def test_ads_sit_near_their_real_city_with_its_true_zip_code():
+    places = {(p.city, p.zip_code): p for p in PLACES}
+    for ad in generate_ads(320):
+        where = ad["localization"]
+        place = places[(where["city"], where["zip_code"])]
+        assert abs(where["lat"] - place.lat) < 0.05 and abs(where["lng"] - place.lng) < 0.05
+
+
+def test_dpe_data_comes_in_every_form_a_feed_sends():
+    forms = collections.Counter()
+    for ad in generate_ads(320):
+        extras = ad["extras"]
+        letter = extra_value(extras, "dpe_conso_lettre") or extra_value(
+            extras, "dpe_conso_en_lettre"
+        )
+        if extra_value(extras, "dpe_conso_en") is not None:
+            forms["values"] += 1
+        elif letter:
+            forms["letters only"] += 1
+        else:
+            forms["none"] += 1
+        if letter in ("F", "G"):
+            forms["F/G"] += 1
+    assert min(forms[k] for k in ("values", "letters only", "none", "F/G")) >= 5
