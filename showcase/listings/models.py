@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from showcase.feeds.models import Feed
@@ -102,6 +104,54 @@ class Agency(models.Model):
         return reverse("agency-detail", kwargs={"pk": self.pk, "slug": self.slug or "agence"})
 
 
+# What visitors see (ListingQuerySet.published); the partial indexes are built on it.
+PUBLISHED = models.Q(withdrawn_at__isnull=True, hidden=False)
+# Display-only columns of the detail page that no card, feed or JSON-LD list reads.
+CARD_DEFERRED = (
+    "description",
+    "price_info",
+    "extras",
+    "rooms_details",
+    "contact",
+    "medias",
+    "compliance_issues",
+    "copropriete_procedure",
+    "internal_note",
+    "energy_cost_reference",
+)
+# Columns the search criteria and the tenant scopes filter on (showcase/listings/filters.py),
+# the department first: a department search is then a range of this index.
+SEARCH_COLUMNS = [
+    "department",
+    "transaction",
+    "property_type",
+    "city_key",
+    "zip_code",
+    "price",
+    "price_hidden",
+    "surface",
+    "rooms",
+    "bedrooms",
+    "sleeps",
+    "latitude",
+    "longitude",
+    "published_at",
+    "is_new",
+    "photo_count",
+    "upstream_favorite",
+    "featured",
+    "monthly_annuity",
+    "occupied",
+    "nb_persons",
+    "forward_sale",
+    "forward_duration",
+    "agency",
+    "feed",
+    "hidden",
+    "withdrawn_at",
+]
+
+
 class ListingQuerySet(TenantScopedQuerySet):
     def live(self):
         """Not withdrawn upstream (sold listings stay live as references)."""
@@ -109,13 +159,27 @@ class ListingQuerySet(TenantScopedQuerySet):
 
     def published(self):
         """Shown to visitors: live and not hidden by an agent."""
-        return self.live().filter(hidden=False)
+        return self.filter(PUBLISHED)
 
     def withdrawn(self):
         return self.filter(withdrawn_at__isnull=False)
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")
+
+    def in_order_of(self, ids: list[int]) -> list[Listing]:
+        """The listings of `ids` in that order: a page chosen on a narrow index first, then
+        only its rows read (sorting whole rows of every match was the search's cost)."""
+        rows = {listing.pk: listing for listing in self.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def for_cards(self, language: str | None = None):
+        """What a result card shows: the wide display-only columns stay in the database
+        (reading and decoding them was most of a search page's SQL time). The other
+        languages' texts are read only for a visitor who may need a translated title."""
+        language = language or get_language() or "fr"
+        deferred = CARD_DEFERRED + (("texts",) if language == "fr" else ())
+        return self.defer(*deferred)
 
 
 class Listing(models.Model):
@@ -257,20 +321,39 @@ class Listing(models.Model):
         ]
         indexes = [
             models.Index(fields=["transaction", "property_type", "price"]),
-            models.Index(
-                fields=["transaction", "hidden", "withdrawn_at", "-published_at", "-id"],
-                name="listing_transaction_newest",
-            ),
             models.Index(fields=["city_key", "transaction"]),
-            models.Index(fields=["department", "transaction"]),
-            models.Index(fields=["latitude", "longitude"]),
-            models.Index(fields=["price"]),
-            models.Index(fields=["surface"]),
             models.Index(fields=["-published_at", "-id"]),
-            # The default search: published listings newest first, counted from the index.
+            # Partial indexes over what visitors see, one per sort order: the page of
+            # results is read in index order and stops after `limit` rows instead of
+            # sorting every match. Sorts are (column, id) in one direction so each index
+            # serves both directions.
             models.Index(
-                fields=["hidden", "withdrawn_at", "-published_at", "-id", "transaction"],
-                name="listing_published_newest",
+                fields=["-published_at", "-id", "transaction"],
+                condition=PUBLISHED,
+                name="listing_pub_newest",
+            ),
+            models.Index(
+                fields=["transaction", "-published_at", "-id"],
+                condition=PUBLISHED,
+                name="listing_pub_tx_newest",
+            ),
+            models.Index(fields=["price", "id"], condition=PUBLISHED, name="listing_pub_price"),
+            models.Index(fields=["surface", "id"], condition=PUBLISHED, name="listing_pub_surface"),
+            models.Index(
+                fields=["-featured", "display_order", "-published_at", "-id"],
+                condition=PUBLISHED,
+                name="listing_pub_home",
+            ),
+            # Every searchable column in one narrow index: counting the matches of any
+            # combination of criteria reads this instead of the wide rows (descriptions,
+            # JSON blocks), several times faster.
+            models.Index(fields=SEARCH_COLUMNS, condition=PUBLISHED, name="listing_pub_search"),
+            # The same, latitude first: map areas (bbox) and distances (extends) are ranges.
+            models.Index(
+                fields=["latitude", "longitude"]
+                + [c for c in SEARCH_COLUMNS if c not in ("latitude", "longitude")],
+                condition=PUBLISHED,
+                name="listing_pub_geo",
             ),
         ]
 
@@ -280,7 +363,7 @@ class Listing(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("listing-detail", kwargs={"pk": self.pk, "slug": self.slug})
 
-    @property
+    @cached_property
     def slug(self) -> str:
         base = self.title or f"{self.get_property_type_display()} {self.city}"
         return slugify(base)[:80].strip("-") or "annonce"

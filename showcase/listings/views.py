@@ -34,8 +34,8 @@ def _tenant(request: HttpRequest):
 
 
 def with_cover(queryset: QuerySet) -> QuerySet:
-    """Cards need the agency and the first photo: two queries whatever the page size."""
-    return queryset.select_related("agency").prefetch_related(
+    """Cards need their first photo: two queries whatever the page size."""
+    return queryset.for_cards().prefetch_related(
         Prefetch("photos", queryset=Photo.objects.filter(position=0), to_attr="covers")
     )
 
@@ -91,7 +91,7 @@ def search(request: HttpRequest, embed: bool = False) -> HttpResponse:
     results = filterset.qs
     limit, limit_error = _positive(request.GET.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
     page_number, page_error = _positive(request.GET.get("page"), 1)
-    paginator = Paginator(with_cover(results), limit, allow_empty_first_page=True)
+    paginator = Paginator(results.values_list("pk", flat=True), limit, allow_empty_first_page=True)
     try:
         page = paginator.page(page_number)
     except EmptyPage:
@@ -99,7 +99,7 @@ def search(request: HttpRequest, embed: bool = False) -> HttpResponse:
         page_error = _("There are only %(pages)d pages; here is the last one.") % {
             "pages": paginator.num_pages
         }
-    listings = list(page.object_list)
+    listings = with_cover(Listing.objects.all()).in_order_of(list(page.object_list))
     total = paginator.count
     query = request.GET.copy()
     query.pop("page", None)
