@@ -12,6 +12,8 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from showcase.form_rendering import PUBLIC_FORM_RENDERER
+
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE = 24 * 3600
 _signer = signing.TimestampSigner(salt="leads.form-started")
@@ -22,6 +24,7 @@ def started_token() -> str:
 
 
 class ContactForm(forms.Form):
+    default_renderer = PUBLIC_FORM_RENDERER
     name = forms.CharField(label=_("Your name"), max_length=100)
     email = forms.EmailField(label=_("Your e-mail"), max_length=254)
     phone = forms.CharField(label=_("Your phone (optional)"), max_length=30, required=False)

@@ -15,11 +15,11 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Avg, Q, QuerySet
-from django.forms.renderers import Jinja2
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from showcase.form_rendering import PUBLIC_FORM_RENDERER
 from showcase.listings.criteria import (
     CriterionError,
     Interval,
@@ -426,15 +426,9 @@ def _select(choices: list[tuple[str, str]], current: Any) -> forms.Select:
     return forms.Select(choices=choices)
 
 
-# The search form's ~30 widgets rendered by Django's template engine took more time than
-# the whole search query; Django's Jinja2 widget templates give the same HTML for a
-# fraction of it. Only this form uses it (the admin keeps its own widgets).
-WIDGET_RENDERER = Jinja2()
-
-
 def dress_form(form: forms.Form) -> forms.Form:
     """Widgets for people (selects, numeric keyboards) and error wiring for screen readers."""
-    form.renderer = WIDGET_RENDERER
+    form.renderer = PUBLIC_FORM_RENDERER
     data = form.data if form.is_bound else {}
     form.fields["transaction"].widget = _select(
         [("", _("All (sold excluded)"))] + [(v, str(label)) for v, label in Transaction.choices],
