@@ -22,7 +22,7 @@ compilemessages: $(STAMP)
 
 # Refresh the catalogs from the code and templates (needs gettext).
 messages: install
-	$(PY) manage.py makemessages -l fr -l en -l de --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=node_modules
+	$(PY) manage.py makemessages -l fr -l en -l de --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 demo: install
