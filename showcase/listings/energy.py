@@ -58,7 +58,7 @@ class EnergyLabels:
 def _number(value: float | None) -> str:
     if value is None:
         return ""
-    return number_format(value, 0 if float(value).is_integer() else 1)
+    return number_format(value, 0 if float(value).is_integer() else 1, force_grouping=True)
 
 
 def _plain(value: float | None) -> str:

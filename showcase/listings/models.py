@@ -6,7 +6,7 @@ that is searched, sorted or shown; JSON holds display-only blocks kept verbatim.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.urls import reverse
@@ -368,13 +368,22 @@ class Listing(models.Model):
         base = self.title or f"{self.get_property_type_display()} {self.city}"
         return slugify(base)[:80].strip("-") or "annonce"
 
-    def text_in(self, language: str) -> tuple[str, str, str]:
-        """(title, description, language of the text): the visitor's language when the
-        feed has it, French otherwise."""
+    def _texts_in(self, language: str) -> dict[str, Any]:
+        if language == "fr":  # French pages never read `texts` (cards defer it)
+            return {}
         other = self.texts.get(language) if isinstance(self.texts, dict) else None
-        if language != "fr" and isinstance(other, dict) and other.get("description"):
-            return other.get("title") or self.title, other["description"], language
-        return self.title, self.description, "fr"
+        return other if isinstance(other, dict) else {}
+
+    def title_in(self, language: str) -> tuple[str, str]:
+        """(title, language it is written in): the visitor's language when the feed has
+        it, French otherwise."""
+        title = str(self._texts_in(language).get("title") or "")
+        return (title, language) if title else (str(self), "fr")
+
+    def description_in(self, language: str) -> tuple[str, str]:
+        """(description, language it is written in), like `title_in`."""
+        description = str(self._texts_in(language).get("description") or "")
+        return (description, language) if description else (self.description, "fr")
 
     @property
     def is_withdrawn(self) -> bool:

@@ -166,7 +166,9 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
             request, "listings/gone.html", {"listing": listing, "similar": similar}, status=410
         )
     photos = list(listing.photos.all())
-    title, description, text_language = listing.text_in(get_language() or "fr")
+    language = get_language() or "fr"
+    title, title_language = listing.title_in(language)
+    description, text_language = listing.description_in(language)
     first_photo = photos[0].url if photos else ""
     og_image = sized_url(first_photo, 800) if first_photo else ""
     text_format = getattr(_tenant(request), "text_format", None) or settings.TEXT_FORMAT_OPTIONS
@@ -175,6 +177,7 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
         "photos": photos,
         "title": title,
         "description": description,
+        "title_language": title_language,
         "text_language": text_language,
         "og_image": og_image,
         "canonical": absolute_url(request, listing.get_absolute_url()),

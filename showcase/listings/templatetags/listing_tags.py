@@ -134,12 +134,7 @@ def euros(value: Any) -> str:
 
 @register.simple_tag
 def localized_title(listing: Listing) -> dict[str, str]:
-    """The card title in the visitor's language when the feed has it, with its language
-    (French otherwise), so the template can mark a French fallback with `lang`."""
-    language = get_language() or "fr"
-    if language == "fr":  # French cards defer `texts` (see ListingQuerySet.for_cards)
-        return {"title": str(listing), "lang": "fr"}
-    other = listing.texts.get(language) if isinstance(listing.texts, dict) else None
-    if isinstance(other, dict) and other.get("title"):
-        return {"title": str(other["title"]), "lang": language}
-    return {"title": str(listing), "lang": "fr"}
+    """The card title in the visitor's language when the feed has it, with the language it
+    is really in (French otherwise), so the template can mark a French fallback with `lang`."""
+    title, language = listing.title_in(get_language() or "fr")
+    return {"title": title, "lang": language}
