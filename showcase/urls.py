@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from showcase.listings.energy_labels import energy_label
 from showcase.tenants import views as tenant_views
+from showcase.tenants.languages import site_patterns
 
 handler404 = "showcase.listings.views.not_found"
 
@@ -15,7 +15,7 @@ admin.site.site_header = _("Vitrine — agency back office")
 admin.site.site_title = _("Vitrine back office")
 admin.site.index_title = _("Your websites, listings and contacts")
 
-urlpatterns = [
+common_patterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("robots.txt", tenant_views.robots_txt, name="robots"),
     path("sitemap.xml", tenant_views.sitemap_index, name="sitemap-index"),
@@ -24,23 +24,24 @@ urlpatterns = [
     path("embed.js", tenant_views.embed_script, name="embed-script"),
     path("etiquette-energie/<str:kind>.svg", energy_label, name="energy-label"),
 ]
-# French at the root of each domain; other languages under /en/, /de/.
-urlpatterns += i18n_patterns(
-    path("", include("showcase.tenants.urls")),
-    path("", include("showcase.leads.urls")),
-    path("", include("showcase.alerts.urls")),
-    path("", include("showcase.favourites.urls")),
-    path("", include("showcase.listings.urls")),
-    prefix_default_language=False,
-)
-
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    common_patterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 if settings.BENCH_FLOOR:
     # `make bench` only: the framework's floor, the home page's bytes with no work.
     from showcase.bench_floor import floor
 
-    urlpatterns.insert(0, path("__floor__/", floor))
+    common_patterns.insert(0, path("__floor__/", floor))
+
+# French at the root of each domain; other languages under /en/, /de/. A tenant with
+# another default language gets the same pages from showcase.tenants.languages.urlconf_for.
+localized_patterns = [
+    path("", include("showcase.tenants.urls")),
+    path("", include("showcase.leads.urls")),
+    path("", include("showcase.alerts.urls")),
+    path("", include("showcase.favourites.urls")),
+    path("", include("showcase.listings.urls")),
+]
+urlpatterns = site_patterns(settings.LANGUAGE_CODE, common_patterns, localized_patterns)

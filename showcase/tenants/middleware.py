@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
 
+from showcase.tenants.languages import language_path, root_language, urlconf_for
 from showcase.tenants.models import normalise_host
 from showcase.tenants.resolver import resolve_host
 
@@ -62,8 +63,12 @@ class TenantLocaleMiddleware(LocaleMiddleware):
     tenant does not offer is not found."""
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        super().process_request(request)
         tenant = getattr(request, "tenant", None)
+        root = root_language(tenant)
+        urlconf = urlconf_for(root)
+        if urlconf is not None:
+            request.urlconf = urlconf  # type: ignore[attr-defined]
+        super().process_request(request)
         if tenant is None:
             return None
         prefix = get_language_from_path(request.path_info)
@@ -71,7 +76,13 @@ class TenantLocaleMiddleware(LocaleMiddleware):
             return HttpResponseNotFound(
                 UNKNOWN_HOST_BODY.replace("Site introuvable", "Page introuvable")
             )
-        if not prefix and tenant.default_language != settings.LANGUAGE_CODE:
-            translation.activate(tenant.default_language)
-            request.LANGUAGE_CODE = tenant.default_language
+        if prefix and prefix == root != settings.LANGUAGE_CODE:
+            # This site serves that language at the root: one URL per page (links built
+            # outside a request, e.g. in e-mails, may still carry the prefix).
+            query = request.META.get("QUERY_STRING", "")
+            target = language_path(request.path, root, root) + (f"?{query}" if query else "")
+            return HttpResponsePermanentRedirect(target)
+        if not prefix and root != settings.LANGUAGE_CODE:
+            translation.activate(root)
+            request.LANGUAGE_CODE = root
         return None

@@ -159,3 +159,33 @@ def test_a_translated_description_under_a_french_title_marks_each_with_its_langu
     assert "<h1>Studio meublé</h1>" in body
     assert '<div class="description" lang="en">' in body
     assert "fallback-note" not in body
+
+
+def test_a_tenant_with_another_default_language_serves_it_at_the_root_and_french_under_fr(
+    client, two_agencies
+):
+    tenant = two_agencies["a"]
+    tenant.default_language = "en"
+    tenant.save()
+    host = {"HTTP_HOST": "agence-a.test"}
+    listing = two_agencies["listing_a"]
+    english = client.get("/annonces/?rooms=3", **host)
+    assert english.status_code == 200
+    body = english.content.decode()
+    assert '<html lang="en">' in body
+    assert f'<a class="card-link" href="/annonces/{listing.pk}-' in body
+    assert '<a href="/fr/annonces/?rooms=3" hreflang="fr" lang="fr">' in body
+    assert '<link rel="alternate" hreflang="fr" href="http://agence-a.test/fr/annonces/">' in body
+    assert (
+        '<link rel="alternate" hreflang="x-default" href="http://agence-a.test/annonces/">' in body
+    )
+    french = client.get("/fr/annonces/", **host)
+    assert french.status_code == 200 and '<html lang="fr">' in french.content.decode()
+    assert f'href="/fr/annonces/{listing.pk}-' in french.content.decode()
+    # One URL per page: the English prefix (e.g. in an e-mail link) leads to the root.
+    moved = client.get("/en/annonces/?rooms=3", **host)
+    assert moved.status_code == 301 and moved["Location"] == "/annonces/?rooms=3"
+    # The other tenant keeps French at the root.
+    other = client.get("/annonces/", HTTP_HOST="agence-b.test")
+    assert other.status_code == 200 and '<html lang="fr">' in other.content.decode()
+    assert client.get("/fr/annonces/", HTTP_HOST="agence-b.test").status_code == 404

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from showcase.tenants.languages import language_path, root_language
 from showcase.tenants.links import absolute_url
 
 register = template.Library()
 
 
-def _language_path(path: str, language: str) -> str:
-    """`path` in another language: French at the root, others under /<code>/."""
-    codes = [code for code, _name in settings.LANGUAGES]
-    parts = path.split("/", 2)
-    rest = "/" + parts[2] if len(parts) > 2 and parts[1] in codes else path
-    if language == settings.LANGUAGE_CODE:
-        return rest
-    return f"/{language}{rest}"
+def _language_path(request: HttpRequest, language: str) -> str:
+    """This page in `language`: the tenant's default language at the root, others under
+    /<code>/ (see showcase.tenants.languages)."""
+    return language_path(request.path, language, root_language(getattr(request, "tenant", None)))
 
 
 @register.simple_tag(takes_context=True)
@@ -38,10 +36,8 @@ def hreflang_links(context: template.Context) -> SafeString:
     languages = tenant.offered_languages if tenant else [c for c, _n in settings.LANGUAGES]
     if len(languages) < 2:
         return SafeString("")
-    links = [
-        (code, absolute_url(request, _language_path(request.path, code))) for code in languages
-    ]
-    default = absolute_url(request, _language_path(request.path, settings.LANGUAGE_CODE))
+    links = [(code, absolute_url(request, _language_path(request, code))) for code in languages]
+    default = absolute_url(request, _language_path(request, root_language(tenant)))
     return format_html_join(
         "\n  ", '<link rel="alternate" hreflang="{}" href="{}">', links
     ) + format_html('\n  <link rel="alternate" hreflang="x-default" href="{}">', default)
@@ -59,7 +55,7 @@ def language_links(context: template.Context) -> list[tuple[str, str, str, bool]
         (
             code,
             name,
-            _language_path(request.path, code) + (f"?{query}" if query else ""),
+            _language_path(request, code) + (f"?{query}" if query else ""),
             code == current,
         )
         for code, name in settings.LANGUAGES
