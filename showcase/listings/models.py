@@ -170,7 +170,7 @@ class ListingQuerySet(TenantScopedQuerySet):
     def in_order_of(self, ids: list[int]) -> list[Listing]:
         """The listings of `ids` in that order: a page chosen on a narrow index first, then
         only its rows read (sorting whole rows of every match was the search's cost)."""
-        rows = {listing.pk: listing for listing in self.filter(pk__in=ids)}
+        rows = {listing.pk: listing for listing in self.filter(pk__in=ids).order_by()}
         return [rows[pk] for pk in ids if pk in rows]
 
     def for_cards(self, language: str | None = None):

@@ -36,7 +36,8 @@ def _tenant(request: HttpRequest):
 def with_cover(queryset: QuerySet) -> QuerySet:
     """Cards need their first photo: two queries whatever the page size."""
     return queryset.for_cards().prefetch_related(
-        Prefetch("photos", queryset=Photo.objects.filter(position=0), to_attr="covers")
+        # No ordering: Photo's default one joins the listings to sort by their order.
+        Prefetch("photos", queryset=Photo.objects.filter(position=0).order_by(), to_attr="covers")
     )
 
 
