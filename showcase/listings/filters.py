@@ -369,15 +369,25 @@ class ListingFilterSet(django_filters.FilterSet):
         if not items:
             return qs
         extends = self.form.cleaned_data.get("extends")
+        if not extends:
+            # One IN list per kind of place: an index range, where ORs of equalities
+            # made PostgreSQL filter a whole index.
+            places: dict[str, list[str]] = {}
+            for item in items:
+                field, value = localization_lookup(item)
+                places.setdefault(field, []).append(value)
+            condition = Q()
+            for field, values in places.items():
+                condition |= Q(**{f"{field}__in": values})
+            return qs.filter(condition)
         condition = Q()
         for item in items:
-            place = localization_q(item)
-            if extends:
-                centre = qs.model.objects.filter(place, latitude__isnull=False).aggregate(
-                    lat=Avg("latitude"), lng=Avg("longitude")
-                )
-                if centre["lat"] is not None:
-                    place |= around_q(centre["lat"], centre["lng"], float(extends))
+            place = Q(localization_lookup(item))
+            centre = qs.model.objects.filter(place, latitude__isnull=False).aggregate(
+                lat=Avg("latitude"), lng=Avg("longitude")
+            )
+            if centre["lat"] is not None:
+                place |= around_q(centre["lat"], centre["lng"], float(extends))
             condition |= place
         return qs.filter(condition)
 
@@ -390,14 +400,15 @@ class ListingFilterSet(django_filters.FilterSet):
         return queryset.order_by(*SORTS.get(data.get("sort") or "newest", SORTS["newest"]))
 
 
-def localization_q(item: str) -> Q:
-    """A zip code (5 digits), a department (2 digits, 2A/2B, 97x) or a city name."""
+def localization_lookup(item: str) -> tuple[str, str]:
+    """(field, value) of one place: a zip code (5 digits), a department (2 digits, 2A/2B,
+    97x) or a city name."""
     text = item.strip()
     if text.isdigit() and len(text) == 5:
-        return Q(zip_code=text)
+        return "zip_code", text
     if (text.isdigit() and len(text) in (2, 3)) or text.upper() in {"2A", "2B"}:
-        return Q(department=text.upper())
-    return Q(city_key=city_key(text))
+        return "department", text.upper()
+    return "city_key", city_key(text)
 
 
 def around_q(lat: float, lng: float, metres: float) -> Q:
