@@ -1,6 +1,6 @@
 // Search map: an enhancement of the result list, loaded only when the visitor asks for
-// it (no tile, script or data request before). Clustered pins for public addresses, a
-// circle (never a pin) when the address is not public. "Search this area" puts the
+// it (no tile, script or data request before). Clustered pins for public addresses, an
+// area marker and circle (never a pin) when the address is not public. "Search this area" puts the
 // visible box in the URL as `bbox` (lng1,lat1,lng2,lat2: north-west then south-east),
 // kept with every other criterion, so the result is a shareable link.
 (function () {
@@ -44,16 +44,26 @@
     data.points.forEach(function (p) {
       var layer;
       if (p.radius) {
-        layer = L.circle([p.lat, p.lng], { radius: p.radius });
-        circles.addLayer(layer);
+        // Address not public: a round area marker (focusable and clustered like the
+        // pins, so it stays visible and reachable when zoomed out), and the true circle
+        // of `radius` metres once zoomed in enough to draw it.
+        layer = L.marker([p.lat, p.lng], {
+          title: p.title + " — " + d.approxText, alt: p.title, keyboard: true,
+          icon: L.divIcon({ className: "map-approx", iconSize: [22, 22] })
+        });
+        circles.addLayer(L.circle([p.lat, p.lng], { radius: p.radius, interactive: false }));
       } else {
         layer = L.marker([p.lat, p.lng], { title: p.title, alt: p.title, keyboard: true });
-        pins.addLayer(layer);
       }
+      pins.addLayer(layer);
       layer.bindPopup(popup(p));
       bounds.push([p.lat, p.lng]);
     });
-    map.addLayer(pins); map.addLayer(circles);
+    map.addLayer(pins);
+    function showCircles() {
+      if (map.getZoom() >= 12) map.addLayer(circles); else map.removeLayer(circles);
+    }
+    map.on("zoomend", showCircles);
     var params = new URLSearchParams(window.location.search);
     var bbox = (params.get("bbox") || "").split(",").map(parseFloat);
     if (bbox.length === 4 && bbox.every(isFinite)) {
@@ -63,6 +73,7 @@
     } else {
       map.setView([46.6, 2.4], 5);  // France
     }
+    showCircles();
     status.textContent = data.truncated ? d.truncatedText : (bounds.length ? "" : d.emptyText);
     area.hidden = false;
     area.addEventListener("click", function () {
