@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import requests
 
-from showcase.feeds.http import build_session, request_json
+from showcase.feeds.http import UpstreamBadResponse, build_session, request_json
 from showcase.feeds.models import Feed
+from showcase.feeds.records import RawPage
 
 MAX_REQUESTS_PER_SECOND = 10
+# Spec "Retrieve the properties list": limit at most 200.
+PAGE_SIZE = 200
 
 
 class Throttle:
@@ -58,6 +62,8 @@ class ApimoClient:
         auth = (feed.provider_id, feed.token)
         self.session = session or build_session(auth=auth)
         self.write_session = write_session or build_session(auth=auth, retries=0)
+        # The most recent `timestamp` of the properties read so far (the next cursor).
+        self.latest_timestamp: str | None = None
 
     @property
     def agency_path(self) -> str:
@@ -86,6 +92,55 @@ class ApimoClient:
             feed_name=self.feed.name,
             credential="provider id and token",
         )
+
+    # Read endpoints; the sync engine calls these through ApimoProvider.
+
+    def property_pages(self, *, since: str | None = None) -> Iterator[RawPage]:
+        """GET /agencies/{agency}/properties, `limit`=200 pages by `offset` until
+        `total_items`; with `since`, only the properties changed after that timestamp.
+
+        Each page's `timestamp` (most recent item) is kept: `latest_timestamp` is the
+        cursor to send next time, read once the pass is complete.
+        """
+        offset = 0
+        while True:
+            params: dict[str, Any] = {"limit": PAGE_SIZE, "offset": offset}
+            if since:
+                params["timestamp"] = since
+            body = self._call("GET", f"{self.agency_path}/properties", params=params)
+            page = parse_properties(body, where=f"properties offset {offset}")
+            self._note_timestamp(body)
+            yield page
+            offset += len(page.items)
+            if not page.items or offset >= page.total:
+                return
+
+    def _note_timestamp(self, body: dict[str, Any]) -> None:
+        stamp = body.get("timestamp")
+        if isinstance(stamp, bool) or not isinstance(stamp, (int, str)):
+            return
+        text = str(stamp).strip()
+        if text.isdigit() and int(text) > 0:
+            if self.latest_timestamp is None or int(text) > int(self.latest_timestamp):
+                self.latest_timestamp = text
+
+    def agency(self) -> dict[str, Any] | None:
+        """The feed's agency object, from GET /agencies (upstream-facts "Apimo")."""
+        body = self._call("GET", "agencies")
+        items = body.get("agencies") if isinstance(body, dict) else body
+        if not isinstance(items, list):
+            raise UpstreamBadResponse(f"Apimo feed '{self.feed.name}': /agencies has no list.")
+        wanted = str(self.feed.upstream_agency_id)
+        return next((a for a in items if isinstance(a, dict) and str(a.get("id")) == wanted), None)
+
+    def catalog(self, name: str, *, culture: str = "fr") -> list[Any]:
+        """GET /catalogs/{name}?culture=fr → [{id, culture, name, name_plurial}]."""
+        body = self._call("GET", f"catalogs/{name}", params={"culture": culture})
+        if not isinstance(body, list):
+            raise UpstreamBadResponse(
+                f"Apimo feed '{self.feed.name}': catalog {name} is not a list."
+            )
+        return body
 
     # Write endpoints (spec "Agencies/properties"); the admin calls these.
 
@@ -127,3 +182,14 @@ class ApimoClient:
         """POST …/providers with step 1 (grant) or 2 (revoke)."""
         body = {"provider": str(provider), "step": "1" if active else "2"}
         return self._call("POST", f"{self.property_path(property_id)}/providers", json=body) or {}
+
+
+def parse_properties(body: Any, *, where: str) -> RawPage:
+    """Read the envelope `{"total_items", "timestamp", "properties": [...]}`."""
+    if not isinstance(body, dict) or not isinstance(body.get("properties"), list):
+        raise UpstreamBadResponse(f"Apimo {where}: the answer has no `properties` list.")
+    try:
+        total = int(body.get("total_items", len(body["properties"])))
+    except (TypeError, ValueError) as exc:
+        raise UpstreamBadResponse(f"Apimo {where}: `total_items` is not a number.") from exc
+    return RawPage(items=list(body["properties"]), total=total)

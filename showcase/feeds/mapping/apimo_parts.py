@@ -1,0 +1,343 @@
+"""Readers for the blocks of an Apimo property (texts, pictures, medias, areas, price,
+location, regulations). Each takes upstream JSON as it comes and never raises."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from showcase.feeds.mapping import coerce
+from showcase.feeds.mapping.apimo_catalogs import Catalogs
+from showcase.feeds.records import PhotoRecord
+from showcase.listings.models import Transaction
+from showcase.listings.text import city_key, department_from_zip
+
+BEDROOM_AREAS = {1, 53, 70}
+BATHROOM_AREAS = {8, 13, 41, 42}
+DPE_REGULATION = 1
+GES_REGULATION = 2
+DPE_LETTERS = set("ABCDEFG")
+MONTHS_PER_PERIOD = {4: 1, 5: 3, 7: 6, 8: 12}  # month, quarter, semester, year
+MONTHLY = 4
+# Coordinates of a property whose address is private and that Apimo did not blur.
+PRIVATE_PLACE_DECIMALS = 2
+PRIVATE_PLACE_ACCURACY = 1000.0
+
+
+class Codes:
+    """Reads catalog codes of one property and collects the unknown ones as warnings."""
+
+    def __init__(self, catalogs: Catalogs) -> None:
+        self.catalogs = catalogs
+        self.warnings: list[dict[str, Any]] = []
+
+    def code(self, catalog: str, value: Any) -> int | None:
+        """The integer code, None when absent (0 means "none" in Apimo); unknown ones logged."""
+        code = coerce.integer(value)
+        if code is None or code == 0:
+            if value not in (None, "", 0, "0"):
+                self.warnings.append(
+                    {"catalog": catalog, "code": str(value)[:50], "reason": "not a code"}
+                )
+            return None
+        if not self.known(catalog, code):
+            self.unknown(catalog, code)
+        return code
+
+    def known(self, catalog: str, code: int) -> bool:
+        return self.catalogs.label(catalog, code) is not None
+
+    def unknown(self, catalog: str, code: Any) -> None:
+        warning = {"catalog": catalog, "code": code, "reason": "unknown code"}
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+
+    def label(self, catalog: str, code: int | None) -> str | None:
+        return self.catalogs.label(catalog, code)
+
+
+def obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def url(value: Any) -> str:
+    link = coerce.text(value, limit=500)
+    return link if link.startswith(("http://", "https://")) else ""
+
+
+def _language(entry: dict[str, Any]) -> str:
+    return coerce.text(entry.get("language")).lower()[:2] or "fr"
+
+
+def comment_in(value: Any, language: str = "fr") -> str:
+    """The comment of a `comments[]` array in `language`, else the first one."""
+    entries = items(value)
+    chosen = next((e for e in entries if _language(e) == language), None)
+    chosen = chosen or (entries[0] if entries else {})
+    return coerce.text(chosen.get("comment"))
+
+
+def texts(value: Any) -> dict[str, dict[str, str]]:
+    """`comments[]` -> {language: {title, subtitle, hook, description}} (title falls back
+    to subtitle then hook; description is the full comment when there is one)."""
+    result: dict[str, dict[str, str]] = {}
+    for entry in items(value):
+        title = coerce.text(entry.get("title"), limit=300)
+        subtitle = coerce.text(entry.get("subtitle"), limit=300)
+        hook = coerce.text(entry.get("hook"), limit=300)
+        description = coerce.text(entry.get("comment_full")) or coerce.text(entry.get("comment"))
+        text = {
+            "title": title or subtitle or hook,
+            "subtitle": subtitle,
+            "hook": hook,
+            "description": description,
+        }
+        if any(text.values()):
+            result.setdefault(_language(entry), {key: v for key, v in text.items() if v})
+    return result
+
+
+def photos(value: Any) -> list[PhotoRecord]:
+    """`pictures[]` in `rank` order (rank 1 is the cover), with their largest size."""
+    ranked = sorted(
+        enumerate(items(value)),
+        key=lambda pair: (coerce.integer(pair[1].get("rank")) or 10**6, pair[0]),
+    )
+    records = []
+    for _index, picture in ranked:
+        link = url(picture.get("url"))
+        if not link:
+            continue
+        records.append(
+            PhotoRecord(
+                url=link,
+                description=comment_in(picture.get("comments"))[:300],
+                width=coerce.positive_integer(picture.get("width_max")),
+                height=coerce.positive_integer(picture.get("height_max")),
+                upstream_id=coerce.text(picture.get("id"), limit=64),
+            )
+        )
+    return records
+
+
+def medias(value: Any) -> list[dict[str, Any]]:
+    """`medias[]` -> {"id", "type", "url", "html", "title"} (the shape the pages render)."""
+    result = []
+    for media in items(value):
+        content = coerce.text(media.get("value") or media.get("content") or media.get("url"))
+        link = url(content)
+        html = "" if link else content if "<" in content else ""
+        if not link and not html:
+            continue
+        result.append(
+            {
+                "id": coerce.text(media.get("id"), limit=64),
+                "type": coerce.integer(media.get("type")),
+                "url": link,
+                "html": html,
+                "title": coerce.text(media.get("title") or media.get("name"), limit=200),
+            }
+        )
+    return result
+
+
+def areas_details(codes: Codes, value: Any) -> tuple[dict[str, Any], dict[str, int]]:
+    """`areas[]` -> rooms details {name: {surface, desc, nb}} and bedroom/bathroom counts."""
+    details: dict[str, Any] = {}
+    counts = {"bedrooms": 0, "bathrooms": 0}
+    for area in items(value):
+        code = codes.code("property_areas", area.get("type"))
+        number = coerce.positive_integer(area.get("number"))
+        number = 1 if number is None else number
+        if code in BEDROOM_AREAS:
+            counts["bedrooms"] += number
+        elif code in BATHROOM_AREAS:
+            counts["bathrooms"] += number
+        base = codes.label("property_areas", code) or "Pièce"
+        name, n = base, 2
+        while name in details:
+            name, n = f"{base} {n}", n + 1
+        surface = coerce.number(area.get("area"))
+        details[name] = {
+            "surface": surface if surface and surface > 0 else None,
+            "desc": comment_in(area.get("comments"))[:200],
+            "nb": number,
+        }
+    return details, counts
+
+
+def _amount(block: dict[str, Any], *keys: str) -> int | None:
+    for key in keys:
+        value = coerce.positive_integer(block.get(key))
+        if value:
+            return value
+    return None
+
+
+def price_fields(codes: Codes, item: dict[str, Any], transaction: str) -> dict[str, Any]:
+    """`price` and `residence` -> our price, fee and copropriété columns (LEGAL.md §1-2).
+
+    A hidden price is not stored at all: no page, sort or filter can reveal it.
+    Sales: `value` is the advertised price; the buyer's commission (`commission_customer`
+    or `commission`) is included in it, the owner's (`commission_owner`) never is.
+    Rentals: `value` is the rent charges included, `fees` the charges in it; the
+    tenant pays `commission` plus `inventory`.
+    """
+    price = obj(item.get("price"))
+    period = codes.code("property_period", price.get("period"))
+    fields: dict[str, Any] = {
+        "price": None,
+        "price_hidden": coerce.boolean(price.get("hide")) is True,
+        "rent_period": "",
+        "price_excluding_fees": None,
+        "fees_percent": None,
+        "fees_paid_by": "",
+        "charges": None,
+        "deposit": None,
+        "tenant_fees": None,
+        "inventory_fees": None,
+        "monthly_annuity": None,
+    }
+    fields.update(_copropriete(codes, obj(item.get("residence"))))
+    currency = coerce.text(price.get("currency")).upper() or "EUR"
+    if currency != "EUR":
+        codes.warnings.append(
+            {"field": "price.currency", "value": currency[:10], "reason": "not euros: not shown"}
+        )
+        return fields
+    if fields["price_hidden"]:
+        return fields
+    value = _amount(price, "value")
+    if transaction == Transaction.VIAGER:
+        value = _amount(price, "contribution", "value")
+        fields["monthly_annuity"] = _amount(price, "pension")
+    fields["price"] = value
+    if transaction in (Transaction.RENT, Transaction.HOLIDAYS):
+        fields["rent_period"] = (codes.label("property_period", period) or "").lower()[:40]
+    if transaction == Transaction.RENT:
+        inventory = _amount(price, "inventory")
+        commission = _amount(price, "commission_customer", "commission")
+        fields.update(
+            charges=coerce.positive_integer(price.get("fees")),
+            deposit=_amount(price, "deposit", "guarantee"),
+            inventory_fees=inventory,
+            tenant_fees=(commission or 0) + (inventory or 0) or None,
+        )
+        return fields
+    buyer = _amount(price, "commission_customer", "commission")
+    owner = _amount(price, "commission_owner")
+    if buyer and value and buyer < value:
+        excluded = value - buyer
+        fields.update(
+            fees_paid_by="partagés" if owner else "acquéreur",
+            price_excluding_fees=excluded,
+            fees_percent=(Decimal(buyer) * 100 / Decimal(excluded)).quantize(Decimal("0.01")),
+        )
+    elif owner:
+        fields["fees_paid_by"] = "vendeur"
+    return fields
+
+
+def _copropriete(codes: Codes, residence: dict[str, Any]) -> dict[str, Any]:
+    """`residence` (lots, fees): charges are per `period` (monthly by default), shown yearly."""
+    lots = coerce.positive_integer(residence.get("lots"))
+    if not lots:
+        return {"copropriete": None, "copropriete_lots": None, "copropriete_charges": None}
+    fees = coerce.positive_integer(residence.get("fees"))
+    period = codes.code("property_period", residence.get("period")) or MONTHLY
+    months = MONTHS_PER_PERIOD.get(period, 1)
+    return {
+        "copropriete": True,
+        "copropriete_lots": lots,
+        "copropriete_charges": round(fees * 12 / months) if fees else None,
+    }
+
+
+def location_fields(item: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    """City, zip, district, coordinates; the street only when `publish_address` is true.
+
+    A private address with exact coordinates (`radius` 0) is blurred to about a km.
+    """
+    city = obj(item.get("city"))
+    name = coerce.text(city.get("name"), limit=120)
+    zip_code = coerce.text(city.get("zipcode"), limit=10)
+    district = coerce.text(obj(item.get("district")).get("name"), limit=120)
+    if district:
+        extras["district"] = {"name": "Quartier", "value": district, "display": True}
+    latitude = coerce.number(item.get("latitude"))
+    longitude = coerce.number(item.get("longitude"))
+    if (
+        latitude is None
+        or longitude is None
+        or not (-90 <= latitude <= 90)
+        or not (-180 <= longitude <= 180)
+    ):
+        latitude = longitude = None
+    radius = coerce.number(item.get("radius"))
+    radius = radius if radius and radius > 0 else None
+    public = coerce.boolean(item.get("publish_address")) is True
+    address = ""
+    accuracy = radius
+    if public:
+        parts = (coerce.text(item.get("address")), coerce.text(item.get("address_more")))
+        address = ", ".join(part for part in parts if part)[:300]
+    elif radius is None and latitude is not None and longitude is not None:
+        latitude = round(latitude, PRIVATE_PLACE_DECIMALS)
+        longitude = round(longitude, PRIVATE_PLACE_DECIMALS)
+        accuracy = PRIVATE_PLACE_ACCURACY
+    return {
+        "address": address,
+        "address_public": public and bool(address),
+        "city": name,
+        "city_key": city_key(name),
+        "zip_code": zip_code,
+        "department": department_from_zip(zip_code),
+        "latitude": latitude,
+        "longitude": longitude,
+        "accuracy": accuracy,
+    }
+
+
+def _regulation_value(value: Any) -> float | None:
+    """ "214", "214,5", "214.5" or "214, 12" (several figures: the first one)."""
+    raw = coerce.text(value)
+    if re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", raw):
+        return coerce.number(raw)
+    first = re.split(r"[;,\s]+", raw.strip(), maxsplit=1)[0] if raw.strip() else ""
+    return coerce.number(first)
+
+
+def energy_fields(codes: Codes, value: Any, extras: dict[str, Any]) -> dict[str, Any]:
+    """`regulations[]`: DPE (type 1) and GES (type 2) values, letters, date; SVG kept."""
+    fields: dict[str, Any] = {
+        "dpe_value": None,
+        "dpe_letter": "",
+        "ges_value": None,
+        "ges_letter": "",
+        "dpe_date": None,
+    }
+    for regulation in items(value):
+        code = codes.code("property_regulation", regulation.get("type"))
+        if code not in (DPE_REGULATION, GES_REGULATION):
+            continue
+        prefix = "dpe" if code == DPE_REGULATION else "ges"
+        fields[f"{prefix}_value"] = _regulation_value(regulation.get("value"))
+        letter = coerce.text(regulation.get("label")).upper()
+        if letter in DPE_LETTERS:
+            fields[f"{prefix}_letter"] = letter
+        elif letter:
+            codes.warnings.append(
+                {"field": f"regulations.{prefix}", "value": letter[:10], "reason": "not A-G"}
+            )
+        day = coerce.day_of(regulation.get("date"))
+        if day and (fields["dpe_date"] is None or code == DPE_REGULATION):
+            fields["dpe_date"] = day
+        graph = coerce.text(regulation.get("graph"))
+        if graph.startswith("data:image/svg+xml"):
+            extras[f"{prefix}_graph"] = {"value": graph, "display": False}
+    return fields
