@@ -62,8 +62,8 @@ class ApimoClient:
         auth = (feed.provider_id, feed.token)
         self.session = session or build_session(auth=auth)
         self.write_session = write_session or build_session(auth=auth, retries=0)
-        # The most recent `timestamp` of the properties read so far (the next cursor).
-        self.latest_timestamp: str | None = None
+        # The `timestamp` answered when the last pass began: the next cursor.
+        self.pass_timestamp: str | None = None
 
     @property
     def agency_path(self) -> str:
@@ -99,9 +99,12 @@ class ApimoClient:
         """GET /agencies/{agency}/properties, `limit`=200 pages by `offset` until
         `total_items`; with `since`, only the properties changed after that timestamp.
 
-        Each page's `timestamp` (most recent item) is kept: `latest_timestamp` is the
-        cursor to send next time, read once the pass is complete.
+        The first page's `timestamp` (the most recent item when the pass began) is the
+        cursor to send next time, read once the pass is complete. Not the newest of all
+        pages: a property changed on a page already read, while later pages were read,
+        has an older timestamp than those pages and would never be read again.
         """
+        self.pass_timestamp = None
         offset = 0
         while True:
             params: dict[str, Any] = {"limit": PAGE_SIZE, "offset": offset}
@@ -109,20 +112,12 @@ class ApimoClient:
                 params["timestamp"] = since
             body = self._call("GET", f"{self.agency_path}/properties", params=params)
             page = parse_properties(body, where=f"properties offset {offset}")
-            self._note_timestamp(body)
+            if offset == 0:
+                self.pass_timestamp = _timestamp(body.get("timestamp"))
             yield page
             offset += len(page.items)
             if not page.items or offset >= page.total:
                 return
-
-    def _note_timestamp(self, body: dict[str, Any]) -> None:
-        stamp = body.get("timestamp")
-        if isinstance(stamp, bool) or not isinstance(stamp, (int, str)):
-            return
-        text = str(stamp).strip()
-        if text.isdigit() and int(text) > 0:
-            if self.latest_timestamp is None or int(text) > int(self.latest_timestamp):
-                self.latest_timestamp = text
 
     def agency(self) -> dict[str, Any] | None:
         """The feed's agency object, from GET /agencies (upstream-facts "Apimo")."""
@@ -193,3 +188,11 @@ def parse_properties(body: Any, *, where: str) -> RawPage:
     except (TypeError, ValueError) as exc:
         raise UpstreamBadResponse(f"Apimo {where}: `total_items` is not a number.") from exc
     return RawPage(items=list(body["properties"]), total=total)
+
+
+def _timestamp(value: Any) -> str | None:
+    """A positive UNIX timestamp as digits, or None (absent, 0, null, not a number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return None
+    text = str(value).strip()
+    return text if text.isdigit() and int(text) > 0 else None

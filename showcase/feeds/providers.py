@@ -84,8 +84,8 @@ class ApimoProvider:
             logger.warning("feed %s: agency rejected: %s", feed.name, exc)
 
     def next_cursor(self) -> str | None:
-        """The newest `timestamp` read, never older than the stored cursor."""
-        latest = self.client.latest_timestamp
+        """The `timestamp` of this pass, never older than the stored cursor."""
+        latest = self.client.pass_timestamp
         current = self.feed.cursor
         if latest is None or (current.isdigit() and int(current) >= int(latest)):
             return None

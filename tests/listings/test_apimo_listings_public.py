@@ -192,3 +192,14 @@ def test_a_mixed_site_searches_gedeon_and_apimo_listings_with_the_same_criteria(
     assert identifiers("transaction=sell&type=house&localization=06") == {"502", "181298"}
     assert identifiers("min_surface=50&transaction=rent") == {"181297"}
     assert identifiers("bedrooms=1&transaction=rent") >= {"181297"}
+
+
+@responses.activate
+def test_the_apimo_agency_rates_are_the_fee_schedule_page(client, apimo_feed):
+    serve_apimo([prop(1)])
+    sync_feed(apimo_feed)
+    make_tenant("agence-nice.test", feeds=[apimo_feed])
+    body = page(client, "/honoraires/")
+    assert "Vente" in body and "6\u00a0000\u00a0€" in body and "8.5" in body.replace(",", ".")
+    notice = page(client, "/mentions-legales/")
+    assert "Gambetta Immobilier SARL" in notice and "RCS Nice 123 456 789" in notice
