@@ -108,11 +108,26 @@ def test_the_fake_server_injects_faults():
 @pytest.mark.django_db
 def test_the_demo_command_syncs_through_the_real_client_over_http(settings):
     out = io.StringIO()
-    call_command("demo", "--no-serve", "--count", "60", "--upstream-port", "0", stdout=out)
-    assert "60 created" in out.getvalue()
+    call_command(
+        "demo",
+        "--no-serve",
+        "--count",
+        "60",
+        "--upstream-port",
+        "0",
+        "--apimo-count",
+        "20",
+        "--apimo-port",
+        "0",
+        stdout=out,
+    )
+    assert "60 created" in out.getvalue() and "20 created" in out.getvalue()
     assert "password:" in out.getvalue()
-    assert Listing.objects.count() == 60
+    # A mixed site: both feeds' listings in one catalogue.
+    assert Listing.objects.filter(feed__kind="gedeon").count() == 60
+    assert Listing.objects.filter(feed__kind="apimo").count() == 20
     assert Photo.objects.filter(url__contains="/large/").exists()
+    assert Photo.objects.filter(url__contains="/pictures/estate/").exists()
 
 
 def test_the_fake_server_can_keep_pages_for_benchmarks_without_changing_them():

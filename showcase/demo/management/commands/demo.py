@@ -1,8 +1,9 @@
 """`manage.py demo`: the whole demo in one process (what `make demo` runs).
 
-Migrates, starts the fake Gedeon API (which also serves the photos), adds the
-demo feed through the real `feeds` command, syncs it over HTTP with the real
-client, makes sure an admin login exists, prints it, and serves the site.
+Migrates, starts the fake Gedeon and Apimo APIs (which also serve the photos),
+adds one feed of each through the real `feeds` command, syncs them over HTTP
+with the real clients (a mixed site), makes sure an admin login exists, prints
+it, and serves the site.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from showcase.demo.fake_apimo import FakeApimo
 from showcase.demo.fake_gedeon import FakeGedeon
 from showcase.feeds.models import Feed
 
 DEMO_KEY = "demo-key"
+APIMO_PROVIDER, APIMO_TOKEN = "demo-provider", "demo-token"
 
 
 class Command(BaseCommand):
@@ -26,40 +29,47 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Where to serve the site.")
         parser.add_argument("--upstream-port", type=int, default=8765)
+        parser.add_argument("--apimo-port", type=int, default=8766)
         parser.add_argument("--count", type=int, default=320, help="Number of demo ads.")
+        parser.add_argument(
+            "--apimo-count", type=int, default=60, help="Number of demo Apimo properties."
+        )
         parser.add_argument("--no-serve", action="store_true", help="Prepare, do not serve.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        try:
-            upstream = FakeGedeon(
-                count=options["count"], key=DEMO_KEY, port=options["upstream_port"]
-            )
-        except OSError as exc:
-            raise CommandError(
-                f"Cannot serve the fake Gedeon API on port {options['upstream_port']} ({exc}). "
-                "Is another demo running? Choose another with --upstream-port."
-            ) from exc
-        upstream.start()
+        upstream = self.start_fake(
+            "Gedeon",
+            options["upstream_port"],
+            lambda: FakeGedeon(count=options["count"], key=DEMO_KEY, port=options["upstream_port"]),
+        )
         self.stdout.write(f"Fake Gedeon API on {upstream.url} ({upstream.count} ads).")
         try:
-            feed = Feed.objects.filter(name="demo").first()
-            if feed is None:
-                call_command(
-                    "feeds",
-                    "add",
-                    "gedeon",
-                    "--name",
-                    "demo",
-                    "--key",
-                    DEMO_KEY,
-                    "--base-url",
-                    upstream.url,
-                    stdout=self.stdout,
-                )
-            elif feed.base_url != upstream.url:
-                Feed.objects.filter(pk=feed.pk).update(base_url=upstream.url)
-            call_command("feeds", "sync", "demo", stdout=self.stdout, stderr=self.stderr)
+            apimo = self.start_fake(
+                "Apimo",
+                options["apimo_port"],
+                lambda: FakeApimo(
+                    count=options["apimo_count"],
+                    provider=APIMO_PROVIDER,
+                    token=APIMO_TOKEN,
+                    port=options["apimo_port"],
+                ),
+            )
+        except CommandError:
+            upstream.stop()
+            raise
+        self.stdout.write(f"Fake Apimo API on {apimo.url} ({len(apimo.properties)} properties).")
+        try:
+            self.ensure_feed("demo", upstream.url, ["gedeon", "--key", DEMO_KEY])
+            self.ensure_feed(
+                "demo-apimo",
+                apimo.url,
+                ["apimo", "--provider", APIMO_PROVIDER, "--token", APIMO_TOKEN]
+                + ["--agency", str(apimo.agency["id"])],
+            )
+            call_command(
+                "feeds", "sync", "demo", "demo-apimo", stdout=self.stdout, stderr=self.stderr
+            )
             password = self.ensure_admin()
             host = options["addr"]
             self.stdout.write(
@@ -72,6 +82,35 @@ class Command(BaseCommand):
                 call_command("runserver", host, use_reloader=False)
         finally:
             upstream.stop()
+            apimo.stop()
+
+    def start_fake(self, name: str, port: int, build: Any) -> Any:
+        try:
+            fake = build()
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot serve the fake {name} API on port {port} ({exc}). "
+                "Is another demo running? Choose another port (see --help)."
+            ) from exc
+        return fake.start()
+
+    def ensure_feed(self, name: str, url: str, kind_options: list[str]) -> None:
+        """Add the demo feed through the real command, or point it at this run's fake."""
+        feed = Feed.objects.filter(name=name).first()
+        if feed is None:
+            call_command(
+                "feeds",
+                "add",
+                kind_options[0],
+                "--name",
+                name,
+                *kind_options[1:],
+                "--base-url",
+                url,
+                stdout=self.stdout,
+            )
+        elif feed.base_url != url:
+            Feed.objects.filter(pk=feed.pk).update(base_url=url)
 
     def ensure_admin(self) -> str:
         """An `admin` superuser with a fresh password printed for this demo run."""

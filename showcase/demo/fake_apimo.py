@@ -1,0 +1,170 @@
+"""A small local fake of the Apimo API, for the demo and the tests.
+
+It serves GET /agencies, GET /agencies/{id}/properties (`limit` at most 200,
+`offset`, `timestamp` = changed since, the `{total_items, timestamp, properties}`
+envelope), GET /catalogs/{name}?culture=fr from the shipped snapshot, and the
+demo pictures; every call needs basic auth `provider:token`.
+
+    python -m showcase.demo.fake_apimo --port 8766 --count 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import re
+import sys
+import threading
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from showcase.demo import apimo_data
+from showcase.demo.photos import logo_png, photo_jpeg
+from showcase.feeds.mapping.apimo_catalogs import SNAPSHOT
+
+MAX_LIMIT = 200
+PICTURE_PATH = re.compile(r"^/pictures/estate/\d+/(\d+)/(\d+)_\d+\.jpg$")
+
+
+def updated_timestamp(item: dict[str, Any]) -> int:
+    moment = datetime.strptime(item["updated_at"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+class FakeApimo:
+    """A threaded fake Apimo server on 127.0.0.1; a context manager."""
+
+    def __init__(
+        self,
+        properties: list[dict[str, Any]] | None = None,
+        *,
+        count: int = 60,
+        provider: str = "demo-provider",
+        token: str = "demo-token",
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.credentials = f"{provider}:{token}"
+        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server.daemon_threads = True
+        self.url = f"http://{host}:{self._server.server_port}"
+        self.agency = apimo_data.agency(base_url=self.url)
+        self.properties = (
+            properties
+            if properties is not None
+            else apimo_data.generate_properties(count, base_url=self.url)
+        )
+
+    def start(self) -> FakeApimo:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeApimo:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def authorized(self, header: str | None) -> bool:
+        expected = "Basic " + base64.b64encode(self.credentials.encode()).decode()
+        return header == expected
+
+    def route(self, path: str, query: dict[str, str]) -> tuple[int, Any]:
+        if path == "/agencies":
+            return 200, {"total_items": 1, "agencies": [self.agency]}
+        match = re.fullmatch(r"/agencies/([^/]+)/properties", path)
+        if match:
+            if match.group(1) != str(self.agency["id"]):
+                return 403, {"error": "You have no access to this agency"}
+            return self.list_properties(query)
+        match = re.fullmatch(r"/catalogs/([a-z_]+)", path)
+        if match and match.group(1) in SNAPSHOT:
+            culture = query.get("culture", "fr")
+            return 200, [
+                {"id": code, "culture": culture, "name": name, "name_plurial": name}
+                for code, name in SNAPSHOT[match.group(1)].items()
+            ]
+        return 404, {"error": "Not found"}
+
+    def list_properties(self, query: dict[str, str]) -> tuple[int, Any]:
+        try:
+            limit = min(int(query.get("limit", 100)), MAX_LIMIT)
+            offset = max(int(query.get("offset", 0)), 0)
+            since = int(query["timestamp"]) if query.get("timestamp") else None
+        except ValueError:
+            return 400, {"error": "limit, offset and timestamp must be integers"}
+        matching = sorted(
+            (p for p in self.properties if since is None or updated_timestamp(p) > since),
+            key=lambda p: p["id"],
+        )
+        stamps = [updated_timestamp(p) for p in matching]
+        return 200, {
+            "total_items": len(matching),
+            "timestamp": max(stamps) if stamps else None,
+            "properties": matching[offset : offset + limit],
+        }
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                parts = urlsplit(self.path)
+                picture = PICTURE_PATH.match(parts.path)
+                if picture:
+                    body = photo_jpeg(int(picture.group(1)), int(picture.group(2)), "large3")
+                    return self._send(200, body, "image/jpeg")
+                if parts.path.startswith("/logos/"):
+                    return self._send(200, logo_png(parts.path.rsplit("/", 1)[-1]), "image/png")
+                if not fake.authorized(self.headers.get("Authorization")):
+                    return self._json(401, {"error": "Invalid provider or token"})
+                query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                self._json(*fake.route(parts.path.rstrip("/"), query))
+
+            def _json(self, status: int, payload: Any) -> None:
+                body = json.dumps(payload, ensure_ascii=False).encode()
+                self._send(status, body, "application/json; charset=utf-8")
+
+            def _send(self, status: int, body: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve a fake Apimo API on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--count", type=int, default=60)
+    parser.add_argument("--provider", default="demo-provider")
+    parser.add_argument("--token", default="demo-token")
+    args = parser.parse_args(argv)
+    server = FakeApimo(count=args.count, provider=args.provider, token=args.token, port=args.port)
+    sys.stdout.write(f"Fake Apimo API on {server.url} ({len(server.properties)} properties)\n")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
