@@ -68,3 +68,12 @@ def two_agencies(db):
         "alice": alice,
         "bob": bob,
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_apimo_throttle(monkeypatch):
+    """Apimo's per-account throttle (10 requests/s) would slow every sync test down;
+    the throttle's own test uses a fresh Throttle."""
+    from showcase.feeds import apimo
+
+    monkeypatch.setattr(apimo.THROTTLE, "interval", 0)

@@ -87,3 +87,17 @@ def make_tenant(host: str, *, feeds=(), aliases=(), **kwargs: Any):
     for alias in aliases:
         Domain.objects.create(tenant=tenant, host=alias, is_primary=False)
     return tenant
+
+
+def make_apimo_feed(**kwargs: Any) -> Feed:
+    """An Apimo feed of agency 182 on http://apimo.test (the recorded payloads' agency)."""
+    defaults: dict[str, Any] = {
+        "kind": FeedKind.APIMO,
+        "base_url": "http://apimo.test",
+        "provider_id": "12",
+        "token": "t0ken",
+        "upstream_agency_id": "182",
+        "api_key": "",
+    }
+    defaults.update(kwargs)
+    return make_feed(**defaults)

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import re
-import sys
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from showcase.demo import apimo_data
+from showcase.demo.fake_server import FakeServer, JsonHandler
 from showcase.demo.photos import logo_png, photo_jpeg
 from showcase.feeds.mapping.apimo_catalogs import SNAPSHOT
 
@@ -34,7 +32,7 @@ def updated_timestamp(item: dict[str, Any]) -> int:
     return int(moment.timestamp())
 
 
-class FakeApimo:
+class FakeApimo(FakeServer):
     """A threaded fake Apimo server on 127.0.0.1; a context manager."""
 
     def __init__(
@@ -48,32 +46,13 @@ class FakeApimo:
         port: int = 0,
     ) -> None:
         self.credentials = f"{provider}:{token}"
-        self._server = ThreadingHTTPServer((host, port), self._handler())
-        self._server.daemon_threads = True
-        self.url = f"http://{host}:{self._server.server_port}"
+        super().__init__(self._handler(), host=host, port=port)
         self.agency = apimo_data.agency(base_url=self.url)
         self.properties = (
             properties
             if properties is not None
             else apimo_data.generate_properties(count, base_url=self.url)
         )
-
-    def start(self) -> FakeApimo:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeApimo:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
 
     def authorized(self, header: str | None) -> bool:
         expected = "Basic " + base64.b64encode(self.credentials.encode()).decode()
@@ -117,12 +96,7 @@ class FakeApimo:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(JsonHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 parts = urlsplit(self.path)
                 picture = PICTURE_PATH.match(parts.path)
@@ -136,17 +110,6 @@ class FakeApimo:
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 self._json(*fake.route(parts.path.rstrip("/"), query))
 
-            def _json(self, status: int, payload: Any) -> None:
-                body = json.dumps(payload, ensure_ascii=False).encode()
-                self._send(status, body, "application/json; charset=utf-8")
-
-            def _send(self, status: int, body: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
         return Handler
 
 
@@ -158,12 +121,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", default="demo-token")
     args = parser.parse_args(argv)
     server = FakeApimo(count=args.count, provider=args.provider, token=args.token, port=args.port)
-    sys.stdout.write(f"Fake Apimo API on {server.url} ({len(server.properties)} properties)\n")
-    sys.stdout.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        server.stop()
+    server.run_until_interrupted(
+        f"Fake Apimo API on {server.url} ({len(server.properties)} properties)"
+    )
 
 
 if __name__ == "__main__":

@@ -13,14 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from showcase.demo import gedeon_data
+from showcase.demo.fake_server import FakeServer, JsonHandler
 from showcase.demo.photos import logo_png, photo_jpeg
 
 MAX_LIMIT = 100
@@ -37,7 +36,7 @@ WORD_TO_CODE = {
 PHOTO_PATH = re.compile(r"^/photos/(\d+)/(\d+)/(thumb|medium|large2|large3|large)/\d+(\.jpg)?$")
 
 
-class FakeGedeon:
+class FakeGedeon(FakeServer):
     """A threaded fake Gedeon server on 127.0.0.1; a context manager."""
 
     def __init__(
@@ -63,13 +62,10 @@ class FakeGedeon:
         self.extra_total = extra_total
         self._ads = ads
         self.count = len(ads) if ads is not None else count
-        self._server = ThreadingHTTPServer((host, port), self._handler())
-        self._server.daemon_threads = True
-        self.url = f"http://{host}:{self._server.server_port}"
+        super().__init__(self._handler(), host=host, port=port)
         self.agencies = (
             agencies if agencies is not None else gedeon_data.agencies(base_url=self.url)
         )
-        self._thread: threading.Thread | None = None
         # A demo-sized feed is generated once and held; a benchmark-sized one (tens of
         # thousands) is generated page by page from the seed, so memory stays flat.
         self._held: list[dict[str, Any]] | None = None
@@ -83,33 +79,10 @@ class FakeGedeon:
             return self._held[index]
         return gedeon_data.generate_ad(index, seed=self.seed, base_url=self.url)
 
-    def start(self) -> FakeGedeon:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeGedeon:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
-
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(JsonHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -147,21 +120,6 @@ class FakeGedeon:
                 if match:
                     return self._json(*fake.one(match.group(1), match.group(2), query))
                 return self._json(404, {"error": {"message": "Not found"}})
-
-            def _json(self, status: int, payload: Any) -> None:
-                body = json.dumps(payload, ensure_ascii=False).encode()
-                self._send(status, body, "application/json; charset=utf-8")
-
-            def _send(
-                self, status: int, body: bytes, content_type: str, cache: bool = False
-            ) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                if cache:
-                    self.send_header("Cache-Control", "public, max-age=86400")
-                self.end_headers()
-                self.wfile.write(body)
 
         return Handler
 
@@ -248,12 +206,9 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         cache_pages=args.cache_pages,
     )
-    sys.stdout.write(f"Fake Gedeon API on {server.url} ({server.count} ads, key {args.key!r})\n")
-    sys.stdout.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        server.stop()
+    server.run_until_interrupted(
+        f"Fake Gedeon API on {server.url} ({server.count} ads, key {args.key!r})"
+    )
 
 
 if __name__ == "__main__":

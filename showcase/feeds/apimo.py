@@ -111,7 +111,9 @@ class ApimoClient:
             if since:
                 params["timestamp"] = since
             body = self._call("GET", f"{self.agency_path}/properties", params=params)
-            page = parse_properties(body, where=f"properties offset {offset}")
+            page = RawPage.from_envelope(
+                body, items="properties", total="total_items", where=f"Apimo offset {offset}"
+            )
             if offset == 0:
                 self.pass_timestamp = _timestamp(body.get("timestamp"))
             yield page
@@ -177,17 +179,6 @@ class ApimoClient:
         """POST …/providers with step 1 (grant) or 2 (revoke)."""
         body = {"provider": str(provider), "step": "1" if active else "2"}
         return self._call("POST", f"{self.property_path(property_id)}/providers", json=body) or {}
-
-
-def parse_properties(body: Any, *, where: str) -> RawPage:
-    """Read the envelope `{"total_items", "timestamp", "properties": [...]}`."""
-    if not isinstance(body, dict) or not isinstance(body.get("properties"), list):
-        raise UpstreamBadResponse(f"Apimo {where}: the answer has no `properties` list.")
-    try:
-        total = int(body.get("total_items", len(body["properties"])))
-    except (TypeError, ValueError) as exc:
-        raise UpstreamBadResponse(f"Apimo {where}: `total_items` is not a number.") from exc
-    return RawPage(items=list(body["properties"]), total=total)
 
 
 def _timestamp(value: Any) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from showcase.feeds.http import UpstreamBadResponse, build_session, request_json
+from showcase.feeds.http import build_session, request_json
 from showcase.feeds.models import Feed
 from showcase.feeds.records import RawPage
 
@@ -47,7 +47,9 @@ class GedeonClient:
         offset = 0
         while True:
             body = self._get(path, {**params, "limit": PAGE_SIZE, "offset": offset})
-            page = parse_list(body, where=f"{path} offset {offset}")
+            page = RawPage.from_envelope(
+                body, items="results", total="total_results", where=f"Gedeon {path} offset {offset}"
+            )
             yield page
             offset += len(page.items)
             if not page.items or offset >= page.total:
@@ -70,15 +72,3 @@ class GedeonClient:
     def agency(self, agency_id: str) -> dict[str, Any]:
         """GET /agencies/{id}."""
         return self._get(f"agencies/{agency_id}")
-
-
-def parse_list(body: Any, *, where: str) -> RawPage:
-    """Read the list envelope `{"results": [...], "nb_results", "total_results"}`."""
-    if not isinstance(body, dict) or not isinstance(body.get("results"), list):
-        raise UpstreamBadResponse(f"Gedeon {where}: the answer has no `results` list.")
-    try:
-        total = int(body.get("total_results", len(body["results"])))
-    except (TypeError, ValueError) as exc:
-        raise UpstreamBadResponse(f"Gedeon {where}: `total_results` is not a number.") from exc
-    # Items that are not objects are passed on so the mapping rejects them visibly.
-    return RawPage(items=list(body["results"]), total=total)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from showcase.feeds.http import UpstreamBadResponse
 from showcase.feeds.models import Feed
 
 
@@ -61,6 +62,20 @@ class RawPage:
 
     items: list[dict[str, Any]]
     total: int
+
+    @classmethod
+    def from_envelope(cls, body: Any, *, items: str, total: str, where: str) -> RawPage:
+        """Read a list envelope `{items: [...], total: N}`; UpstreamBadResponse otherwise.
+
+        Items that are not objects are passed on so the mapping rejects them visibly.
+        """
+        if not isinstance(body, dict) or not isinstance(body.get(items), list):
+            raise UpstreamBadResponse(f"{where}: the answer has no `{items}` list.")
+        try:
+            count = int(body.get(total, len(body[items])))
+        except (TypeError, ValueError) as exc:
+            raise UpstreamBadResponse(f"{where}: `{total}` is not a number.") from exc
+        return cls(items=list(body[items]), total=count)
 
 
 class Provider(Protocol):

@@ -11,7 +11,6 @@ from django.core.management import call_command
 
 from showcase.demo.apimo_data import AGENCY_ID, generate_properties
 from showcase.demo.fake_apimo import FakeApimo
-from showcase.feeds import apimo
 from showcase.feeds.models import Feed
 from showcase.listings.models import Listing
 
@@ -45,8 +44,7 @@ def test_the_fake_pages_by_200_filters_by_timestamp_and_needs_basic_auth():
 
 
 @pytest.mark.django_db
-def test_an_apimo_feed_syncs_over_http_then_incrementally(monkeypatch):
-    monkeypatch.setattr(apimo.THROTTLE, "interval", 0)
+def test_an_apimo_feed_syncs_over_http_then_incrementally():
     with FakeApimo(count=30, provider="p", token="t") as fake:
         call_command(
             "feeds",

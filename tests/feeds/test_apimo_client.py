@@ -10,7 +10,7 @@ from responses import matchers
 from showcase.feeds import apimo
 from showcase.feeds.apimo import ApimoClient, Throttle
 from showcase.feeds.http import UpstreamAuthError, UpstreamBadResponse
-from tests.factories import make_feed
+from tests.factories import make_apimo_feed
 from tests.feeds.apimo_payloads import AGENCY, envelope, prop
 
 pytestmark = pytest.mark.django_db
@@ -18,16 +18,9 @@ BASE = "http://apimo.test"
 LIST = f"{BASE}/agencies/182/properties"
 
 
-@pytest.fixture(autouse=True)
-def _no_throttle(monkeypatch):
-    monkeypatch.setattr(apimo.THROTTLE, "interval", 0)
-
-
 @pytest.fixture
 def client():
-    feed = make_feed(
-        kind="apimo", base_url=BASE, provider_id="12", token="t0ken", upstream_agency_id="182"
-    )
+    feed = make_apimo_feed()
     return ApimoClient(feed)
 
 

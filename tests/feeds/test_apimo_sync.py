@@ -11,12 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from responses import matchers
 
-from showcase.feeds import apimo
 from showcase.feeds.mapping.apimo_catalogs import NAMES
 from showcase.feeds.models import Feed
 from showcase.feeds.sync import sync_feed
 from showcase.listings.models import Agency, Listing, Photo
-from tests.factories import make_feed
+from tests.factories import make_apimo_feed
 from tests.feeds.apimo_payloads import AGENCY, envelope, prop
 
 pytestmark = pytest.mark.django_db
@@ -24,21 +23,9 @@ BASE = "http://apimo.test"
 LIST = f"{BASE}/agencies/182/properties"
 
 
-@pytest.fixture(autouse=True)
-def _no_throttle(monkeypatch):
-    monkeypatch.setattr(apimo.THROTTLE, "interval", 0)
-
-
 @pytest.fixture
 def feed():
-    return make_feed(
-        name="nice",
-        kind="apimo",
-        base_url=BASE,
-        provider_id="12",
-        token="t0ken",
-        upstream_agency_id="182",
-    )
+    return make_apimo_feed(name="nice")
 
 
 def serve(items, *, since=None, timestamp=1700000000, total=None):

@@ -9,10 +9,9 @@ import pytest
 import responses
 from django.core import serializers
 
-from showcase.feeds import apimo
 from showcase.feeds.sync import sync_feed
 from showcase.listings.models import Agency, Listing
-from tests.factories import make_feed, make_tenant
+from tests.factories import make_apimo_feed, make_feed, make_tenant
 from tests.feeds import gedeon_payloads
 from tests.feeds.apimo_payloads import AGENCY, envelope, private_prop, prop
 
@@ -36,21 +35,9 @@ PRIVATE_MARKERS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_throttle(monkeypatch):
-    monkeypatch.setattr(apimo.THROTTLE, "interval", 0)
-
-
 @pytest.fixture
 def apimo_feed():
-    return make_feed(
-        name="nice",
-        kind="apimo",
-        base_url=APIMO,
-        provider_id="12",
-        token="t0ken",
-        upstream_agency_id="182",
-    )
+    return make_apimo_feed(name="nice")
 
 
 def serve_apimo(items):
@@ -151,14 +138,7 @@ def _json_ld(body: str) -> str:
 @responses.activate
 def test_a_mixed_site_searches_gedeon_and_apimo_listings_with_the_same_criteria(client):
     gedeon = make_feed(name="lyon", base_url=GEDEON, api_key="k3y")
-    apimo_feed = make_feed(
-        name="nice",
-        kind="apimo",
-        base_url=APIMO,
-        provider_id="12",
-        token="t0ken",
-        upstream_agency_id="182",
-    )
+    apimo_feed = make_apimo_feed(name="nice")
     place = {"city": "Nice", "zip_code": "06000", "lat": 43.7, "lng": 7.26}
     responses.get(f"{GEDEON}/agencies", json=gedeon_payloads.envelope([]))
     responses.get(

@@ -150,7 +150,7 @@ def catalogs_load(fetch: Callable[[str], list[Any]] | None = None) -> Catalogs:
     any other failure stops the refresh and the snapshot (plus what the cache holds) is
     used: catalogs only name things, a sync never fails for them.
     """
-    ttl = int(getattr(settings, "FEEDS_APIMO_CATALOG_TTL_HOURS", 24)) * 3600
+    ttl = settings.FEEDS_APIMO_CATALOG_TTL_HOURS * 3600
     refreshed: dict[str, dict[int, str]] = {}
     for name in NAMES:
         key = CACHE_KEY.format(name=name, culture=CULTURE)
