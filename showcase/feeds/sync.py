@@ -275,6 +275,7 @@ class _Engine:
         # Distinct upstream ids of this pass: a few MB at 100,000 ads.
         self.seen_ids: set[str] = set()
         self.anonymous = 0
+        self.warning_kinds: dict[str, dict[str, Any]] = {}
 
     def execute(self, *, since: str | None) -> None:
         run = self.run
@@ -342,7 +343,16 @@ class _Engine:
             feed_synced.send(sender=Feed, feed=self.feed, run=run)
 
     def warn(self, warning: dict[str, Any]) -> None:
-        if len(self.run.warnings) < MAX_LOGGED_WARNINGS:
+        """Log a warning once per kind (an unknown code repeats on every record that has
+        it): the first record's id is kept and the repeats are counted."""
+        kind = json.dumps(
+            {k: v for k, v in warning.items() if k != "id"}, sort_keys=True, default=str
+        )
+        first = self.warning_kinds.get(kind)
+        if first is not None:
+            first["count"] = first.get("count", 1) + 1
+        elif len(self.run.warnings) < MAX_LOGGED_WARNINGS:
+            self.warning_kinds[kind] = warning
             self.run.warnings.append(warning)
 
     def reject(self, upstream_id: str, reason: str) -> None:

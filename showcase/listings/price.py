@@ -23,6 +23,7 @@ INLINE_TAGS = {"b", "strong", "em", "i", "span", "br", "abbr", "sup", "sub", "sm
 SALE_KINDS = {Transaction.SELL, Transaction.VIAGER, Transaction.PROGRAM, Transaction.SOLD}
 BUYER_WORDS = {"acquereur", "acquéreur", "acheteur", "buyer", "acquereurs", "acquéreurs"}
 SELLER_WORDS = {"vendeur", "seller", "vendeurs", "mandant"}
+MONTHLY_WORDS = {"", "mois", "month", "mensuel", "par mois"}
 
 
 @dataclass
@@ -141,7 +142,9 @@ def from_fields(listing: Listing) -> PriceBlock:
             if listing.copropriete_procedure:
                 lines.append(format_html("{}", listing.copropriete_procedure))
     elif listing.transaction == Transaction.RENT:
-        block.suffix = _("per month, charges included")
+        period = other_rent_period(listing)
+        # A rent for another period (an Apimo lease by the year) is not given per month.
+        block.suffix = f"/ {period}" if period else _("per month, charges included")
         if listing.charges is not None:
             lines.append(
                 format_html(
@@ -169,6 +172,12 @@ def from_fields(listing: Listing) -> PriceBlock:
     return block
 
 
+def other_rent_period(listing: Listing) -> str:
+    """The rent's period when it is not the month ("" for a monthly rent)."""
+    period = (listing.rent_period or "").strip()
+    return "" if period.lower() in MONTHLY_WORDS else period
+
+
 def price_block(listing: Listing) -> PriceBlock:
     if listing.price_hidden:
         return PriceBlock(amount=_("Price on request"), on_request=True)
@@ -185,6 +194,9 @@ def short_price(listing: Listing) -> str:
     if listing.price_hidden or listing.price is None:
         return _("Price on request")
     if listing.transaction == Transaction.RENT:
+        period = other_rent_period(listing)
+        if period:
+            return f"{euros(listing.price)} / {period}"
         return _("%(amount)s per month") % {"amount": euros(listing.price)}
     if listing.transaction == Transaction.HOLIDAYS and listing.rent_period:
         return f"{euros(listing.price)} / {listing.rent_period}"

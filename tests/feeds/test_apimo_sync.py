@@ -196,3 +196,20 @@ def test_catalogs_from_the_endpoint_name_codes_the_snapshot_lacks(feed):
     sync_feed(feed)
     assert not [c for c in responses.calls if "/catalogs/" in c.request.url]
     assert calls == len(NAMES)
+
+
+@responses.activate
+def test_an_unknown_code_repeated_on_many_properties_is_logged_once_with_a_count(feed):
+    serve([prop(i, subtype=999) for i in range(1, 41)] + [prop(41, condition=88)])
+    run = sync_feed(feed)
+    subtype = [w for w in run.warnings if w.get("code") == 999]
+    assert subtype == [
+        {
+            "id": "1",
+            "catalog": "property_subtype",
+            "code": 999,
+            "reason": "unknown code",
+            "count": 40,
+        }
+    ]
+    assert any(w.get("code") == 88 and w["id"] == "41" for w in run.warnings)

@@ -183,3 +183,14 @@ def test_the_apimo_agency_rates_are_the_fee_schedule_page(client, apimo_feed):
     assert "Vente" in body and "6\u00a0000\u00a0€" in body and "8.5" in body.replace(",", ".")
     notice = page(client, "/mentions-legales/")
     assert "Gambetta Immobilier SARL" in notice and "RCS Nice 123 456 789" in notice
+
+
+def test_a_rent_for_another_period_than_the_month_says_so():
+    from showcase.listings.price import price_block, short_price
+    from tests.factories import make_listing
+
+    yearly = make_listing(transaction="rent", price=24000, rent_period="an")
+    monthly = make_listing(transaction="rent", price=900, rent_period="mois", charges=50)
+    assert price_block(yearly).suffix == "/ an" and short_price(yearly) == "24\u00a0000\u00a0€ / an"
+    assert price_block(monthly).suffix == "par mois, charges comprises"
+    assert short_price(monthly) == "900\u00a0€ par mois"
