@@ -213,3 +213,14 @@ def test_an_unknown_code_repeated_on_many_properties_is_logged_once_with_a_count
         }
     ]
     assert any(w.get("code") == 88 and w["id"] == "41" for w in run.warnings)
+
+
+@responses.activate
+def test_a_property_published_again_comes_back_in_an_incremental_pass(feed):
+    serve([prop(1, step=2), prop(2)])
+    run = sync_feed(feed)
+    assert run.created == 2 and live_ids() == {"2"}
+    responses.reset()
+    serve([prop(1, step=1)], since="1700000000")
+    sync_feed(feed)
+    assert live_ids() == {"1", "2"}

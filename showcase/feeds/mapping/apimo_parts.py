@@ -269,6 +269,9 @@ def location_fields(item: dict[str, Any], extras: dict[str, Any]) -> dict[str, A
     district = coerce.text(obj(item.get("district")).get("name"), limit=120)
     if district:
         extras["district"] = {"name": "Quartier", "value": district, "display": True}
+    region = coerce.text(obj(item.get("region")).get("name"), limit=120)
+    if region:
+        extras["region"] = {"name": "Région", "value": region, "display": False}
     latitude = coerce.number(item.get("latitude"))
     longitude = coerce.number(item.get("longitude"))
     if (
