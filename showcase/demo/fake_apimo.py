@@ -46,6 +46,9 @@ class FakeApimo(FakeServer):
         port: int = 0,
     ) -> None:
         self.credentials = f"{provider}:{token}"
+        # Statuses answered, one per call, before the properties list answers normally.
+        self.faults: list[int] = []
+        self.calls: list[str] = []
         super().__init__(self._handler(), host=host, port=port)
         self.agency = apimo_data.agency(base_url=self.url)
         self.properties = (
@@ -108,6 +111,9 @@ class FakeApimo(FakeServer):
                 if not fake.authorized(self.headers.get("Authorization")):
                     return self._json(401, {"error": "Invalid provider or token"})
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                fake.calls.append(self.path)
+                if fake.faults and parts.path.endswith("/properties"):
+                    return self._json(fake.faults.pop(0), {"error": "Too many requests"})
                 self._json(*fake.route(parts.path.rstrip("/"), query))
 
         return Handler

@@ -87,3 +87,24 @@ def test_demo_properties_are_the_same_for_a_seed():
     one = generate_properties(5, base_url="http://x")
     assert one == generate_properties(5, base_url="http://x")
     assert {p["category"] for p in generate_properties(60, base_url="http://x")} >= {1, 2}
+
+
+@pytest.mark.django_db
+def test_reads_answered_429_or_503_are_retried_with_back_off(settings):
+    from showcase.feeds.sync import sync_feed
+    from tests.factories import make_apimo_feed
+
+    settings.FEEDS_HTTP_RETRIES = 2
+    with FakeApimo(count=3, provider="p", token="t") as fake:
+        feed = make_apimo_feed(base_url=fake.url, provider_id="p", token="t")
+        feed.upstream_agency_id = str(AGENCY_ID)
+        feed.save()
+        fake.faults = [429, 503]
+        run = sync_feed(feed)
+        assert run.status == "success" and run.created == 3
+        listing_calls = [c for c in fake.calls if c.split("?")[0].endswith("/properties")]
+        assert len(listing_calls) == 3 and fake.faults == []
+        fake.faults = [503] * 10
+        run = sync_feed(feed, full=True)
+        assert run.status == "failed" and "HTTP 503" in run.error
+    assert Listing.objects.live().count() == 3
