@@ -138,7 +138,7 @@ def generate_property(index: int, *, seed: int = 0, base_url: str) -> dict[str, 
         "comments": [
             {
                 "language": "fr",
-                "title": f"{label} {rooms} pièces à {place.city}"
+                "title": f"{label} {rooms} pièce{'s' if rooms > 1 else ''} à {place.city}"
                 if rooms
                 else f"{label} à {place.city}",
                 "comment": f"{label} de {surface} m² à {place.city}, au calme, proche des commerces.",

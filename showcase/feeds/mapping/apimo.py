@@ -141,10 +141,7 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
         "transaction": transaction,
         "transaction_label": (codes.label("property_category", category) or "")[:60],
         "property_type": property_type,
-        "property_subtype": (
-            codes.label("property_subtype", subtype) or codes.label("property_type", type_code)
-        )
-        or "",
+        "property_subtype": (codes.label("property_subtype", subtype) or "")[:80],
         "is_new": transaction == Transaction.PROGRAM,
         "rooms": coerce.positive_integer(item.get("rooms")),
         "bedrooms": bedrooms if bedrooms else counts["bedrooms"] or bedrooms,
