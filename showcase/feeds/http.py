@@ -30,12 +30,16 @@ class BoundedRetry(Retry):
 
 
 class UpstreamError(Exception):
-    """An upstream API call failed; `str()` is a message for a human."""
+    """An upstream API call failed; `str()` is a message for a human, `detail` the
+    upstream's own explanation when it gave one (e.g. Apimo's missing scope)."""
 
-    def __init__(self, message: str, *, status: int | None = None, feed: str = "") -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, feed: str = "", detail: str = ""
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.feed = feed
+        self.detail = detail
 
 
 class UpstreamAuthError(UpstreamError):
@@ -133,6 +137,7 @@ def request_json(
             + (f": {detail}" if detail else "."),
             status=status,
             feed=feed_name,
+            detail=detail,
         )
     if status == 404:
         raise UpstreamNotFound(
@@ -150,6 +155,7 @@ def request_json(
             f"{where}: {provider} answered HTTP {status}" + (f": {detail}" if detail else "."),
             status=status,
             feed=feed_name,
+            detail=detail,
         )
     if status == 204 or not response.content:
         return None
