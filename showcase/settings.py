@@ -189,6 +189,8 @@ TEXT_FORMAT_OPTIONS = env_list(
 FEEDS_HTTP_TIMEOUT = (env_int("FEEDS_CONNECT_TIMEOUT", 5), env_int("FEEDS_READ_TIMEOUT", 30))
 FEEDS_HTTP_RETRIES = env_int("FEEDS_HTTP_RETRIES", 4)
 FEEDS_USER_AGENT = env_str("FEEDS_USER_AGENT", "Vitrine/0.1 (+https://github.com/vitrine)")
+# Largest picture file an agent may upload to Apimo from the admin (bytes).
+APIMO_PICTURE_MAX_BYTES = env_int("APIMO_PICTURE_MAX_BYTES", 15_000_000)
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1.
 SESSION_COOKIE_HTTPONLY = True

@@ -9,7 +9,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from showcase.admin_scoping import TenantScopedAdmin, agent_tenants
+from showcase.feeds.apimo_actions import is_apimo
 from showcase.listings import compliance
+from showcase.listings.apimo_admin import ApimoActionsMixin
 from showcase.listings.models import Agency, Listing
 from showcase.listings.photos import sized_url
 
@@ -80,7 +82,7 @@ class SiteScopeMixin:
 
 
 @admin.register(Listing)
-class ListingAdmin(SiteScopeMixin, TenantScopedAdmin):
+class ListingAdmin(ApimoActionsMixin, SiteScopeMixin, TenantScopedAdmin):
     tenant_path = "feed__tenants"
     list_display = [
         "thumbnail",
@@ -162,9 +164,15 @@ class ListingAdmin(SiteScopeMixin, TenantScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("photos")
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and is_apimo(obj):
+            fieldsets.insert(1, (_("Apimo"), {"fields": ["apimo_panel"]}))
+        return fieldsets
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         synced = [f.name for f in Listing._meta.fields if f.name not in AGENT_FIELDS]
-        return [*synced, "compliance_panel"]
+        return [*synced, "compliance_panel", "apimo_panel"]
 
     @admin.display(description=_("photo"))
     def thumbnail(self, listing: Listing) -> str:

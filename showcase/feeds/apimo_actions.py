@@ -1,0 +1,223 @@
+"""What the admin asks Apimo to change on a property: medias, pictures, provider access.
+
+Services call the Apimo write endpoints and never touch the database: the local
+listing reflects a change at the next sync, and nothing changes locally when the
+call fails. Each raises `ActionFailed` with a message for the agent.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from showcase.feeds.apimo import ApimoClient
+from showcase.feeds.http import UpstreamAuthError, UpstreamError
+from showcase.feeds.models import FeedKind
+from showcase.listings import embeds
+
+# Apimo media types (spec: POST …/medias) in the order the form offers them.
+MEDIA_TYPES: dict[int, str] = {
+    2: "YouTube",
+    15: "Vimeo",
+    1: "Dailymotion",
+    12: "Matterport",
+    19: "Clap.video",
+    embeds.HTML_MEDIA_TYPE: "HTML",
+}
+PICTURE_FORMATS = {"JPEG", "PNG", "WEBP"}
+PICTURE_MAX_SIDE = 1920
+# Refuse images whose pixels alone would weigh hundreds of MB once decoded.
+PICTURE_MAX_PIXELS = 50_000_000
+
+
+class ActionFailed(Exception):
+    """The upstream refused or failed; `str()` is the message shown to the agent."""
+
+
+def is_apimo(listing: Any) -> bool:
+    return bool(listing.feed.kind == FeedKind.APIMO and listing.upstream_id)
+
+
+def client_for(listing: Any) -> ApimoClient:
+    if not is_apimo(listing):
+        raise ActionFailed(_("This listing does not come from an Apimo feed."))
+    return ApimoClient(listing.feed)
+
+
+def failure_message(exc: UpstreamError) -> str:
+    """Apimo's own words when it refused (e.g. a missing scope), our summary otherwise."""
+    if isinstance(exc, UpstreamAuthError) and exc.detail:
+        return _("Apimo refused: %(message)s") % {"message": exc.detail}
+    if isinstance(exc, UpstreamAuthError):
+        return _("Apimo refused the feed's credentials (HTTP %(status)s).") % {"status": exc.status}
+    return _("Apimo did not make the change: %(error)s") % {"error": exc}
+
+
+def new_reference(listing: Any) -> str:
+    """Our own unique reference for what we send (the spec asks for one)."""
+    return f"vitrine-{listing.pk}-{uuid.uuid4().hex[:12]}"
+
+
+def _call(method: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return method(*args, **kwargs)
+    except UpstreamError as exc:
+        raise ActionFailed(failure_message(exc)) from exc
+
+
+# Medias
+
+
+def media_content_clean(media_type: int, content: str) -> str:
+    """The link or HTML to send for a media type; ValidationError when it does not fit."""
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError(_("Give the link or the HTML code of the media."))
+    if media_type == embeds.HTML_MEDIA_TYPE:
+        clean = embeds.sanitize_html(content)
+        if not clean:
+            raise ValidationError(_("Nothing of this HTML can be kept (scripts are removed)."))
+        return clean
+    provider = embeds.MEDIA_TYPE_PROVIDERS.get(media_type)
+    if provider is None:
+        raise ValidationError(_("Unknown media type."))
+    if embeds.detect_provider(content) != provider:
+        raise ValidationError(
+            _("This is not a %(provider)s link (expected a link on %(domains)s).")
+            % {"provider": provider.name, "domains": ", ".join(provider.domains)}
+        )
+    if embeds.embed_url(content, provider) is None:
+        raise ValidationError(
+            _("This %(provider)s link does not point at one video or tour.")
+            % {"provider": provider.name}
+        )
+    return content
+
+
+def media_add(*, listing: Any, media_type: int, content: str) -> str:
+    """Adds a (validated) media to the Apimo property; returns the new media id."""
+    client = client_for(listing)
+    answer = _call(
+        client.add_media,
+        listing.upstream_id,
+        media_type=media_type,
+        content=content,
+        reference=new_reference(listing),
+    )
+    return str(answer.get("id") or "") if isinstance(answer, dict) else ""
+
+
+def media_delete(*, listing: Any, media_id: str) -> None:
+    _call(client_for(listing).delete_media, listing.upstream_id, media_id)
+
+
+# Pictures
+
+
+@dataclass(frozen=True)
+class PreparedPicture:
+    jpeg: bytes
+    width: int
+    height: int
+
+    @property
+    def base64(self) -> str:
+        return base64.b64encode(self.jpeg).decode("ascii")
+
+
+def picture_prepare(data: bytes) -> PreparedPicture:
+    """A real JPEG, PNG or WebP image, re-encoded as a JPEG of at most 1920 px on its long
+    side, turned upright, without any metadata (EXIF, GPS, ICC, comments)."""
+    limit = settings.APIMO_PICTURE_MAX_BYTES
+    if len(data) > limit:
+        raise ValidationError(
+            _("The picture is too large (at most %(size)s MB).") % {"size": limit // 1_000_000}
+        )
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.format not in PICTURE_FORMATS:
+            raise ValidationError(_("Send a JPEG, PNG or WebP picture."))
+        if image.width * image.height > PICTURE_MAX_PIXELS:
+            raise ValidationError(_("The picture has too many pixels."))
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("This file is not a readable picture.")) from exc
+    upright.thumbnail((PICTURE_MAX_SIDE, PICTURE_MAX_SIDE), Image.Resampling.LANCZOS)
+    rgba = upright.convert("RGBA")
+    # A fresh image: nothing of the original's `info` (EXIF, ICC, XMP, comments) follows.
+    clean = Image.new("RGB", rgba.size, (255, 255, 255))
+    clean.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    clean.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return PreparedPicture(out.getvalue(), clean.width, clean.height)
+
+
+def picture_upload(*, listing: Any, picture: PreparedPicture) -> dict[str, Any]:
+    """Sends the picture; returns Apimo's answer ({"id", "rank", "url", ...})."""
+    client = client_for(listing)
+    answer = _call(
+        client.add_picture,
+        listing.upstream_id,
+        content_base64=picture.base64,
+        reference=new_reference(listing),
+    )
+    return answer if isinstance(answer, dict) else {}
+
+
+def picture_delete(*, listing: Any, picture_id: str) -> None:
+    _call(client_for(listing).delete_picture, listing.upstream_id, picture_id)
+
+
+# Providers
+
+
+@dataclass(frozen=True)
+class ProviderAccess:
+    provider: str
+    step: int | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.step == 1
+
+
+def _provider_rows(answer: Any) -> list[Any]:
+    # The spec shows both {"providers": [...]} and a bare {"provider", "step"}.
+    if isinstance(answer, dict) and isinstance(answer.get("providers"), list):
+        return answer["providers"]
+    if isinstance(answer, dict) and "provider" in answer:
+        return [answer]
+    return answer if isinstance(answer, list) else []
+
+
+def providers_list(*, listing: Any) -> list[ProviderAccess]:
+    """Who may receive the property from Apimo, and whether that access is active."""
+    answer = _call(client_for(listing).property_providers, listing.upstream_id)
+    rows = []
+    for row in _provider_rows(answer):
+        if not isinstance(row, dict) or row.get("provider") in (None, ""):
+            continue
+        try:
+            step = int(row.get("step"))
+        except (TypeError, ValueError):
+            step = None
+        rows.append(ProviderAccess(provider=str(row["provider"]), step=step))
+    return rows
+
+
+def provider_set_access(*, listing: Any, provider: str, active: bool) -> None:
+    _call(
+        client_for(listing).set_provider_access,
+        listing.upstream_id,
+        provider=provider,
+        active=active,
+    )
