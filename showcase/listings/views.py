@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
-from showcase.listings import jsonld
+from showcase.listings import embeds, jsonld
 from showcase.listings.filters import BASIC_CRITERIA, ListingFilterSet, dress_form
 from showcase.listings.hours import parse_opening_hours
 from showcase.listings.models import Agency, Listing, Photo
@@ -173,6 +173,7 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
     first_photo = photos[0].url if photos else ""
     og_image = sized_url(first_photo, 800) if first_photo else ""
     text_format = getattr(_tenant(request), "text_format", None) or settings.TEXT_FORMAT_OPTIONS
+    facades = embeds.listing_facades(listing.medias, listing.virtual_visit)
     context = {
         "listing": listing,
         "photos": photos,
@@ -190,9 +191,13 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
         "map_attribution": settings.MAP_ATTRIBUTION,
         # Never smaller than 250 m when the address is not public, whatever upstream says.
         "map_radius": max(int(listing.accuracy or 0), 250),
+        "facades": facades,
+        "frames_media": any(f.can_embed for f in facades),
         **embed_context(request, embed),
     }
     response = render(request, "listings/detail.html", context)
+    # The page frames nothing but the players its facades load, once asked.
+    response.frame_src = embeds.frame_sources(facades)  # type: ignore[attr-defined]
     if listing.upstream_updated_at:
         response["Last-Modified"] = http_date(listing.upstream_updated_at.timestamp())
     return response

@@ -24,7 +24,9 @@ def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
 
 class FramingMiddleware:
-    """CSP `frame-ancestors`: 'none' everywhere but on embeddable views."""
+    """CSP `frame-ancestors`: 'none' everywhere but on embeddable views. A view that
+    frames players sets `response.frame_src` (origins, possibly none): the page may then
+    frame those origins only."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -33,5 +35,9 @@ class FramingMiddleware:
         response = self.get_response(request)
         origins = getattr(response, "frame_ancestors", None)
         sources = " ".join(origins) if origins else "'none'"
-        response.headers.setdefault("Content-Security-Policy", f"frame-ancestors {sources}")
+        policy = f"frame-ancestors {sources}"
+        frames = getattr(response, "frame_src", None)
+        if frames is not None:
+            policy += "; frame-src " + (" ".join(frames) if frames else "'none'")
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response

@@ -134,3 +134,54 @@ def test_the_same_journey_works_without_javascript(browser, site):
     send_contact_form(page)
     assert Lead.objects.count() == 1
     assert errors == []
+
+
+MEDIAS = [
+    {"id": "1", "type": 2, "url": "https://youtu.be/JGowo0ARgPo", "html": "", "title": "Visite"},
+    {
+        "id": "2",
+        "type": 9,
+        "url": "",
+        "html": "<p>Visite guidée</p><script>parent.stolen = 1</script>",
+        "title": "",
+    },
+]
+
+
+@pytest.fixture
+def media_page(live_server, transactional_db):
+    listing = make_listing(title="Villa avec visite", medias=MEDIAS)
+    return live_server.url + "/en" + listing.get_absolute_url()
+
+
+def test_media_facades_load_nothing_until_asked_then_a_titled_frame(browser, media_page):
+    page, errors = open_page(browser)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(media_page)
+    assert not [u for u in requests if "127.0.0.1" not in u and "localhost" not in u]
+    assert page.locator("iframe").count() == 0
+    play = page.get_by_role("button", name="YouTube Play the video — Visite")
+    play.focus()
+    page.keyboard.press("Enter")
+    frame = page.locator("iframe.media-frame")
+    assert frame.get_attribute("title") == "YouTube video — Visite"
+    assert frame.get_attribute("src").startswith("https://www.youtube-nocookie.com/embed/")
+    assert [u for u in requests if "youtube-nocookie.com" in u]
+    # The HTML media: a sandboxed srcdoc frame, allowed by the page's CSP, scripts removed.
+    page.get_by_role("button", name="Open the virtual tour").click()
+    html_frame = page.locator("iframe.media-frame").nth(1)
+    assert "allow-same-origin" not in html_frame.get_attribute("sandbox")
+    inner = page.frame_locator("iframe.media-frame >> nth=1")
+    assert inner.get_by_text("Visite guidée").is_visible()
+    assert page.evaluate("window.stolen") is None
+    assert not [e for e in errors if "Content Security Policy" in e and "srcdoc" in e]
+
+
+def test_media_facades_without_javascript_are_plain_links(browser, media_page):
+    page, _ = open_page(browser, javascript=False)
+    page.goto(media_page)
+    assert not page.get_by_role("button", name="YouTube Play the video — Visite").is_visible()
+    assert page.get_by_role("link", name="Open on YouTube").get_attribute("href") == (
+        "https://youtu.be/JGowo0ARgPo"
+    )
