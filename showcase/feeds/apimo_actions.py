@@ -133,14 +133,18 @@ class PreparedPicture:
         return base64.b64encode(self.jpeg).decode("ascii")
 
 
-def picture_prepare(data: bytes) -> PreparedPicture:
-    """A real JPEG, PNG or WebP image, re-encoded as a JPEG of at most 1920 px on its long
-    side, turned upright, without any metadata (EXIF, GPS, ICC, comments)."""
+def picture_size_check(size: int) -> None:
     limit = settings.APIMO_PICTURE_MAX_BYTES
-    if len(data) > limit:
+    if size > limit:
         raise ValidationError(
             _("The picture is too large (at most %(size)s MB).") % {"size": limit // 1_000_000}
         )
+
+
+def picture_prepare(data: bytes) -> PreparedPicture:
+    """A real JPEG, PNG or WebP image, re-encoded as a JPEG of at most 1920 px on its long
+    side, turned upright, without any metadata (EXIF, GPS, ICC, comments)."""
+    picture_size_check(len(data))
     try:
         image = Image.open(io.BytesIO(data))
         if image.format not in PICTURE_FORMATS:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -64,12 +63,7 @@ class PictureForm(forms.Form):
 
     def clean_picture(self) -> actions.PreparedPicture:
         upload = self.cleaned_data["picture"]
-        # Refused before reading it into memory.
-        if upload.size > settings.APIMO_PICTURE_MAX_BYTES:
-            raise ValidationError(
-                _("The picture is too large (at most %(size)s MB).")
-                % {"size": settings.APIMO_PICTURE_MAX_BYTES // 1_000_000}
-            )
+        actions.picture_size_check(upload.size)  # before reading it into memory
         return actions.picture_prepare(upload.read())
 
 
@@ -179,7 +173,7 @@ class ApimoActionsMixin:
 
     def apimo_media_add(self, request: HttpRequest, object_id: str) -> HttpResponse:
         listing = self._apimo_listing(request, object_id)
-        form = MediaForm(request.POST or None)
+        form = MediaForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 media_id = actions.media_add(
@@ -205,7 +199,9 @@ class ApimoActionsMixin:
 
     def apimo_picture_add(self, request: HttpRequest, object_id: str) -> HttpResponse:
         listing = self._apimo_listing(request, object_id)
-        form = PictureForm(request.POST or None, request.FILES or None)
+        form = (
+            PictureForm(request.POST, request.FILES) if request.method == "POST" else PictureForm()
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 answer = actions.picture_upload(
@@ -258,7 +254,7 @@ class ApimoActionsMixin:
 
     def apimo_providers(self, request: HttpRequest, object_id: str) -> HttpResponse:
         listing = self._apimo_listing(request, object_id)
-        form = ProviderAccessForm(request.POST or None)
+        form = ProviderAccessForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             provider, active = form.cleaned_data["provider"], form.cleaned_data["active"]
             try:
