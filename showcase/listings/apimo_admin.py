@@ -298,7 +298,7 @@ class ApimoActionsMixin:
             (reverse(f"{name}_providers", args=[listing.pk]), _("Providers")),
         ]
         return format_html(
-            "<ul>{}</ul><p>{}</p>",
-            format_html_join("", '<li><a href="{}">{}</a></li>', links),
+            "<p>{}</p><p>{}</p>",
+            format_html_join(" · ", '<a href="{}">{}</a>', links),
             _("These change the property on Apimo; the listing here follows at the next sync."),
         )

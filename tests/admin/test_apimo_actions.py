@@ -102,6 +102,8 @@ def test_the_overview_lists_pictures_and_medias_with_delete_buttons(alice, world
     assert url("_picture_delete", listing, "66321497") in page
     assert url("_media_delete", listing, "77") in page
     assert "csrfmiddlewaretoken" in page
+    for name in ("_media_add", "_picture_add", "_providers"):
+        assert f'href="{url(name, listing)}"' in page
 
 
 # Who may act
