@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from showcase.feeds import apimo_actions as actions
 from showcase.listings.models import Listing
 
+URL_NAME = "listings_listing_apimo"
 NEXT_SYNC = gettext_lazy("The listing here shows the change after the next sync.")
 
 
@@ -86,33 +87,26 @@ class ApimoActionsMixin:
     def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view  # login, staff and CSRF checks
         # Deletions are POST only (405 otherwise); the other pages show their form on GET.
-        name = "listings_listing_apimo"
+        pages = [
+            ("", "", self.apimo_overview),
+            ("media/", "_media_add", self.apimo_media_add),
+            (
+                "media/<str:media_id>/delete/",
+                "_media_delete",
+                require_POST(self.apimo_media_delete),
+            ),
+            ("picture/", "_picture_add", self.apimo_picture_add),
+            (
+                "picture/<str:picture_id>/delete/",
+                "_picture_delete",
+                require_POST(self.apimo_picture_delete),
+            ),
+            ("providers/", "_providers", self.apimo_providers),
+        ]
         return [
-            path("<path:object_id>/apimo/", wrap(self.apimo_overview), name=name),
-            path(
-                "<path:object_id>/apimo/media/",
-                wrap(self.apimo_media_add),
-                name=f"{name}_media_add",
-            ),
-            path(
-                "<path:object_id>/apimo/media/<str:media_id>/delete/",
-                wrap(require_POST(self.apimo_media_delete)),
-                name=f"{name}_media_delete",
-            ),
-            path(
-                "<path:object_id>/apimo/picture/",
-                wrap(self.apimo_picture_add),
-                name=f"{name}_picture_add",
-            ),
-            path(
-                "<path:object_id>/apimo/picture/<str:picture_id>/delete/",
-                wrap(require_POST(self.apimo_picture_delete)),
-                name=f"{name}_picture_delete",
-            ),
-            path(
-                "<path:object_id>/apimo/providers/",
-                wrap(self.apimo_providers),
-                name=f"{name}_providers",
+            *(
+                path(f"<path:object_id>/apimo/{route}", wrap(view), name=f"{URL_NAME}{suffix}")
+                for route, suffix, view in pages
             ),
             *super().get_urls(),
         ]
@@ -130,7 +124,7 @@ class ApimoActionsMixin:
         return listing
 
     def _overview_url(self, listing: Listing) -> str:
-        return reverse(f"{self.admin_site.name}:listings_listing_apimo", args=[listing.pk])
+        return reverse(f"{self.admin_site.name}:{URL_NAME}", args=[listing.pk])
 
     def _render(self, request: HttpRequest, listing: Listing, template: str, **context: Any):
         return render(
@@ -290,7 +284,7 @@ class ApimoActionsMixin:
     def apimo_panel(self, listing: Listing) -> str:
         if not actions.is_apimo(listing):
             return "—"
-        name = f"{self.admin_site.name}:listings_listing_apimo"
+        name = f"{self.admin_site.name}:{URL_NAME}"
         links = [
             (reverse(f"{name}_media_add", args=[listing.pk]), _("Add a video or virtual tour")),
             (reverse(f"{name}_picture_add", args=[listing.pk]), _("Upload a picture")),

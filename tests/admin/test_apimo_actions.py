@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from showcase.listings.models import Listing
-from tests.factories import make_feed, make_listing, make_photo, make_tenant
+from tests.factories import make_apimo_feed, make_feed, make_listing, make_photo, make_tenant
 
 BASE = "http://apimo.test"
 PROPERTY = f"{BASE}/agencies/182/properties/181297"
@@ -27,15 +27,7 @@ MEDIAS = [
 @pytest.fixture
 def world(db):
     users = get_user_model()
-    feed_a = make_feed(
-        name="apimo-a",
-        kind="apimo",
-        base_url=BASE,
-        api_key="",
-        provider_id="4321",
-        token="s3cret",
-        upstream_agency_id="182",
-    )
+    feed_a = make_apimo_feed(name="apimo-a")
     feed_b = make_feed(name="gedeon-b")
     tenant_a = make_tenant("agence-a.test", feeds=[feed_a])
     tenant_b = make_tenant("agence-b.test", feeds=[feed_b])

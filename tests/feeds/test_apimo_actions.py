@@ -12,7 +12,7 @@ from PIL import Image
 from showcase.feeds import apimo_actions as actions
 from showcase.feeds.http import UpstreamAuthError, UpstreamUnavailable
 from tests.admin.test_apimo_actions import jpeg_with_exif
-from tests.factories import make_feed, make_listing
+from tests.factories import make_apimo_feed, make_listing
 
 
 def encoded(image, fmt, **options):
@@ -102,15 +102,8 @@ def test_the_failure_message_is_apimos_own_words_for_a_refusal():
     ],
 )
 def test_providers_are_read_from_every_shape_the_spec_shows(answer, expected):
-    feed = make_feed(
-        kind="apimo",
-        base_url="http://apimo.test",
-        provider_id="1",
-        token="t",
-        upstream_agency_id="5",
-    )
-    listing = make_listing(feed=feed, upstream_id="9")
-    responses.get("http://apimo.test/agencies/5/properties/9/providers", json=answer)
+    listing = make_listing(feed=make_apimo_feed(), upstream_id="9")
+    responses.get("http://apimo.test/agencies/182/properties/9/providers", json=answer)
     rows = actions.providers_list(listing=listing)
     assert [(r.provider, r.step) for r in rows] == expected
     assert [r.is_active for r in rows] == [step == 1 for _, step in expected]

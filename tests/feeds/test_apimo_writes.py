@@ -10,7 +10,7 @@ from responses import matchers
 
 from showcase.feeds.apimo import ApimoClient
 from showcase.feeds.http import UpstreamAuthError, UpstreamError, UpstreamUnavailable
-from tests.factories import make_feed
+from tests.factories import make_apimo_feed
 
 pytestmark = pytest.mark.django_db
 BASE = "http://apimo.test"
@@ -21,15 +21,7 @@ AUTH = "Basic " + base64.b64encode(b"4321:s3cret").decode()
 @pytest.fixture
 def client(settings):
     settings.FEEDS_HTTP_RETRIES = 3
-    feed = make_feed(
-        name="nice",
-        kind="apimo",
-        base_url=BASE,
-        api_key="",
-        provider_id="4321",
-        token="s3cret",
-        upstream_agency_id="182",
-    )
+    feed = make_apimo_feed(name="nice")
     return ApimoClient(feed)
 
 

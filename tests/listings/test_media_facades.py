@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.factories import make_feed, make_listing
+from tests.factories import make_apimo_feed, make_listing
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,7 @@ MEDIAS = [
 
 
 def apimo_listing(**kwargs):
-    feed = make_feed(kind="apimo", base_url="http://apimo.test", provider_id="1", token="t")
-    return make_listing(feed=feed, medias=MEDIAS, **kwargs)
+    return make_listing(feed=make_apimo_feed(), medias=MEDIAS, **kwargs)
 
 
 def test_medias_are_facades_with_no_third_party_request_before_the_click(client):
