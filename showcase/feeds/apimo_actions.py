@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -137,7 +138,7 @@ def picture_size_check(size: int) -> None:
     limit = settings.APIMO_PICTURE_MAX_BYTES
     if size > limit:
         raise ValidationError(
-            _("The picture is too large (at most %(size)s MB).") % {"size": limit // 1_000_000}
+            _("The picture is too large (at most %(size)s).") % {"size": filesizeformat(limit)}
         )
 
 

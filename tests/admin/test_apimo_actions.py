@@ -280,7 +280,7 @@ def test_a_file_that_is_not_an_allowed_picture_is_refused(alice, world, settings
         assert response.status_code == 200 and response.context["form"].errors["picture"]
     settings.APIMO_PICTURE_MAX_BYTES = 1000
     response = alice.post(url("_picture_add", listing), {"picture": jpeg_with_exif((800, 600))})
-    assert "MB" in response.context["form"].errors["picture"][0]
+    assert "trop lourde (1000\xa0octets au plus)" in response.context["form"].errors["picture"][0]
     assert len(responses.calls) == 0
 
 

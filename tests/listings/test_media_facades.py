@@ -81,3 +81,12 @@ def test_a_virtual_visit_elsewhere_stays_a_plain_link(client):
     assert '<a href="https://visite.example/tour/42" rel="noopener noreferrer">' in body
     assert "data-media-facade" not in body and "media-facade.js" not in body
     assert response["Content-Security-Policy"].endswith("frame-src 'none'")
+
+
+def test_facades_speak_the_visitors_language(client):
+    url = apimo_listing().get_absolute_url()
+    french = client.get(url).content.decode()
+    assert 'data-title="Vidéo YouTube — Visite"' in french and "Lire la vidéo" in french
+    assert "Vidéos et visites virtuelles" in french
+    german = client.get("/de" + url).content.decode()
+    assert "YouTube-Video — Visite" in german and "Video abspielen" in german
