@@ -25,18 +25,6 @@ def make_feed(**kwargs: Any) -> Feed:
     return Feed.objects.create(**defaults)
 
 
-def make_apimo_feed(**kwargs: Any) -> Feed:
-    defaults: dict[str, Any] = {
-        "kind": FeedKind.APIMO,
-        "base_url": "http://apimo.test",
-        "api_key": "",
-        "provider_id": "4321",
-        "token": "s3cret",
-        "upstream_agency_id": "182",
-    }
-    return make_feed(**{**defaults, **kwargs})
-
-
 def make_agency(**kwargs: Any) -> Agency:
     n = next(_seq)
     feed = kwargs.pop("feed", None) or make_feed()

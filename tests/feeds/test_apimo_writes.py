@@ -15,7 +15,7 @@ from tests.factories import make_apimo_feed
 pytestmark = pytest.mark.django_db
 BASE = "http://apimo.test"
 PROPERTY = f"{BASE}/agencies/182/properties/181297"
-AUTH = "Basic " + base64.b64encode(b"4321:s3cret").decode()
+AUTH = "Basic " + base64.b64encode(b"12:t0ken").decode()
 
 
 @pytest.fixture
