@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install compilemessages demo run test lint format migrations-check messages ci bench bench-sync bench-search bench-tenancy clean
+.PHONY: install compilemessages demo run test lint format migrations-check messages ci audit bench bench-sync bench-search bench-tenancy clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-packages.sh
@@ -59,8 +59,17 @@ bench-tenancy: install
 bench-search: install
 	$(PY) scripts/bench_search.py
 
+# Browser-level quality gate: Lighthouse, axe, Nu checker on the demo served in production mode.
+AUDIT_NODE := scripts/audit/node_modules/.installed
+$(AUDIT_NODE): scripts/audit/package-lock.json
+	cd scripts/audit && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	touch $(AUDIT_NODE)
+
+audit: install $(AUDIT_NODE)
+	$(PY) scripts/audit/run.py
+
 ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache scripts/audit/node_modules

@@ -47,6 +47,22 @@ http {{
 """
 
 
+def loopback_production_env(**overrides: str) -> dict[str, str]:
+    """This environment with production settings (DEBUG off) for plain HTTP on 127.0.0.1."""
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnop",
+        # No redirect to HTTPS, cookies without the Secure flag.
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "PLATFORM_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "showcase.settings",
+        **overrides,
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -94,7 +110,12 @@ def gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_for(port)
+    try:
+        wait_for(port)
+    except RuntimeError:
+        process.kill()  # not left running when it never answered
+        process.wait(15)
+        raise
     return process
 
 
@@ -102,20 +123,9 @@ def main() -> None:
     if not shutil.which("wrk") or not shutil.which("nginx"):
         sys.exit("make bench needs wrk and nginx (Debian: apt-get install wrk nginx-light)")
     work = Path(tempfile.mkdtemp(prefix="vitrine-bench-"))
-    env = dict(os.environ)
+    env = loopback_production_env(ALLOWED_HOSTS="*", BENCH_FLOOR="1")
     env.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-50k.sqlite3'}")
     (ROOT / "var").mkdir(exist_ok=True)
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnop",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_COOKIES="0",
-        ALLOWED_HOSTS="*",
-        PLATFORM_HOSTS="127.0.0.1",
-        LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="showcase.settings",
-        BENCH_FLOOR="1",
-    )
     os.environ.update(env)
     import django
 
