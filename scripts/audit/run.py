@@ -282,7 +282,7 @@ def lighthouse_median(url: str, name: str, work: Path) -> tuple[dict[str, Any], 
         report = lighthouse(url, prefix)
         if "error" in report:
             # Lighthouse itself says "run again" on a lost trace (NO_NAVSTART and the like).
-            print(f"lighthouse {name}: {report['error'][:200]}; running it again")
+            print(f"lighthouse {name}: {report['error'].strip()[:200]}; running it again")
             report = lighthouse(url, prefix)
         if "error" in report:
             return {"error": report["error"]}, None
