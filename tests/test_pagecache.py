@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from showcase.feeds.models import Feed
@@ -75,3 +77,12 @@ def test_detail_pages_answer_conditional_requests_with_304(client, db):
     listing.content_hash = "changed"
     listing.save()
     assert client.get(listing.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_pages_are_compressed_for_browsers_that_accept_gzip(client, two_agencies):
+    plain = client.get("/annonces/")
+    compressed = client.get("/annonces/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert len(compressed.content) < len(plain.content) / 3
+    assert gzip.decompress(compressed.content) == plain.content
