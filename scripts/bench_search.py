@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.bench import loopback_production_env  # noqa: E402
+
 QUERIES = [
     "/annonces/",
     "/annonces/?transaction=sell",
@@ -45,15 +47,7 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="bench-search-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
     # The whole-page cache would answer every repeat without SQL: measure the real work.
-    os.environ.update(
-        DEBUG="0",
-        LOG_LEVEL="WARNING",
-        SECURE_SSL_REDIRECT="0",
-        ALLOWED_HOSTS="*",
-        PAGE_CACHE_SECONDS="0",
-    )
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnop")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "showcase.settings"
+    os.environ.update(loopback_production_env(ALLOWED_HOSTS="*", PAGE_CACHE_SECONDS="0"))
     import django
 
     django.setup()

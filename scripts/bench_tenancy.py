@@ -14,18 +14,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.bench import loopback_production_env  # noqa: E402
+
 
 def main() -> None:
     (ROOT / "var").mkdir(exist_ok=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-100k.sqlite3'}")
-    os.environ.update(
-        DEBUG="0",
-        SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnop",
-        SECURE_SSL_REDIRECT="0",
-        ALLOWED_HOSTS="*",
-        LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="showcase.settings",
-    )
+    os.environ.update(loopback_production_env(ALLOWED_HOSTS="*"))
     import django
 
     django.setup()
