@@ -20,6 +20,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from showcase.feeds.models import Feed
@@ -154,3 +155,18 @@ def connect_invalidation() -> None:
         post_delete.connect(
             _edited, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}"
         )
+
+
+def card_cache(request: HttpRequest) -> dict[str, Any]:
+    """Template context for cached listing cards (templates/includes/cached_card.html).
+
+    A card's HTML depends on the listing (its upstream digest), the language, the embed
+    mode and the site (branding, agent edits: the tenant's page version), so each card is
+    rendered once and reused by every search, home and agency page that shows it; a
+    sync or an admin edit bumps the version as it does for whole pages.
+    """
+    key = tenant_key(request)
+    return {
+        "card_cache_seconds": settings.CARD_CACHE_SECONDS,
+        "card_version": SimpleLazyObject(lambda: f"{key}.{page_version(key)}"),
+    }

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "showcase.tenants.context_processors.site",
+                "showcase.pagecache.card_cache",
             ],
         },
     },
@@ -180,6 +181,8 @@ MAP_MAX_POINTS = env_int("MAP_MAX_POINTS", 500)
 
 # Whole pages cached for anonymous visitors (seconds; 0 turns the page cache off).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Listing cards rendered once and reused across pages (0: rendered every time).
+CARD_CACHE_SECONDS = env_int("CARD_CACHE_SECONDS", 600)
 
 # Name shown when no tenant is configured (single-site mode).
 SITE_NAME = env_str("SITE_NAME", "Vitrine")

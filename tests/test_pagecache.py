@@ -86,3 +86,51 @@ def test_pages_are_compressed_for_browsers_that_accept_gzip(client, two_agencies
     assert "Accept-Encoding" in compressed["Vary"]
     assert len(compressed.content) < len(plain.content) / 3
     assert gzip.decompress(compressed.content) == plain.content
+
+
+@pytest.fixture
+def cards_only(settings):
+    """Whole pages uncached, so each request renders and only card fragments can be reused."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.CARD_CACHE_SECONDS = 600
+
+
+def test_a_card_is_rendered_once_and_reused_while_its_listing_is_unchanged(
+    client, two_agencies, cards_only
+):
+    listing = two_agencies["listing_a"]
+    assert "Maison A" in client.get("/annonces/", **A).content.decode()
+    # A write that neither changes the upstream digest nor goes through a save signal:
+    # only a reused fragment can still show the old title.
+    type(listing).objects.filter(pk=listing.pk).update(title="Titre changé en douce")
+    assert "Maison A" in client.get("/annonces/", **A).content.decode()
+
+
+def test_a_card_is_rendered_again_when_its_listing_changes_upstream(
+    client, two_agencies, cards_only
+):
+    listing = two_agencies["listing_a"]
+    client.get("/annonces/", **A)
+    type(listing).objects.filter(pk=listing.pk).update(
+        title="Maison A rénovée", content_hash="another-digest"
+    )
+    assert "Maison A rénovée" in client.get("/annonces/", **A).content.decode()
+
+
+def test_cards_follow_admin_edits_language_and_site(client, two_agencies, cards_only):
+    listing = two_agencies["listing_a"]
+    client.get("/annonces/", **A)
+    listing.title = "Maison A (coup de cœur)"
+    listing.save()  # an agent's edit bumps the site's version
+    assert "Maison A (coup de cœur)" in client.get("/annonces/", **A).content.decode()
+    english = client.get("/en/annonces/", **A).content.decode()
+    assert 'class="card-link" href="/en/annonces/' in english
+
+
+def test_cards_are_rendered_every_time_when_their_cache_is_off(client, two_agencies, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.CARD_CACHE_SECONDS = 0
+    listing = two_agencies["listing_a"]
+    client.get("/annonces/", **A)
+    type(listing).objects.filter(pk=listing.pk).update(title="Maison A, nouveau titre")
+    assert "Maison A, nouveau titre" in client.get("/annonces/", **A).content.decode()
