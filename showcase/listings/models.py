@@ -320,7 +320,6 @@ class Listing(models.Model):
             models.UniqueConstraint(fields=["feed", "upstream_id"], name="listing_identity")
         ]
         indexes = [
-            models.Index(fields=["transaction", "property_type", "price"]),
             models.Index(fields=["city_key", "transaction"]),
             models.Index(fields=["-published_at", "-id"]),
             # Partial indexes over what visitors see, one per sort order: the page of
@@ -348,6 +347,14 @@ class Listing(models.Model):
             # combination of criteria reads this instead of the wide rows (descriptions,
             # JSON blocks), several times faster.
             models.Index(fields=SEARCH_COLUMNS, condition=PUBLISHED, name="listing_pub_search"),
+            # The same, transaction and type first: the most common search (sale or rent,
+            # a type, a price range) is a range of it.
+            models.Index(
+                fields=["transaction", "property_type", "price"]
+                + [c for c in SEARCH_COLUMNS if c not in ("transaction", "property_type", "price")],
+                condition=PUBLISHED,
+                name="listing_pub_type",
+            ),
             # The same, latitude first: map areas (bbox) and distances (extends) are ranges.
             models.Index(
                 fields=["latitude", "longitude"]
