@@ -14,7 +14,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Avg, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -382,12 +382,11 @@ class ListingFilterSet(django_filters.FilterSet):
             return qs.filter(condition)
         condition = Q()
         for item in items:
-            place = Q(localization_lookup(item))
-            centre = qs.model.objects.filter(place, latitude__isnull=False).aggregate(
-                lat=Avg("latitude"), lng=Avg("longitude")
-            )
-            if centre["lat"] is not None:
-                place |= around_q(centre["lat"], centre["lng"], float(extends))
+            field, value = localization_lookup(item)
+            place = Q(**{field: value})
+            centre = qs.model.objects.centre_of(field, value)
+            if centre is not None:
+                place |= around_q(*centre, float(extends))
             condition |= place
         return qs.filter(condition)
 

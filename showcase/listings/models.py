@@ -6,8 +6,10 @@ that is searched, sorted or shown; JSON holds display-only blocks kept verbatim.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -104,6 +106,7 @@ class Agency(models.Model):
         return reverse("agency-detail", kwargs={"pk": self.pk, "slug": self.slug or "agence"})
 
 
+PLACE_CENTRE_SECONDS = 3600
 # What visitors see (ListingQuerySet.published); the partial indexes are built on it.
 PUBLISHED = models.Q(withdrawn_at__isnull=True, hidden=False)
 # Display-only columns of the detail page that no card, feed or JSON-LD list reads.
@@ -166,6 +169,21 @@ class ListingQuerySet(TenantScopedQuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")
+
+    def centre_of(self, field: str, value: str) -> tuple[float, float] | None:
+        """Mean position of the listings at a place (a town, zip code or department): the
+        centre of a distance search (`extends`). Cached for an hour, since a place does
+        not move; this query was a fifth of a distance search's time."""
+        digest = hashlib.sha1(f"{field}:{value}".encode()).hexdigest()
+        key = f"place-centre:{digest}"
+        centre = cache.get(key)
+        if centre is None:
+            row = self.filter(**{field: value}, latitude__isnull=False).aggregate(
+                lat=models.Avg("latitude"), lng=models.Avg("longitude")
+            )
+            centre = (row["lat"], row["lng"]) if row["lat"] is not None else ()
+            cache.set(key, centre, PLACE_CENTRE_SECONDS)
+        return tuple(centre) or None
 
     def in_order_of(self, ids: list[int]) -> list[Listing]:
         """The listings of `ids` in that order: a page chosen on a narrow index first, then

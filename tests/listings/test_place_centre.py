@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+
+from showcase.listings.models import Listing
+from tests.factories import make_feed, make_listing
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_centre_of_a_place_is_the_mean_position_of_its_listings():
+    feed = make_feed()
+    make_listing(feed=feed, zip_code="69003", latitude=45.0, longitude=4.0)
+    make_listing(feed=feed, zip_code="69003", latitude=46.0, longitude=5.0)
+    make_listing(feed=feed, zip_code="69003", latitude=None, longitude=None)
+    assert Listing.objects.centre_of("zip_code", "69003") == pytest.approx((45.5, 4.5))
+
+
+def test_the_centre_is_computed_once_then_read_from_the_cache(django_assert_num_queries):
+    make_listing(zip_code="69003", latitude=45.0, longitude=4.0)
+    Listing.objects.centre_of("zip_code", "69003")
+    with django_assert_num_queries(0):
+        assert Listing.objects.centre_of("zip_code", "69003") == pytest.approx((45.0, 4.0))
+
+
+def test_a_place_without_located_listings_has_no_centre(django_assert_num_queries):
+    make_listing(zip_code="69003", latitude=None, longitude=None)
+    assert Listing.objects.centre_of("zip_code", "69003") is None
+    with django_assert_num_queries(0):
+        assert Listing.objects.centre_of("zip_code", "69003") is None
