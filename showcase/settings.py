@@ -69,11 +69,11 @@ MIDDLEWARE = [
     "showcase.tenants.middleware.TenantLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "showcase.pagecache.PageCacheMiddleware",
+    "showcase.core.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "showcase.tenants.framing.FramingMiddleware",
+    "showcase.core.framing.FramingMiddleware",
 ]
 
 ROOT_URLCONF = "showcase.urls"
@@ -91,7 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "showcase.tenants.context_processors.site",
-                "showcase.pagecache.card_cache",
+                "showcase.core.pagecache.card_cache",
             ],
         },
     },

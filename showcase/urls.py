@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from showcase.core.admin import view_on_site
 from showcase.listings.energy_labels import energy_label
 from showcase.tenants import views as tenant_views
 from showcase.tenants.languages import site_patterns
@@ -16,6 +17,12 @@ admin.site.site_title = _("Vitrine back office")
 admin.site.index_title = _("Your websites, listings and contacts")
 
 common_patterns = [
+    # Before the admin's own: "view on site" only for rows the user may see.
+    path(
+        f"{settings.ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="admin-view-on-site",
+    ),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("robots.txt", tenant_views.robots_txt, name="robots"),
     path("sitemap.xml", tenant_views.sitemap_index, name="sitemap-index"),

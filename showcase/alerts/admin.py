@@ -4,13 +4,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from showcase.admin_scoping import TenantScopedAdmin
 from showcase.alerts.models import Alert
+from showcase.core.admin import SiteScopedAdmin
 
 
 @admin.register(Alert)
-class AlertAdmin(TenantScopedAdmin):
-    tenant_path = "tenant"
+class AlertAdmin(SiteScopedAdmin):
     agents_may_delete = True
     list_display = ("email", "tenant", "query", "frequency", "confirmed", "last_sent_at", "sent")
     list_filter = ("frequency", ("confirmed_at", admin.EmptyFieldListFilter))

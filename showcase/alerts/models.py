@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from showcase.core.scope import SiteOwnedQuerySet
+from showcase.core.site import Site
 from showcase.listings.models import Listing
 
 
@@ -31,11 +33,7 @@ MIN_GAP = {
 }
 
 
-class AlertQuerySet(models.QuerySet):
-    def for_tenant(self, tenant):
-        """The alerts of one site; those made in single-site mode when tenant is None."""
-        return self.filter(tenant=tenant)
-
+class AlertQuerySet(SiteOwnedQuerySet):
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)
 
@@ -82,6 +80,10 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} — {self.query or '*'}"
+
+    def site(self) -> Site:
+        """The site the alert was made on, whose listings it watches."""
+        return self.tenant.site() if self.tenant is not None else Site.platform()
 
     @property
     def confirm_expires_at(self) -> datetime:

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from showcase.alerts.models import Alert, AlertItem
-from showcase.listings.filters import ListingFilterSet
 from showcase.listings.models import Listing
+from showcase.listings.search import listing_search
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +41,9 @@ def criteria_query(query: QueryDict) -> str:
     return kept.urlencode()
 
 
-def alert_filterset(alert: Alert) -> ListingFilterSet:
-    """The search page's own FilterSet over the alert's site, with the alert's criteria."""
-    base = Listing.objects.for_tenant(alert.tenant).published()
-    return ListingFilterSet(QueryDict(alert.query), queryset=base)
-
-
 def alert_matches(alert: Alert) -> QuerySet:
-    return alert_filterset(alert).qs
+    """The listings the alert's criteria find on its site, as its search page finds them."""
+    return listing_search(site=alert.site(), params=QueryDict(alert.query)).results
 
 
 def confirm_token(alert: Alert) -> str:

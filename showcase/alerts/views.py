@@ -11,32 +11,21 @@ from django.views.decorators.http import require_http_methods
 
 from showcase.alerts import services
 from showcase.alerts.forms import AlertForm
-from showcase.listings.filters import ListingFilterSet
-from showcase.listings.models import Listing
-from showcase.tenants.links import absolute_url
-
-
-def _tenant(request: HttpRequest):
-    return getattr(request, "tenant", None)
-
-
-def _criteria(request: HttpRequest, query: str) -> tuple[ListingFilterSet, int]:
-    base = Listing.objects.for_tenant(_tenant(request)).published()
-    filterset = ListingFilterSet(QueryDict(query), queryset=base)
-    return filterset, filterset.qs.count()
+from showcase.core.site import SiteRequest, absolute_url
+from showcase.listings.search import listing_search
 
 
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: SiteRequest) -> HttpResponse:
     if request.method == "POST":
         form = AlertForm(request.POST)
     else:
         form = AlertForm(initial={"query": services.criteria_query(request.GET)})
     query = services.criteria_query(QueryDict(form["query"].value() or ""))
-    filterset, count = _criteria(request, query)
-    if request.method == "POST" and form.is_valid() and not filterset.errors:
+    found = listing_search(site=request.site, params=QueryDict(query))
+    if request.method == "POST" and form.is_valid() and not found.errors:
         services.alert_subscribe(
-            tenant=_tenant(request),
+            tenant=request.site.tenant,
             email=form.cleaned_data["email"],
             query=query,
             frequency=form.cleaned_data["frequency"],
@@ -47,7 +36,12 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alerts/create.html",
-        {"form": form, "filterset": filterset, "count": count, "query": query},
+        {
+            "form": form,
+            "criteria_errors": found.errors,
+            "count": found.results.count(),
+            "query": query,
+        },
     )
 
 

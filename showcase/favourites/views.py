@@ -6,12 +6,12 @@ whole-page cache stays correct; the browser's list lives in localStorage.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from showcase.core.site import SiteRequest
 from showcase.listings.models import Listing
-from showcase.listings.views import with_cover
 
 MAX_FAVOURITES = 60
 
@@ -43,11 +43,10 @@ def parse_ids(raw: str) -> tuple[list[int], list[str]]:
     return ids, problems
 
 
-def favourites(request: HttpRequest) -> HttpResponse:
+def favourites(request: SiteRequest) -> HttpResponse:
     ids, problems = parse_ids(request.GET.get("ids", "")[:2000])
-    tenant = getattr(request, "tenant", None)
     # Hidden listings are not public; withdrawn ones stay, flagged, so the list explains.
-    found = with_cover(Listing.objects.for_tenant(tenant).filter(pk__in=ids, hidden=False))
+    found = Listing.objects.for_site(request.site).filter(pk__in=ids, hidden=False).with_cover()
     by_pk = {listing.pk: listing for listing in found}
     listings = [by_pk[pk] for pk in ids if pk in by_pk]
     missing = [pk for pk in ids if pk not in by_pk]

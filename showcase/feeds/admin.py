@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from showcase.admin_scoping import TenantScopedAdmin, agent_tenants
+from showcase.core.admin import SiteScopedAdmin
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
 from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
 
@@ -55,9 +55,8 @@ class FeedForm(forms.ModelForm):
 
 
 @admin.register(Feed)
-class FeedAdmin(TenantScopedAdmin):
+class FeedAdmin(SiteScopedAdmin):
     form = FeedForm
-    tenant_path = "tenants"
     agents_may_add = True
     list_display = ["name", "kind", "base_url", "credentials", "last_sync", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -120,12 +119,11 @@ class FeedAdmin(TenantScopedAdmin):
         super().save_model(request, obj, form, change)
         if not change and not request.user.is_superuser:
             # A feed an agent adds belongs to the agent's sites.
-            obj.tenants.add(*agent_tenants(request))
+            obj.tenants.add(*request.user.tenants.all())
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(TenantScopedAdmin):
-    tenant_path = "feed__tenants"
+class SyncRunAdmin(SiteScopedAdmin):
     list_display = [
         "feed",
         "started_at",

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from showcase.core.scope import SiteScopedQuerySet
+from showcase.core.site import Site
 
 
 class FeedKind(models.TextChoices):
@@ -16,6 +20,18 @@ DEFAULT_BASE_URLS = {
     FeedKind.GEDEON: "https://api.gedeon.im",
     FeedKind.APIMO: "https://api.apimo.pro",
 }
+
+
+class FeedQuerySet(SiteScopedQuerySet):
+    def site_condition(self, site: Site) -> Q:
+        """The feeds a site reads; every feed on the platform."""
+        return Q() if site.is_platform else Q(pk__in=site.feed_ids)
+
+
+class SyncRunQuerySet(SiteScopedQuerySet):
+    def site_condition(self, site: Site) -> Q:
+        """The runs of the feeds a site reads; every run on the platform."""
+        return Q() if site.is_platform else Q(feed_id__in=site.feed_ids)
 
 
 class Feed(models.Model):
@@ -40,6 +56,8 @@ class Feed(models.Model):
     last_full_sync_at = models.DateTimeField(_("last full pass"), null=True, blank=True)
     # Set while a sync runs; a second sync refuses to start until it is cleared or stale.
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    objects = FeedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -99,6 +117,8 @@ class SyncRun(models.Model):
     # Upstream codes the mapping did not know: [{"catalog": "...", "code": ..., "id": "..."}].
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+
+    objects = SyncRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from showcase.admin_scoping import AgentTenantFilter, TenantScopedAdmin
+from showcase.core.admin import SiteListFilter, SiteScopedAdmin
 from showcase.leads.models import Lead, LeadStatus
 from showcase.leads.services import lead_deliver, person_export, person_leads
 
@@ -34,11 +34,10 @@ def _safe_cell(value: Any) -> str:
 
 
 @admin.register(Lead)
-class LeadAdmin(TenantScopedAdmin):
-    tenant_path = "tenant"
+class LeadAdmin(SiteScopedAdmin):
     agents_may_delete = True
     list_display = ["created_at", "name", "email", "listing_link", "status", "assignee", "delivery"]
-    list_filter = ["status", "notification_status", AgentTenantFilter]
+    list_filter = ["status", "notification_status", SiteListFilter]
     list_select_related = ["listing", "assignee", "tenant"]
     search_fields = ["name", "email", "phone", "listing_label", "message"]
     date_hierarchy = "created_at"

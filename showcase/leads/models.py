@@ -7,7 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from showcase.listings.models import Agency, Listing, TenantScopedQuerySet
+from showcase.core.scope import SiteOwnedQuerySet
+from showcase.listings.models import Agency, Listing
 from showcase.tenants.models import Tenant
 
 
@@ -25,11 +26,7 @@ class Delivery(models.TextChoices):
     GAVE_UP = "gave_up", _("failed, retries exhausted")
 
 
-class LeadQuerySet(TenantScopedQuerySet):
-    def for_tenant(self, tenant: Tenant | None):
-        """A tenant's leads; in single-site mode, the leads of no tenant."""
-        return self.filter(tenant=tenant)
-
+class LeadQuerySet(SiteOwnedQuerySet):
     def due_for_delivery(self, now=None):
         """Notifications not delivered yet whose next attempt is due."""
         now = now or timezone.now()

@@ -10,7 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from showcase.core.site import SiteRequest
 from showcase.leads.forms import ContactForm
+from showcase.leads.models import Lead
 from showcase.leads.services import RateLimited, lead_rate_check, lead_receive
 from showcase.listings.models import Agency, Listing
 
@@ -23,9 +25,8 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 def _handle(
-    request: HttpRequest, *, listing: Listing | None, agency: Agency | None
+    request: SiteRequest, *, listing: Listing | None, agency: Agency | None
 ) -> HttpResponse:
-    tenant = getattr(request, "tenant", None)
     back_url = (
         listing.get_absolute_url() if listing else agency.get_absolute_url() if agency else "/"
     )
@@ -45,7 +46,7 @@ def _handle(
                 status = 429
             else:
                 lead, _created = lead_receive(
-                    tenant=tenant,
+                    tenant=request.site.tenant,
                     listing=listing,
                     agency=agency,
                     data=form.cleaned_data,
@@ -64,38 +65,26 @@ def _handle(
 
 
 @require_http_methods(["GET", "POST"])
-def contact_listing(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_listing(request: SiteRequest, pk: int) -> HttpResponse:
     listing = get_object_or_404(
-        Listing.objects.for_tenant(getattr(request, "tenant", None))
-        .published()
-        .select_related("agency"),
-        pk=pk,
+        Listing.objects.for_site(request.site).published().select_related("agency"), pk=pk
     )
     return _handle(request, listing=listing, agency=listing.agency)
 
 
 @require_http_methods(["GET", "POST"])
-def contact_agency(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = get_object_or_404(
-        Agency.objects.for_tenant(getattr(request, "tenant", None)).published(), pk=pk
-    )
+def contact_agency(request: SiteRequest, pk: int) -> HttpResponse:
+    agency = get_object_or_404(Agency.objects.for_site(request.site).published(), pk=pk)
     return _handle(request, listing=None, agency=agency)
 
 
-def thanks(request: HttpRequest) -> HttpResponse:
+def thanks(request: SiteRequest) -> HttpResponse:
     listing = None
     try:
         pk = int(_thanks_signer.unsign(request.GET.get("r", "")))
     except (signing.BadSignature, ValueError):
         pk = None
     if pk is not None:
-        from showcase.leads.models import Lead
-
-        lead = (
-            Lead.objects.for_tenant(getattr(request, "tenant", None))
-            .filter(pk=pk)
-            .select_related("listing")
-            .first()
-        )
+        lead = Lead.objects.for_site(request.site).filter(pk=pk).select_related("listing").first()
         listing = lead.listing if lead else None
     return render(request, "leads/thanks.html", {"listing": listing})

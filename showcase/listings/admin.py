@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from showcase.admin_scoping import TenantScopedAdmin, agent_tenants
+from showcase.core.admin import SiteListFilter, SiteScopedAdmin
 from showcase.feeds.apimo_actions import is_apimo
 from showcase.listings import compliance
 from showcase.listings.apimo_admin import ApimoActionsMixin
@@ -55,35 +55,8 @@ class ComplianceFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TenantFilter(admin.SimpleListFilter):
-    title = _("agency website")
-    parameter_name = "tenant"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [(str(t.pk), t.name) for t in agent_tenants(request)]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() and self.value().isdigit():
-            tenant = agent_tenants(request).filter(pk=self.value()).first()
-            return queryset.for_tenant(tenant) if tenant else queryset.none()
-        return queryset
-
-
-class SiteScopeMixin:
-    """Agents see exactly what their sites show (feeds narrowed by agencies and transactions)."""
-
-    def scope(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if request.user.is_superuser:
-            return queryset
-        condition = Q(pk__in=[])
-        for tenant in agent_tenants(request):
-            condition |= Q(pk__in=tenant.scope(queryset.model.objects.all()).values("pk"))
-        return queryset.filter(condition)
-
-
 @admin.register(Listing)
-class ListingAdmin(ApimoActionsMixin, SiteScopeMixin, TenantScopedAdmin):
-    tenant_path = "feed__tenants"
+class ListingAdmin(ApimoActionsMixin, SiteScopedAdmin):
     list_display = [
         "thumbnail",
         "title",
@@ -99,7 +72,7 @@ class ListingAdmin(ApimoActionsMixin, SiteScopeMixin, TenantScopedAdmin):
     ]
     list_display_links = ["thumbnail", "title"]
     list_filter = [
-        TenantFilter,
+        SiteListFilter,
         "feed",
         StatusFilter,
         ComplianceFilter,
@@ -211,8 +184,7 @@ class ListingAdmin(ApimoActionsMixin, SiteScopeMixin, TenantScopedAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SiteScopeMixin, TenantScopedAdmin):
-    tenant_path = "feed__tenants"
+class AgencyAdmin(SiteScopedAdmin):
     list_display = ["name", "city", "phone", "feed", "withdrawn_at"]
     list_filter = ["feed"]
     search_fields = ["name", "city", "upstream_id"]

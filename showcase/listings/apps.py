@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ListingsConfig(AppConfig):
     name = "showcase.listings"
     verbose_name = _("Listings")
-
-    def ready(self) -> None:
-        from showcase.pagecache import connect_invalidation
-
-        connect_invalidation()

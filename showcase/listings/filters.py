@@ -1,9 +1,8 @@
 """The search criteria: one filter per Gedeon criterion, same names, formats and meaning.
 
-The FilterSet runs over any Listing queryset (usually
-`Listing.objects.for_tenant(t).published()`), inside or outside a request (alerts
-reuse it). An invalid value leaves its criterion out and explains why; the valid
-ones still apply.
+The FilterSet runs over any Listing queryset, inside or outside a request; pages and
+alerts reach it through the one selector, `showcase.listings.search.listing_search`.
+An invalid value leaves its criterion out and explains why; the valid ones still apply.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
+from showcase.core.site import absolute_url
 from showcase.listings.models import Listing
-from showcase.tenants.links import absolute_url
 
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 

@@ -4,11 +4,12 @@ visitor opens the map. Same criteria and FilterSet as the list; bounded in size.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 
-from showcase.listings.filters import ListingFilterSet
+from showcase.core.site import SiteRequest
 from showcase.listings.models import Listing
 from showcase.listings.price import short_price
+from showcase.listings.search import listing_search
 
 # Fields the point needs: position, privacy, the popup's title, price and link.
 POINT_FIELDS = (
@@ -43,16 +44,15 @@ def point(listing: Listing) -> dict:
     }
 
 
-def map_points(request: HttpRequest) -> JsonResponse:
-    base = Listing.objects.for_tenant(getattr(request, "tenant", None)).published()
-    filterset = ListingFilterSet(request.GET, queryset=base, request=request)
+def map_points(request: SiteRequest) -> JsonResponse:
+    found = listing_search(site=request.site, params=request.GET)
     limit = settings.MAP_MAX_POINTS
     rows = list(
-        filterset.qs.filter(latitude__isnull=False, longitude__isnull=False).only(*POINT_FIELDS)[
+        found.results.filter(latitude__isnull=False, longitude__isnull=False).only(*POINT_FIELDS)[
             : limit + 1
         ]
     )
-    errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
+    errors = {name: [str(e) for e in errs] for name, errs in found.errors.items()}
     return JsonResponse(
         {
             "points": [point(listing) for listing in rows[:limit]],

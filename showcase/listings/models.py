@@ -7,10 +7,11 @@ that is searched, sorted or shown; JSON holds display-only blocks kept verbatim.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.cache import cache
 from django.db import models
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,10 +19,9 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from showcase.core.scope import SiteScopedQuerySet
+from showcase.core.site import Site
 from showcase.feeds.models import Feed
-
-if TYPE_CHECKING:
-    from showcase.tenants.models import Tenant
 
 
 class Transaction(models.TextChoices):
@@ -48,17 +48,17 @@ class PropertyType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class TenantScopedQuerySet(models.QuerySet):
-    feed_path = "feed"
+class AgencyQuerySet(SiteScopedQuerySet):
+    def site_condition(self, site: Site) -> Q:
+        """The agencies of the site's feeds, narrowed to its upstream agency ids if any;
+        every agency on the platform."""
+        if site.is_platform:
+            return Q()
+        condition = Q(feed_id__in=site.feed_ids)
+        if site.agency_ids:
+            condition &= Q(upstream_id__in=site.agency_ids)
+        return condition
 
-    def for_tenant(self, tenant: Tenant | None):
-        """Rows visible on a tenant's site; the whole catalogue in single-site mode."""
-        if tenant is None:
-            return self
-        return tenant.scope(self, feed_path=self.feed_path)
-
-
-class AgencyQuerySet(TenantScopedQuerySet):
     def published(self):
         return self.filter(withdrawn_at__isnull=True)
 
@@ -155,7 +155,19 @@ SEARCH_COLUMNS = [
 ]
 
 
-class ListingQuerySet(TenantScopedQuerySet):
+class ListingQuerySet(SiteScopedQuerySet):
+    def site_condition(self, site: Site) -> Q:
+        """The listings of the site's feeds, narrowed to its agencies and transactions
+        if it chose some; the whole catalogue on the platform."""
+        if site.is_platform:
+            return Q()
+        condition = Q(feed_id__in=site.feed_ids)
+        if site.agency_ids:
+            condition &= Q(agency__upstream_id__in=site.agency_ids)
+        if site.transactions:
+            condition &= Q(transaction__in=site.transactions)
+        return condition
+
     def live(self):
         """Not withdrawn upstream (sold listings stay live as references)."""
         return self.filter(withdrawn_at__isnull=True)
@@ -198,6 +210,16 @@ class ListingQuerySet(TenantScopedQuerySet):
         language = language or get_language() or "fr"
         deferred = CARD_DEFERRED + (("texts",) if language == "fr" else ())
         return self.defer(*deferred)
+
+    def with_cover(self):
+        """Cards: their columns (`for_cards`) and first photo, as `covers`; two queries
+        whatever the page size."""
+        return self.for_cards().prefetch_related(
+            # No ordering: Photo's default one joins the listings to sort by their order.
+            Prefetch(
+                "photos", queryset=Photo.objects.filter(position=0).order_by(), to_attr="covers"
+            )
+        )
 
 
 class Listing(models.Model):

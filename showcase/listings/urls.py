@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
+from showcase.core import framing
 from showcase.listings import views
 from showcase.listings.map_points import map_points
-from showcase.tenants import framing
 
 urlpatterns = [
     path("", views.home, name="home"),

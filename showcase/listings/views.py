@@ -6,7 +6,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,43 +16,30 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
+from showcase.core.pagecache import page_version
+from showcase.core.site import SiteRequest, absolute_url
 from showcase.listings import embeds, jsonld
-from showcase.listings.filters import BASIC_CRITERIA, ListingFilterSet, dress_form
+from showcase.listings.filters import BASIC_CRITERIA, dress_form
 from showcase.listings.hours import parse_opening_hours
-from showcase.listings.models import Agency, Listing, Photo
+from showcase.listings.models import Agency, Listing
 from showcase.listings.photos import sized_url
+from showcase.listings.search import listing_search
 from showcase.listings.textformat import format_text
-from showcase.pagecache import page_version, tenant_key
-from showcase.tenants.links import absolute_url
 
 DEFAULT_LIMIT = 24
 MAX_LIMIT = 100
 
 
-def _tenant(request: HttpRequest):
-    return getattr(request, "tenant", None)
-
-
-def with_cover(queryset: QuerySet) -> QuerySet:
-    """Cards need their first photo: two queries whatever the page size."""
-    return queryset.for_cards().prefetch_related(
-        # No ordering: Photo's default one joins the listings to sort by their order.
-        Prefetch("photos", queryset=Photo.objects.filter(position=0).order_by(), to_attr="covers")
-    )
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    listings = Listing.objects.for_tenant(_tenant(request)).published()
+def home(request: SiteRequest) -> HttpResponse:
+    listings = Listing.objects.for_site(request.site).published()
     # The agents' picks first (featured, in their display order), then the newest.
-    latest = with_cover(
-        listings.exclude(transaction="sold").order_by(
-            "-featured", "display_order", "-published_at", "-id"
-        )
-    )[:6]
-    filterset = ListingFilterSet(None, queryset=Listing.objects.none())
-    return render(
-        request, "listings/home.html", {"latest": latest, "form": dress_form(filterset.form)}
+    latest = (
+        listings.exclude(transaction="sold")
+        .order_by("-featured", "display_order", "-published_at", "-id")
+        .with_cover()[:6]
     )
+    form = listing_search(site=request.site, params=None).form
+    return render(request, "listings/home.html", {"latest": latest, "form": dress_form(form)})
 
 
 def _positive(raw: str | None, default: int, maximum: int | None = None) -> tuple[int, str]:
@@ -69,27 +56,25 @@ def _positive(raw: str | None, default: int, maximum: int | None = None) -> tupl
     return value, ""
 
 
-def embed_context(request: HttpRequest, embed: bool) -> dict:
+def embed_context(request: SiteRequest, embed: bool) -> dict:
     """Template switches for pages shown inside an agency's own site (issue "embedding")."""
     if not embed:
         return {"base_template": "base.html", "search_url": reverse("listing-search")}
-    tenant = _tenant(request)
-    target = getattr(tenant, "embed_link_target", "_top")
+    target = request.site.embed_link_target
     return {
         "base_template": "embed_base.html",
         "embed": True,
         "embed_self": target == "_self",
         "link_target": target,
-        "frame_origins": list(getattr(tenant, "frame_origins", None) or []),
+        "frame_origins": request.site.frame_origins,
         "search_url": reverse("embed-search" if target == "_self" else "listing-search"),
     }
 
 
-def search(request: HttpRequest, embed: bool = False) -> HttpResponse:
-    base = Listing.objects.for_tenant(_tenant(request)).published()
+def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
     # Always bound, even to no criteria: the defaults (no sold listings, newest first) apply.
-    filterset = ListingFilterSet(request.GET, queryset=base, request=request)
-    results = filterset.qs
+    found = listing_search(site=request.site, params=request.GET)
+    results = found.results
     limit, limit_error = _positive(request.GET.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
     page_number, page_error = _positive(request.GET.get("page"), 1)
     paginator = Paginator(results.values_list("pk", flat=True), limit, allow_empty_first_page=True)
@@ -100,16 +85,15 @@ def search(request: HttpRequest, embed: bool = False) -> HttpResponse:
         page_error = _("There are only %(pages)d pages; here is the last one.") % {
             "pages": paginator.num_pages
         }
-    listings = with_cover(Listing.objects.all()).in_order_of(list(page.object_list))
+    listings = Listing.objects.with_cover().in_order_of(list(page.object_list))
     total = paginator.count
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "filterset": filterset,
-        "form": dress_form(filterset.form),
+        "form": dress_form(found.form),
         "basic_fields": BASIC_CRITERIA,
         "advanced_open": any(
-            request.GET.get(name) for name in filterset.form.fields if name not in BASIC_CRITERIA
+            request.GET.get(name) for name in found.form.fields if name not in BASIC_CRITERIA
         ),
         "page": page,
         "listings": listings,
@@ -120,7 +104,7 @@ def search(request: HttpRequest, embed: bool = False) -> HttpResponse:
         "jsonld": jsonld.script(
             jsonld.item_list(request, listings, total, page.start_index() or 1)
         ),
-        "has_errors": bool(filterset.errors or limit_error or page_error),
+        "has_errors": bool(found.errors or limit_error or page_error),
         "map_tiles": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_ATTRIBUTION,
         "map_max_points": settings.MAP_MAX_POINTS,
@@ -129,25 +113,25 @@ def search(request: HttpRequest, embed: bool = False) -> HttpResponse:
     return render(request, "listings/search.html", context)
 
 
-def detail_etag(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -> str | None:
+def detail_etag(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -> str | None:
     """Cheap validator: one indexed row, no rendering. Changes with the listing, the
     site's page version (branding, legal data) and the language."""
     row = (
-        Listing.objects.for_tenant(_tenant(request))
+        Listing.objects.for_site(request.site)
         .filter(pk=pk)
         .values_list("content_hash", "hidden", "featured", "withdrawn_at")
         .first()
     )
     if row is None:
         return None
-    version = page_version(tenant_key(request))
+    version = page_version(request.site.key)
     raw = f"{row}|{version}|{get_language()}|{embed}|{slug}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 @condition(etag_func=detail_etag)
-def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -> HttpResponse:
-    listings = Listing.objects.for_tenant(_tenant(request)).filter(hidden=False)
+def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -> HttpResponse:
+    listings = Listing.objects.for_site(request.site).filter(hidden=False)
     listing = get_object_or_404(listings.select_related("agency").prefetch_related("photos"), pk=pk)
     if slug != listing.slug:
         if embed:
@@ -156,13 +140,14 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
             )
         return HttpResponsePermanentRedirect(listing.get_absolute_url())
     if listing.is_withdrawn:
-        similar = with_cover(
-            Listing.objects.for_tenant(_tenant(request))
+        similar = (
+            Listing.objects.for_site(request.site)
             .published()
             .filter(transaction=listing.transaction, property_type=listing.property_type)
             .filter(Q(department=listing.department) | Q(city_key=listing.city_key))
             .newest_first()
-        )[:4]
+            .with_cover()[:4]
+        )
         return render(
             request, "listings/gone.html", {"listing": listing, "similar": similar}, status=410
         )
@@ -172,7 +157,7 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
     description, text_language = listing.description_in(language)
     first_photo = photos[0].url if photos else ""
     og_image = sized_url(first_photo, 800) if first_photo else ""
-    text_format = getattr(_tenant(request), "text_format", None) or settings.TEXT_FORMAT_OPTIONS
+    text_format = request.site.text_format
     facades = embeds.listing_facades(listing.medias, listing.virtual_visit)
     context = {
         "listing": listing,
@@ -203,9 +188,9 @@ def detail(request: HttpRequest, pk: int, slug: str = "", embed: bool = False) -
     return response
 
 
-def agency_list(request: HttpRequest) -> HttpResponse:
+def agency_list(request: SiteRequest) -> HttpResponse:
     agencies = (
-        Agency.objects.for_tenant(_tenant(request))
+        Agency.objects.for_site(request.site)
         .published()
         .annotate(
             live_listings=Count(
@@ -217,17 +202,18 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     return render(request, "agencies/list.html", {"agencies": agencies})
 
 
-def agency_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    agency = get_object_or_404(Agency.objects.for_tenant(_tenant(request)).published(), pk=pk)
+def agency_detail(request: SiteRequest, pk: int, slug: str = "") -> HttpResponse:
+    agency = get_object_or_404(Agency.objects.for_site(request.site).published(), pk=pk)
     if slug != agency.slug:
         return HttpResponsePermanentRedirect(agency.get_absolute_url())
-    listings = with_cover(
-        Listing.objects.for_tenant(_tenant(request))
+    listings = (
+        Listing.objects.for_site(request.site)
         .published()
         .filter(agency=agency)
         .exclude(transaction="sold")
         .newest_first()
-    )[:12]
+        .with_cover()[:12]
+    )
     return render(
         request,
         "agencies/detail.html",

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from showcase.admin_scoping import TenantScopedAdmin
+from showcase.core.admin import SiteScopedAdmin
 from showcase.tenants.branding import logo_from_upload
 from showcase.tenants.legal import missing_legal_items
 from showcase.tenants.models import Domain, Tenant
@@ -75,9 +75,8 @@ class DomainInline(admin.TabularInline):
 
 
 @admin.register(Tenant)
-class TenantAdmin(TenantScopedAdmin):
+class TenantAdmin(SiteScopedAdmin):
     form = TenantForm
-    tenant_path = ""
     inlines = [DomainInline]
     list_display = ["name", "primary_domain", "legal_status"]
     search_fields = ["name", "domains__host"]
@@ -115,7 +114,7 @@ class TenantAdmin(TenantScopedAdmin):
 
     @admin.display(description=_("legal notice"))
     def legal_status(self, tenant: Tenant) -> str:
-        missing = missing_legal_items(tenant)
+        missing = missing_legal_items(tenant.site())
         if not missing:
             return _("complete")
         return format_html(
@@ -127,7 +126,7 @@ class TenantAdmin(TenantScopedAdmin):
     def missing_items(self, tenant: Tenant) -> str:
         if tenant.pk is None:
             return "—"
-        missing = missing_legal_items(tenant)
+        missing = missing_legal_items(tenant.site())
         if not missing:
             return _("Nothing missing: the legal notice is complete.")
         return format_html(

@@ -8,16 +8,13 @@ gets its own URLconf (set as `request.urlconf` by the tenant middleware).
 
 from __future__ import annotations
 
+from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import URLPattern, URLResolver
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils.translation import get_language
-
-if TYPE_CHECKING:
-    from showcase.tenants.models import Tenant
 
 
 class RootLanguagePrefixPattern(LocalePrefixPattern):
@@ -39,10 +36,6 @@ def site_patterns(
     return [*common, URLResolver(RootLanguagePrefixPattern(root), list(localized))]
 
 
-def root_language(tenant: Tenant | None) -> str:
-    return tenant.default_language if tenant is not None else settings.LANGUAGE_CODE
-
-
 _urlconfs: dict[str, ModuleType] = {}
 
 
@@ -51,8 +44,8 @@ def urlconf_for(root: str) -> ModuleType | None:
     if root == settings.LANGUAGE_CODE:
         return None
     if root not in _urlconfs:
-        from showcase import urls
-
+        # The project's URLconf by its setting, not an import: it imports this module.
+        urls = import_module(settings.ROOT_URLCONF)
         module = ModuleType(f"showcase.urls[{root}]")
         module.urlpatterns = site_patterns(root, urls.common_patterns, urls.localized_patterns)  # type: ignore[attr-defined]
         module.handler404 = urls.handler404  # type: ignore[attr-defined]

@@ -11,8 +11,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from showcase.core.site import Site
 from showcase.listings.models import Agency
-from showcase.tenants.models import Tenant
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,15 @@ ITEMS: tuple[tuple[str, Promise, str, tuple[str, ...], bool], ...] = (
 )
 
 
-def source_agency(tenant: Tenant | None) -> Agency | None:
+def source_agency(site: Site) -> Agency | None:
     """The agency whose feed data fills the gaps: the first one with a legal block."""
-    agencies = Agency.objects.for_tenant(tenant).published().exclude(legal={}).order_by("pk")
+    agencies = Agency.objects.for_site(site).published().exclude(legal={}).order_by("pk")
     return agencies.first()
 
 
-def legal_items(tenant: Tenant | None, agency: Agency | None = None) -> list[LegalItem]:
-    agency = agency if agency is not None else source_agency(tenant)
+def legal_items(site: Site, agency: Agency | None = None) -> list[LegalItem]:
+    agency = agency if agency is not None else source_agency(site)
+    tenant = site.tenant
     legal: dict[str, Any] = agency.legal if agency is not None else {}
     items = []
     for key, label, field, upstream_keys, mandatory in ITEMS:
@@ -76,24 +77,25 @@ def legal_items(tenant: Tenant | None, agency: Agency | None = None) -> list[Leg
     return items
 
 
-def missing_legal_items(tenant: Tenant | None) -> list[str]:
+def missing_legal_items(site: Site) -> list[str]:
     """Labels of the mandatory items neither the admin nor the feeds give."""
-    return [str(item.label) for item in legal_items(tenant) if item.mandatory and not item.value]
+    return [str(item.label) for item in legal_items(site) if item.mandatory and not item.value]
 
 
-def fee_schedule_html(tenant: Tenant | None) -> tuple[str, str]:
+def fee_schedule_html(site: Site) -> tuple[str, str]:
     """(HTML to sanitize, link): the admin's text, else Gedeon `honoraires`/`url_bareme`."""
+    tenant = site.tenant
     if tenant is not None and (tenant.fee_schedule or tenant.fee_schedule_url):
         return tenant.fee_schedule, tenant.fee_schedule_url
-    agency = source_agency(tenant)
+    agency = source_agency(site)
     if agency is None:
         return "", ""
     return str(agency.legal.get("honoraires") or ""), str(agency.legal.get("url_bareme") or "")
 
 
-def fee_rates(tenant: Tenant | None) -> list[dict[str, Any]]:
+def fee_rates(site: Site) -> list[dict[str, Any]]:
     """Apimo agency `rates[]`, when the feeds carry them."""
-    agencies = Agency.objects.for_tenant(tenant).published().exclude(rates=[])
+    agencies = Agency.objects.for_site(site).published().exclude(rates=[])
     rates: list[dict[str, Any]] = []
     for agency in agencies[:5]:
         rates.extend(r for r in agency.rates if isinstance(r, dict))

@@ -16,8 +16,8 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
 
-from showcase.tenants.languages import language_path, root_language, urlconf_for
-from showcase.tenants.models import normalise_host
+from showcase.core.site import SiteRequest
+from showcase.tenants.languages import language_path, urlconf_for
 from showcase.tenants.resolver import resolve_host
 
 UNKNOWN_HOST_BODY = (
@@ -28,32 +28,26 @@ UNKNOWN_HOST_BODY = (
 
 
 class TenantMiddleware:
-    """Sets `request.tenant` (None in single-site mode), redirects aliases to the primary
-    domain, and answers 404 for unknown hosts without saying which hosts exist."""
+    """Sets `request.site` (a tenant's `Site`, or `Site.platform()` on the operator's hosts
+    and in single-site mode), redirects aliases to the primary domain, and answers 404
+    for unknown hosts without saying which hosts exist."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        host = normalise_host(request.get_host())
-        resolution = resolve_host(host)
+    def __call__(self, request: SiteRequest) -> HttpResponse:
+        resolution = resolve_host(request.get_host())
+        response: HttpResponse
         if resolution is None:
-            if host in settings.PLATFORM_HOSTS:
-                request.tenant = None
-            else:
-                response: HttpResponse = HttpResponseNotFound(UNKNOWN_HOST_BODY)
-                patch_vary_headers(response, ("Host",))
-                return response
+            response = HttpResponseNotFound(UNKNOWN_HOST_BODY)
         elif resolution.is_alias:
             scheme = "https" if request.is_secure() else "http"
             response = HttpResponsePermanentRedirect(
-                f"{scheme}://{resolution.primary_host}{request.get_full_path()}"
+                f"{scheme}://{resolution.site.primary_host}{request.get_full_path()}"
             )
-            patch_vary_headers(response, ("Host",))
-            return response
         else:
-            request.tenant = resolution.tenant
-        response = self.get_response(request)
+            request.site = resolution.site
+            response = self.get_response(request)
         patch_vary_headers(response, ("Host",))
         return response
 
@@ -62,17 +56,17 @@ class TenantLocaleMiddleware(LocaleMiddleware):
     """French at the root unless the tenant chose another default; a language prefix the
     tenant does not offer is not found."""
 
-    def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        tenant = getattr(request, "tenant", None)
-        root = root_language(tenant)
+    def process_request(self, request: SiteRequest) -> HttpResponse | None:  # type: ignore[override]
+        site = request.site
+        root = site.default_language
         urlconf = urlconf_for(root)
         if urlconf is not None:
-            request.urlconf = urlconf  # type: ignore[attr-defined]
+            request.urlconf = urlconf
         super().process_request(request)
-        if tenant is None:
+        if site.is_platform:
             return None
         prefix = get_language_from_path(request.path_info)
-        if prefix and prefix not in tenant.offered_languages:
+        if prefix and prefix not in site.offered_languages:
             return HttpResponseNotFound(
                 UNKNOWN_HOST_BODY.replace("Site introuvable", "Page introuvable")
             )

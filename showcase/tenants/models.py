@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from showcase.core.scope import SiteScopedQuerySet
+from showcase.core.site import Site
 from showcase.feeds.models import Feed
 from showcase.listings.textformat import OPTIONS as TEXT_OPTIONS
 from showcase.tenants.colours import contrast_ratio
@@ -24,8 +26,14 @@ def validate_colour(value: str) -> None:
         raise ValidationError(_("Use a colour like #1d4e89."))
 
 
+class TenantQuerySet(SiteScopedQuerySet):
+    def site_condition(self, site: Site) -> Q:
+        """A tenant is its own site's; the platform owns none."""
+        return Q(pk=site.tenant_id) if site.tenant_id is not None else Q(pk__in=[])
+
+
 class Tenant(models.Model):
-    """One agency website. Everything it shows comes from `scope()`."""
+    """One agency website. Everything it shows is scoped by its `site()`."""
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -112,6 +120,8 @@ class Tenant(models.Model):
     )
     fee_schedule_url = models.URLField(_("fee schedule link"), blank=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("agency website")
@@ -149,17 +159,17 @@ class Tenant(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def scope(self, queryset, *, feed_path: str = "feed"):
-        """Narrow a feed-owned queryset to what this tenant shows."""
-        condition = Q(**{f"{feed_path}__tenants": self})
-        model = queryset.model._meta.model_name
-        if self.agency_ids and model == "listing":
-            condition &= Q(agency__upstream_id__in=self.agency_ids)
-        if self.agency_ids and model == "agency":
-            condition &= Q(upstream_id__in=self.agency_ids)
-        if self.transactions and model == "listing":
-            condition &= Q(transaction__in=self.transactions)
-        return queryset.filter(condition)
+    def site(self) -> Site:
+        """This tenant as the `Site` its pages are scoped by (two queries, none when
+        `domains` and `feeds` are prefetched)."""
+        primary = next((d.host for d in self.domains.all() if d.is_primary), "")
+        return Site(
+            tenant=self,
+            primary_host=primary,
+            feed_ids=frozenset(feed.pk for feed in self.feeds.all()),
+            agency_ids=frozenset(str(a) for a in self.agency_ids or []),
+            transactions=frozenset(str(t) for t in self.transactions or []),
+        )
 
     @property
     def offered_languages(self) -> list[str]:

@@ -14,28 +14,28 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 
+from showcase.core.site import Site, absolute_url
 from showcase.listings.models import Agency, Listing
-from showcase.tenants.models import Tenant
 
 # The protocol's maximum; pages are streamed row by row, so memory does not grow with it.
 PAGE_SIZE = 50_000
 CHUNK = 2_000
 
 
-class TenantSitemap(Sitemap):
+class SiteSitemap(Sitemap):
     limit = PAGE_SIZE
 
-    def __init__(self, tenant: Tenant | None) -> None:
-        self.tenant = tenant
+    def __init__(self, site: Site) -> None:
+        self.site = site
 
 
-class ListingSitemap(TenantSitemap):
+class ListingSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self) -> QuerySet:
         # Only what the URL and lastmod need: keeps each page light.
         return (
-            Listing.objects.for_tenant(self.tenant)
+            Listing.objects.for_site(self.site)
             .published()
             .only("pk", "title", "property_type", "city", "upstream_updated_at", "last_seen_at")
             .order_by("pk")
@@ -50,12 +50,12 @@ class ListingSitemap(TenantSitemap):
         return self.items().aggregate(latest=latest)["latest"]
 
 
-class AgencySitemap(TenantSitemap):
+class AgencySitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self) -> QuerySet:
         return (
-            Agency.objects.for_tenant(self.tenant)
+            Agency.objects.for_site(self.site)
             .published()
             .only("pk", "slug", "last_seen_at")
             .order_by("pk")
@@ -68,7 +68,7 @@ class AgencySitemap(TenantSitemap):
         return self.items().aggregate(latest=Max("last_seen_at"))["latest"]
 
 
-class PagesSitemap(TenantSitemap):
+class PagesSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self) -> list[str]:
@@ -78,11 +78,11 @@ class PagesSitemap(TenantSitemap):
         return reverse(name)
 
 
-def sitemaps_for(tenant: Tenant | None) -> dict[str, Sitemap]:
+def sitemaps_for(site: Site) -> dict[str, Sitemap]:
     return {
-        "listings": ListingSitemap(tenant),
-        "agencies": AgencySitemap(tenant),
-        "pages": PagesSitemap(tenant),
+        "listings": ListingSitemap(site),
+        "agencies": AgencySitemap(site),
+        "pages": PagesSitemap(site),
     }
 
 
@@ -93,8 +93,6 @@ def _w3c(value: date | datetime | None) -> str:
 
 
 def _urlset(request: HttpRequest, sitemap: Sitemap, objects: Any) -> Iterator[str]:
-    from showcase.tenants.links import absolute_url
-
     yield '<?xml version="1.0" encoding="UTF-8"?>\n'
     yield '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
     rows = objects.iterator(chunk_size=CHUNK) if isinstance(objects, QuerySet) else objects

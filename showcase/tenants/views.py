@@ -4,33 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    StreamingHttpResponse,
-)
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from showcase.core.site import SiteRequest, absolute_url
 from showcase.listings.templatetags.legal_tags import sanitize
 from showcase.tenants import legal
 from showcase.tenants.branding import logo_version
-from showcase.tenants.links import absolute_url
 from showcase.tenants.sitemaps import sitemaps_for, stream_section
 
 
-def _tenant(request: HttpRequest):
-    return getattr(request, "tenant", None)
-
-
-def legal_notice(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
-    agency = legal.source_agency(tenant)
-    items = [item for item in legal.legal_items(tenant, agency) if item.value]
+def legal_notice(request: SiteRequest) -> HttpResponse:
+    tenant = request.site.tenant
+    agency = legal.source_agency(request.site)
+    items = [item for item in legal.legal_items(request.site, agency) if item.value]
     infos = sanitize(str(agency.legal.get("infos") or "")) if agency else ""
     holds_no_funds = bool(tenant and tenant.holds_no_funds)
     return render(
@@ -40,27 +30,25 @@ def legal_notice(request: HttpRequest) -> HttpResponse:
     )
 
 
-def fee_schedule(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
-    html, link = legal.fee_schedule_html(tenant)
+def fee_schedule(request: SiteRequest) -> HttpResponse:
+    html, link = legal.fee_schedule_html(request.site)
     return render(
         request,
         "tenants/fee_schedule.html",
-        {"schedule": sanitize(html), "link": link, "rates": legal.fee_rates(tenant)},
+        {"schedule": sanitize(html), "link": link, "rates": legal.fee_rates(request.site)},
     )
 
 
-def privacy(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+def privacy(request: SiteRequest) -> HttpResponse:
     company = next(
-        (i.value for i in legal.legal_items(tenant) if i.key == "company" and i.value), ""
+        (i.value for i in legal.legal_items(request.site) if i.key == "company" and i.value), ""
     )
     years = max(settings.LEADS_RETENTION_DAYS // 365, 1)
     return render(request, "tenants/privacy.html", {"company": company, "retention_years": years})
 
 
 @require_GET
-def robots_txt(request: HttpRequest) -> HttpResponse:
+def robots_txt(request: SiteRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /embed/",
@@ -72,30 +60,30 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 @cache_control(max_age=3600)
-def sitemap_index(request: HttpRequest) -> HttpResponse:
+def sitemap_index(request: SiteRequest) -> HttpResponse:
     return sitemap_views.index(
-        request, sitemaps_for(_tenant(request)), sitemap_url_name="sitemap-section"
+        request, sitemaps_for(request.site), sitemap_url_name="sitemap-section"
     )
 
 
 @cache_control(max_age=3600)
-def sitemap_section(request: HttpRequest, section: str) -> StreamingHttpResponse:
-    sitemap = sitemaps_for(_tenant(request)).get(section)
+def sitemap_section(request: SiteRequest, section: str) -> StreamingHttpResponse:
+    sitemap = sitemaps_for(request.site).get(section)
     if sitemap is None:
         raise Http404
     return stream_section(request, sitemap, request.GET.get("p", "1"))
 
 
 @cache_control(public=True, max_age=31536000, immutable=True)
-def tenant_logo(request: HttpRequest, version: str) -> FileResponse:
-    tenant = _tenant(request)
+def tenant_logo(request: SiteRequest, version: str) -> FileResponse:
+    tenant = request.site.tenant
     if tenant is None or not tenant.logo or logo_version(tenant) != version:
         raise Http404
     return FileResponse(tenant.logo.open("rb"), content_type="image/png")
 
 
 @cache_control(public=True, max_age=3600)
-def embed_script(request: HttpRequest) -> HttpResponse:
+def embed_script(request: SiteRequest) -> HttpResponse:
     """The script an agency pastes into its own page to show our search in an iframe."""
     origin = absolute_url(request, "/").rstrip("/")
     return render(

@@ -168,7 +168,7 @@ def test_alerts_are_scoped_to_their_site(two_agencies):
     feed_b = tenant_b.feeds.first()
     make_listing(feed=feed_b, title="Chez B")
     assert "Chez B" not in [str(x) for x in services.alert_matches(alert)]
-    assert list(Alert.objects.for_tenant(tenant_b)) == []
+    assert list(Alert.objects.for_site(tenant_b.site())) == []
 
 
 def test_confirmation_link_expires(client, site, settings):

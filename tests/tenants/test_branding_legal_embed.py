@@ -83,7 +83,7 @@ def test_legal_notice_uses_admin_fields_then_feed_data_and_lists_what_is_missing
     tenant.save()
     body = client.get("/mentions-legales/", **A).content.decode()
     assert "Parc SAS" in body and "RCS Lyon 123 456 789" in body and "Médicys" in body
-    missing = missing_legal_items(tenant)
+    missing = missing_legal_items(tenant.site())
     assert "Publication director" in missing or "Directeur de la publication" in missing
     assert not any("Company" in m or "Raison" in m for m in missing)
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from showcase.tenants.links import absolute_url
+from showcase.core.site import Site, absolute_url
 from showcase.tenants.models import Tenant
 
 A = {"HTTP_HOST": "agence-a.test"}
@@ -80,16 +80,21 @@ def test_sitemap_lists_only_live_listings_with_lastmod(client, two_agencies):
     assert body.count("<lastmod>") == body.count("<url>") == 1
 
 
-def test_absolute_url_takes_a_tenant_outside_a_request(two_agencies, settings):
+def test_absolute_url_takes_a_site_outside_a_request(two_agencies, settings):
     settings.DEBUG = False
-    tenant = Tenant.objects.get(pk=two_agencies["a"].pk)  # fresh: no cached primary host
-    assert absolute_url(tenant, "/annonces/") == "https://agence-a.test/annonces/"
+    tenant = Tenant.objects.get(pk=two_agencies["a"].pk)
+    assert absolute_url(tenant.site(), "/annonces/") == "https://agence-a.test/annonces/"
 
 
 def test_absolute_url_of_a_tenant_without_domain_says_so(db):
     tenant = Tenant.objects.create(name="Sans domaine", slug="sans-domaine")
     with pytest.raises(ValueError, match="no primary domain"):
-        absolute_url(tenant, "/")
+        absolute_url(tenant.site(), "/")
+
+
+def test_absolute_url_of_the_platform_outside_a_request_says_so():
+    with pytest.raises(ValueError, match="no primary domain"):
+        absolute_url(Site.platform(), "/")
 
 
 def test_map_points_and_favourites_of_a_never_include_listings_of_b(client, two_agencies):

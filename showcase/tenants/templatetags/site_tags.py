@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from showcase.tenants.languages import language_path, root_language
-from showcase.tenants.links import absolute_url
+from showcase.core.site import SiteRequest, absolute_url
+from showcase.tenants.languages import language_path
 
 register = template.Library()
 
 
-def _language_path(request: HttpRequest, language: str) -> str:
-    """This page in `language`: the tenant's default language at the root, others under
+def _language_path(request: SiteRequest, language: str) -> str:
+    """This page in `language`: the site's default language at the root, others under
     /<code>/ (see showcase.tenants.languages)."""
-    return language_path(request.path, language, root_language(getattr(request, "tenant", None)))
+    return language_path(request.path, language, request.site.default_language)
 
 
 @register.simple_tag(takes_context=True)
@@ -32,12 +31,11 @@ def hreflang_links(context: template.Context) -> SafeString:
     request = context.get("request")
     if request is None:
         return SafeString("")
-    tenant = getattr(request, "tenant", None)
-    languages = tenant.offered_languages if tenant else [c for c, _n in settings.LANGUAGES]
+    languages = request.site.offered_languages
     if len(languages) < 2:
         return SafeString("")
     links = [(code, absolute_url(request, _language_path(request, code))) for code in languages]
-    default = absolute_url(request, _language_path(request, root_language(tenant)))
+    default = absolute_url(request, _language_path(request, request.site.default_language))
     return format_html_join(
         "\n  ", '<link rel="alternate" hreflang="{}" href="{}">', links
     ) + format_html('\n  <link rel="alternate" hreflang="x-default" href="{}">', default)
@@ -47,8 +45,7 @@ def hreflang_links(context: template.Context) -> SafeString:
 def language_links(context: template.Context) -> list[tuple[str, str, str, bool]]:
     """(code, name, URL of this page in that language, is current) for the switcher."""
     request = context["request"]
-    tenant = getattr(request, "tenant", None)
-    offered = tenant.offered_languages if tenant else [c for c, _n in settings.LANGUAGES]
+    offered = request.site.offered_languages
     current = get_language()
     query = request.META.get("QUERY_STRING", "")
     return [

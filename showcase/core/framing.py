@@ -1,4 +1,4 @@
-"""Who may show our pages in a frame: nobody, except embed views on the tenant's origins."""
+"""Who may show our pages in a frame: nobody, except embed views on the site's origins."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from showcase.core.site import SiteRequest
+
 
 def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Let the tenant's listed origins (and only them) frame this view."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: SiteRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        origins = list(getattr(getattr(request, "tenant", None), "frame_origins", None) or [])
+        origins = request.site.frame_origins
         response.frame_ancestors = origins  # type: ignore[attr-defined]
         return response
 

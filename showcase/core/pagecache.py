@@ -1,7 +1,8 @@
-"""Whole-page cache for anonymous visitors, per tenant, language and full URL.
+"""Whole-page cache for anonymous visitors, per site, language and full URL.
 
-Each tenant has a version number in the cache; bumping it (a sync that changed
-something, an admin edit) makes every cached page of that tenant stale at once.
+Each site has a version number in the cache; bumping it (`pages_invalidate`: a sync
+that changed something, an admin edit; the receivers are connected by the tenants app)
+makes every cached page of that site stale at once.
 Pages carrying a CSRF token are stored with a placeholder and get a fresh token for
 each visitor, so no visitor is ever served another visitor's token.
 """
@@ -15,50 +16,32 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from showcase.feeds.models import Feed
-from showcase.feeds.signals import feed_synced
+from showcase.core.cache import version_bump, version_get
+from showcase.core.site import PLATFORM_KEY, SiteRequest
 
 TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 PLACEHOLDER = b"__VITRINE_CSRF_TOKEN__"
-SINGLE_SITE = "0"
 
 
-def _version_key(tenant_key: str) -> str:
-    return f"pagecache:version:{tenant_key}"
+def page_version(site_key: str) -> int:
+    """The version of a site's pages (`Site.key`)."""
+    return version_get(f"pages:{site_key}")
 
 
-def tenant_key(request: HttpRequest) -> str:
-    tenant = getattr(request, "tenant", None)
-    return str(tenant.pk) if tenant is not None else SINGLE_SITE
+def pages_invalidate(site_keys: list[str]) -> None:
+    """Make every cached page of these sites stale (and the platform's, which shows all)."""
+    for key in {*site_keys, PLATFORM_KEY}:
+        version_bump(f"pages:{key}")
 
 
-def page_version(key: str) -> int:
-    version = cache.get(_version_key(key))
-    if version is None:
-        version = 1
-        cache.add(_version_key(key), version, None)
-    return version
-
-
-def pages_invalidate(tenant_keys: list[str]) -> None:
-    """Make every cached page of these tenants stale (and the single-site pages)."""
-    for key in {*tenant_keys, SINGLE_SITE}:
-        try:
-            cache.incr(_version_key(key))
-        except ValueError:
-            cache.set(_version_key(key), 2, None)
-
-
-def _cache_key(request: HttpRequest) -> str:
-    key = tenant_key(request)
+def _cache_key(request: SiteRequest) -> str:
+    key = request.site.key
     url = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
     return (
@@ -90,7 +73,7 @@ class PageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: SiteRequest) -> HttpResponse:
         if not _is_cacheable_request(request):
             return self.get_response(request)
         key = _cache_key(request)
@@ -125,39 +108,7 @@ class PageCacheMiddleware:
         return conditional
 
 
-def _tenants_of_feed(feed: Feed) -> list[str]:
-    return [str(pk) for pk in feed.tenants.values_list("pk", flat=True)]
-
-
-@receiver(feed_synced)
-def _sync_changed_pages(sender: Any, feed: Feed, **kwargs: Any) -> None:
-    pages_invalidate(_tenants_of_feed(feed))
-
-
-def _edited(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from showcase.tenants.models import Domain, Tenant
-
-    if isinstance(instance, Tenant):
-        keys = [str(instance.pk)]
-    elif isinstance(instance, Domain):
-        keys = [str(instance.tenant_id)]
-    else:
-        keys = _tenants_of_feed(instance.feed) if getattr(instance, "feed_id", None) else []
-    pages_invalidate(keys)
-
-
-def connect_invalidation() -> None:
-    from showcase.listings.models import Agency, Listing
-    from showcase.tenants.models import Domain, Tenant
-
-    for model in (Listing, Agency, Tenant, Domain):
-        post_save.connect(_edited, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
-        post_delete.connect(
-            _edited, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}"
-        )
-
-
-def card_cache(request: HttpRequest) -> dict[str, Any]:
+def card_cache(request: SiteRequest) -> dict[str, Any]:
     """Template context for cached listing cards (templates/includes/cached_card.html).
 
     A card's HTML depends on the listing (its upstream digest), the language, the embed
@@ -165,7 +116,7 @@ def card_cache(request: HttpRequest) -> dict[str, Any]:
     rendered once and reused by every search, home and agency page that shows it; a
     sync or an admin edit bumps the version as it does for whole pages.
     """
-    key = tenant_key(request)
+    key = request.site.key
     return {
         "card_cache_seconds": settings.CARD_CACHE_SECONDS,
         "card_version": SimpleLazyObject(lambda: f"{key}.{page_version(key)}"),

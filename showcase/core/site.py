@@ -1,0 +1,114 @@
+"""The site a request is for: one agency website (a tenant) or the whole catalogue.
+
+The tenancy middleware sets `request.site` on every request (`SiteRequest`); code outside
+a request builds one with `Tenant.site()` or `Site.platform()`. `Site` is a small
+immutable value: the scope every public query starts from (`.for_site(site)`), the host
+absolute URLs are built on, and the tenant's choices (languages, embedding, formatting).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.http import HttpRequest
+
+if TYPE_CHECKING:  # for the annotation only: core imports no app at run time
+    from showcase.tenants.models import Tenant
+
+PLATFORM_KEY = "0"
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site's scope.
+
+    `tenant` is None only for the platform (`Site.platform()`): the whole catalogue, shown
+    on the operator's hosts and in single-site mode. `feed_ids`, `agency_ids` (upstream
+    agency ids) and `transactions` narrow the catalogue for a tenant; empty agency ids or
+    transactions mean "all of the feeds'".
+    """
+
+    tenant: Tenant | None
+    primary_host: str = ""
+    feed_ids: frozenset[int] = field(default_factory=frozenset)
+    agency_ids: frozenset[str] = field(default_factory=frozenset)
+    transactions: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def platform(cls) -> Site:
+        """The whole catalogue, with no tenant."""
+        return cls(tenant=None)
+
+    @property
+    def is_platform(self) -> bool:
+        return self.tenant is None
+
+    @property
+    def tenant_id(self) -> int | None:
+        return self.tenant.pk if self.tenant is not None else None
+
+    @property
+    def key(self) -> str:
+        """Stable short key of this site in caches ("0" for the platform)."""
+        return str(self.tenant.pk) if self.tenant is not None else PLATFORM_KEY
+
+    @property
+    def name(self) -> str:
+        return self.tenant.name if self.tenant is not None else settings.SITE_NAME
+
+    @property
+    def default_language(self) -> str:
+        """The language served at the root of the site's domains."""
+        return self.tenant.default_language if self.tenant is not None else settings.LANGUAGE_CODE
+
+    @property
+    def offered_languages(self) -> list[str]:
+        if self.tenant is not None:
+            return self.tenant.offered_languages
+        return [code for code, _name in settings.LANGUAGES]
+
+    @property
+    def frame_origins(self) -> list[str]:
+        """Origins allowed to frame the embeddable pages (none for the platform)."""
+        return list(self.tenant.frame_origins or []) if self.tenant is not None else []
+
+    @property
+    def embed_link_target(self) -> str:
+        return self.tenant.embed_link_target if self.tenant is not None else "_top"
+
+    @property
+    def text_format(self) -> list[str]:
+        """Gedeon `tf` options for descriptions: the tenant's, else the settings' default."""
+        chosen = list(self.tenant.text_format or []) if self.tenant is not None else []
+        return chosen or list(settings.TEXT_FORMAT_OPTIONS)
+
+
+class SiteRequest(HttpRequest):
+    """A request that went through the tenancy middleware (views take this type)."""
+
+    site: Site
+
+
+def absolute_url(site_or_request: Site | HttpRequest, path: str) -> str:
+    """`path` on the site's primary domain: one helper for every absolute link.
+
+    In a request on a tenant's host: `scheme://primary-host/path`. On the platform (no
+    configured domain) the request's own host. Outside a request (e-mails, commands) the
+    site must have a primary domain, served over TLS unless DEBUG; raises ValueError
+    otherwise.
+    """
+    if isinstance(site_or_request, HttpRequest):
+        request = site_or_request
+        host = request.site.primary_host  # type: ignore[attr-defined]
+        if not host:
+            return request.build_absolute_uri(path)
+        scheme = "https" if request.is_secure() else request.scheme
+        return f"{scheme}://{host}{path}"
+    site = site_or_request
+    if not site.primary_host:
+        raise ValueError(f"{site.name} has no primary domain to build URLs on.")
+    # Outside a request nothing tells the scheme: production sites are served over TLS.
+    scheme = "http" if settings.DEBUG else "https"
+    return f"{scheme}://{site.primary_host}{path}"

@@ -1,0 +1,51 @@
+"""What a change elsewhere makes stale: cached host resolutions and cached pages.
+
+Connected in `TenantsConfig.ready()`, so they run whatever process makes the change
+(web worker, `feeds sync`, `manage.py shell`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from showcase.core.pagecache import pages_invalidate
+from showcase.feeds.models import Feed
+from showcase.feeds.signals import feed_synced
+from showcase.listings.models import Agency, Listing
+from showcase.tenants.models import Domain, Tenant
+from showcase.tenants.resolver import forget_tenancy
+
+
+def _site_keys_of_feed(feed_id: int) -> list[str]:
+    return [str(pk) for pk in Tenant.objects.filter(feeds=feed_id).values_list("pk", flat=True)]
+
+
+def _tenancy_changed(**kwargs: Any) -> None:
+    forget_tenancy()
+
+
+def _feed_synced(sender: Any, feed: Feed, **kwargs: Any) -> None:
+    pages_invalidate(_site_keys_of_feed(feed.pk))
+
+
+def _edited(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if isinstance(instance, Tenant):
+        keys = [str(instance.pk)]
+    elif isinstance(instance, Domain):
+        keys = [str(instance.tenant_id)]
+    else:  # a listing or an agency: every site showing its feed
+        keys = _site_keys_of_feed(instance.feed_id) if instance.feed_id else []
+    pages_invalidate(keys)
+
+
+def connect() -> None:
+    for model in (Tenant, Domain):
+        for signal in (post_save, post_delete):
+            signal.connect(_tenancy_changed, sender=model, dispatch_uid=f"tenancy-{model.__name__}")
+    m2m_changed.connect(_tenancy_changed, sender=Tenant.feeds.through, dispatch_uid="tenancy-feeds")
+    feed_synced.connect(_feed_synced, dispatch_uid="pages-feed-synced")
+    for model in (Listing, Agency, Tenant, Domain):
+        post_save.connect(_edited, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
+        post_delete.connect(_edited, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
