@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_filters",
+    "showcase.core",
     "showcase.feeds",
     "showcase.listings",
     "showcase.tenants",
@@ -206,7 +207,7 @@ FEEDS_FULL_SYNC_INTERVAL_HOURS = env_int("FEEDS_FULL_SYNC_INTERVAL_HOURS", 24)
 FEEDS_APIMO_CATALOG_TTL_HOURS = env_int("FEEDS_APIMO_CATALOG_TTL_HOURS", 24)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-AUTHENTICATION_BACKENDS = ["showcase.auth_throttle.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["showcase.core.auth_throttle.ThrottledModelBackend"]
 # Admin login: after N failures for one IP and username, refused for the period (seconds).
 LOGIN_FAILURE_LIMIT = (env_int("LOGIN_FAILURE_LIMIT", 5), env_int("LOGIN_LOCKOUT_SECONDS", 900))
 X_FRAME_OPTIONS = "DENY"

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from showcase.alerts.models import Frequency
-from showcase.form_rendering import PUBLIC_FORM_RENDERER
+from showcase.core.form_rendering import PUBLIC_FORM_RENDERER
 
 
 class AlertForm(forms.Form):

@@ -12,7 +12,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from showcase.form_rendering import PUBLIC_FORM_RENDERER
+from showcase.core.form_rendering import PUBLIC_FORM_RENDERER
 
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE = 24 * 3600

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from showcase.core.cache import hits_count
 from showcase.leads.models import Delivery, Lead
 from showcase.leads.notifications import send_acknowledgement, send_notification
 from showcase.listings.models import Agency, Listing
@@ -28,13 +28,7 @@ class RateLimited(Exception):
 
 def _hit(key: str, limit: int, period: int) -> bool:
     """Count one hit; True while within `limit` per `period` seconds."""
-    cache.add(key, 0, period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, period)
-        count = 1
-    return count <= limit
+    return hits_count(key, period) <= limit
 
 
 def lead_rate_check(*, ip: str, email: str) -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from showcase.form_rendering import PUBLIC_FORM_RENDERER
+from showcase.core.form_rendering import PUBLIC_FORM_RENDERER
 from showcase.listings.criteria import (
     CriterionError,
     Interval,

@@ -1,4 +1,6 @@
-"""Admin login throttling: after repeated failures for one IP and username, refuse for a while."""
+"""Admin login throttling: after repeated failures for one IP and username, refuse for a while.
+
+`count_failure` is connected to `user_login_failed` in CoreConfig.ready()."""
 
 from __future__ import annotations
 
@@ -8,11 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
 from django.http import HttpRequest
+
+from showcase.core.cache import hits_count
 
 logger = logging.getLogger("showcase.security")
 
@@ -40,8 +42,7 @@ class ThrottledModelBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-@receiver(user_login_failed)
-def _count_failure(
+def count_failure(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     username = str(credentials.get("username") or "")
@@ -49,10 +50,5 @@ def _count_failure(
         return
     limit, period = settings.LOGIN_FAILURE_LIMIT
     key = _key(request, username)
-    cache.add(key, 0, period)
-    try:
-        failures = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, period)
-        failures = 1
+    failures = hits_count(key, period)
     logger.warning("failed login for %s (%s in a row)", username, failures)

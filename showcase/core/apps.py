@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The shared seams; an app only to connect their receivers and ship their templates."""
+
+    name = "showcase.core"
+    verbose_name = "Vitrine"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_login_failed
+
+        from showcase.core.auth_throttle import count_failure
+
+        user_login_failed.connect(count_failure, dispatch_uid="core-login-failures")
