@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import nh3
+from showcase.core.html import clean_media_embed_html
 
 
 @dataclass(frozen=True)
@@ -173,23 +173,10 @@ def origin_of(url: str) -> str:
     return f"https://{split[1]}" if split else ""
 
 
-# HTML medias (type 9): an agent's or upstream's embed code, reduced to an allow-list.
-HTML_TAGS = {"iframe", "p", "br", "a", "strong", "em", "span", "div"}
-HTML_ATTRIBUTES = {
-    "iframe": {"src", "width", "height", "title", "allowfullscreen"},
-    "a": {"href", "title"},
-}
-
-
 def sanitize_html(html: str) -> str:
-    """The allow-listed part of an HTML media: no script, no event handler, https only."""
-    return nh3.clean(
-        html or "",
-        tags=HTML_TAGS,
-        attributes=HTML_ATTRIBUTES,
-        url_schemes={"https"},
-        link_rel="noopener noreferrer nofollow",
-    ).strip()
+    """An HTML media (type 9) through the embed policy of showcase/core/html.py: no
+    script, no event handler, https only. Plain str (escaped into `srcdoc`)."""
+    return clean_media_embed_html(html)
 
 
 class _FrameSources(HTMLParser):

@@ -15,9 +15,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from showcase.core import dpe
 from showcase.listings.models import Listing
 
-LETTERS = "ABCDEFG"
 DPE_SERVICE = "https://dpe.gedeon.im"
 # LEGAL.md §5.3 palettes: (bar colour, text colour).
 ENERGY_COLOURS = {
@@ -83,7 +83,7 @@ def dpe_service_url(kind: str, listing: Listing) -> str:
     """dpe.gedeon.im needs the numeric values and the date; letters alone are refused."""
     if listing.dpe_date is None or (listing.dpe_value is None and listing.ges_value is None):
         return ""
-    if listing.dpe_date >= date(2021, 7, 1) and (
+    if listing.dpe_date >= dpe.NEW_DPE_SINCE and (
         listing.dpe_value is None or listing.ges_value is None
     ):
         return ""
@@ -118,7 +118,7 @@ def scale_svg(kind: str, letter: str, value: float | None, title: str) -> SafeSt
     colours = ENERGY_COLOURS if kind == "energy" else CLIMATE_COLOURS
     unit = "kWh/m²/an" if kind == "energy" else "kg CO₂/m²/an"
     step, bars, marker = 26, [], SafeString("")
-    for index, bar_letter in enumerate(LETTERS):
+    for index, bar_letter in enumerate(dpe.LETTERS):
         fill, ink = colours[bar_letter]
         y, length = index * step, 90 + index * 18
         bars.append((y, length, fill, ink, bar_letter, y + 16))
@@ -144,7 +144,7 @@ def scale_svg(kind: str, letter: str, value: float | None, title: str) -> SafeSt
         'viewBox="0 0 400 {1}" width="400" height="{1}" xmlns="http://www.w3.org/2000/svg">'
         '<title id="scale-{0}-title">{2}</title>{3}{4}</svg>',
         kind,
-        len(LETTERS) * step,
+        len(dpe.LETTERS) * step,
         title,
         shapes,
         marker,

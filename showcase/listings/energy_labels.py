@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from showcase.core import dpe as dpe_scale
 from showcase.feeds.http import UpstreamError, build_session, request_raw
 from showcase.listings.energy import DPE_SERVICE, scale_svg
 
 KINDS = {"sticker": "/sticker", "dpe": "/badge/dpe", "ges": "/badge/ges"}
-LETTERS = {"A", "B", "C", "D", "E", "F", "G"}
 NUMBER = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
 GOOD_FOR = 30 * 24 * 3600
 RETRY_AFTER = 300
@@ -40,26 +40,18 @@ def _params(request: HttpRequest) -> tuple[str, str, str] | None:
 def _letters(request: HttpRequest) -> tuple[str, str]:
     """The DPE's own letters passed along by the page (never trusted beyond A-G)."""
     dpe, ges = (request.GET.get(k, "").upper() for k in ("ld", "lg"))
-    return (dpe if dpe in LETTERS else "", ges if ges in LETTERS else "")
-
-
-def _letter(value: str, bounds: tuple[int, ...]) -> str:
-    floored = int(float(value))
-    for bound, letter in zip(bounds, "ABCDEF", strict=False):
-        if floored < bound:
-            return letter
-    return "G"
+    return (dpe if dpe_scale.is_letter(dpe) else "", ges if dpe_scale.is_letter(ges) else "")
 
 
 def _fallback(kind: str, dpe: str, ges: str, letters: tuple[str, str]) -> bytes:
     # The DPE's letters when given; a class is computed from values only without them.
     given_dpe, given_ges = letters
     if kind == "ges" or (kind == "sticker" and not dpe):
-        letter = given_ges or _letter(ges, (6, 11, 30, 50, 70, 100))
+        letter = given_ges or dpe_scale.letter_for(ges, dpe_scale.CLIMATE_THRESHOLDS)
         return str(
             scale_svg("climate", letter, float(ges), _("Climate class %(l)s") % {"l": letter})
         ).encode()
-    letter = given_dpe or _letter(dpe, (70, 110, 180, 250, 330, 420))
+    letter = given_dpe or dpe_scale.letter_for(dpe, dpe_scale.ENERGY_THRESHOLDS)
     return str(
         scale_svg("energy", letter, float(dpe), _("Energy class %(l)s") % {"l": letter})
     ).encode()

@@ -10,16 +10,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import nh3
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from showcase.core.html import clean_inline_price_html
 from showcase.listings.models import Listing, Transaction
 
-INLINE_TAGS = {"b", "strong", "em", "i", "span", "br", "abbr", "sup", "sub", "small"}
 SALE_KINDS = {Transaction.SELL, Transaction.VIAGER, Transaction.PROGRAM, Transaction.SOLD}
 BUYER_WORDS = {"acquereur", "acquéreur", "acheteur", "buyer", "acquereurs", "acquéreurs"}
 SELLER_WORDS = {"vendeur", "seller", "vendeurs", "mandant"}
@@ -50,9 +49,8 @@ def percent(value: Decimal | float) -> str:
 
 
 def clean_inline_html(value: Any) -> SafeString:
-    """Upstream text or HTML reduced to inline formatting (allow-list)."""
-    text = "" if value is None else str(value)
-    return mark_safe(nh3.clean(text, tags=INLINE_TAGS, attributes={}, link_rel=None).strip())  # noqa: S308
+    """Upstream text or HTML (None, a number) reduced to inline formatting (allow-list)."""
+    return clean_inline_price_html("" if value is None else str(value))
 
 
 def _texts(block: Any) -> list[SafeString]:

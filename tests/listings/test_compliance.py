@@ -79,3 +79,43 @@ def test_rental_rules():
 def test_a_dpe_of_29_february_ages_without_crashing():
     assert "F-DPE-OLD" not in check(listing(dpe_date=date(2024, 2, 29)), today=TODAY)
     assert "F-DPE-OLD" in check(listing(dpe_date=date(2024, 2, 29)), today=date(2034, 3, 1))
+
+
+RENT = {
+    "transaction": "rent",
+    "price": 850,
+    "charges": 50,
+    "deposit": 800,
+    "tenant_fees": 480,
+    "inventory_fees": 120,
+}
+
+
+@pytest.mark.parametrize(
+    ("letter", "last_decent_day", "first_banned_day"),
+    [
+        ("G", date(2024, 12, 31), date(2025, 1, 1)),
+        ("F", date(2027, 12, 31), date(2028, 1, 1)),
+        ("E", date(2033, 12, 31), date(2034, 1, 1)),
+    ],
+)
+def test_a_rental_class_becomes_non_decent_on_its_day(letter, last_decent_day, first_banned_day):
+    home = listing(**RENT, dpe_letter=letter)
+    assert "F-DECENCE" not in check(home, today=last_decent_day)
+    assert "F-DECENCE" in check(home, today=first_banned_day)
+
+
+def test_overseas_rentals_are_not_held_to_the_mainland_decence_calendar():
+    assert "F-DECENCE" not in check(listing(**RENT, dpe_letter="G", department="974"), today=TODAY)
+
+
+def test_the_verdict_is_computed_for_the_local_date_when_read(monkeypatch):
+    from django.utils import timezone
+
+    from showcase.listings.compliance import RULES, verdict
+
+    home = listing(dpe_date=date(2023, 3, 14))
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2033, 3, 14))
+    assert verdict(home) == []
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2033, 3, 15))
+    assert verdict(home) == [RULES["F-DPE-OLD"]]

@@ -1,49 +1,18 @@
-"""Upstream HTML (agency legal texts, fee schedules) through an allow-list."""
+"""Upstream HTML (agency legal texts, fee schedules) through the legal allow-list."""
 
 from __future__ import annotations
 
-import nh3
 from django import template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from showcase.core.html import clean_legal_html
 
 register = template.Library()
 
-BLOCK_TAGS = {
-    "p",
-    "br",
-    "ul",
-    "ol",
-    "li",
-    "strong",
-    "b",
-    "em",
-    "i",
-    "h3",
-    "h4",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "a",
-    "span",
-    "small",
-    "sup",
-    "sub",
-    "abbr",
-}
-
 
 def sanitize(html: str) -> SafeString:
-    cleaned = nh3.clean(
-        html or "",
-        tags=BLOCK_TAGS,
-        attributes={"a": {"href", "title"}, "th": {"scope"}, "abbr": {"title"}},
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener nofollow",
-    )
-    return mark_safe(cleaned)  # noqa: S308 - nh3 output
+    """The legal policy of showcase/core/html.py (the name tenants/views.py imports)."""
+    return clean_legal_html(html)
 
 
 @register.filter

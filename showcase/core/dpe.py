@@ -1,0 +1,63 @@
+"""The DPE's scales, written once: class letters, thresholds, the 2021 reform and validity.
+
+Source: LEGAL.md §5.1 (arrêté du 31 mars 2021, décret 2020-1609; ADEME's own
+`controle_coherence`: values floored to the integer, then the first class whose upper
+bound is strictly greater) and E9/E12 (validity). Pure data and functions, no app import.
+
+The site never recomputes the class of a real DPE (the DPE's letter is the truth, small
+surfaces have their own tables): `letter_for` serves only drawings without a letter and
+the demo's made-up listings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+# Classes from best to worst; the order is the scale's (A < B < ... < G).
+LETTERS = "ABCDEFG"
+# Upper bounds (exclusive) of classes A to F, mainland, surfaces of 40 m² or more;
+# G is anything from the last bound up.
+ENERGY_THRESHOLDS: tuple[int, ...] = (70, 110, 180, 250, 330, 420)  # kWhEP/m²/year (Cep)
+CLIMATE_THRESHOLDS: tuple[int, ...] = (6, 11, 30, 50, 70, 100)  # kg CO₂eq/m²/year (EGES)
+# The reformed DPE: older ones are all expired (LEGAL.md E9).
+NEW_DPE_SINCE = date(2021, 7, 1)
+VALIDITY_YEARS = 10
+
+
+def is_letter(text: str) -> bool:
+    """True for exactly one of "A" to "G" (upper case); "" and "AB" are not letters."""
+    return len(text) == 1 and text in LETTERS
+
+
+def letter_for(value: float | int | str, thresholds: tuple[int, ...]) -> str:
+    """The class of a value on one scale (`ENERGY_THRESHOLDS` or `CLIMATE_THRESHOLDS`).
+
+    `value` in the scale's unit, a number or its decimal text ("134.5"); floored to the
+    integer first, as ADEME does. Raises ValueError for text that is not a number.
+    """
+    floored = int(float(value))
+    for bound, letter in zip(thresholds, LETTERS, strict=False):
+        if floored < bound:
+            return letter
+    return LETTERS[-1]
+
+
+def label_letter(energy: float | int | str, climate: float | int | str) -> str:
+    """The DPE label's class: the worse of the energy and the climate classes ("double
+    seuil", LEGAL.md §5.1). Values in kWhEP/m²/year and kg CO₂eq/m²/year."""
+    return max(letter_for(energy, ENERGY_THRESHOLDS), letter_for(climate, CLIMATE_THRESHOLDS))
+
+
+def valid_until(day: date) -> date:
+    """The last day a DPE made on `day` is valid: ten years later (a 29 February DPE
+    ends on 28 February)."""
+    try:
+        return day.replace(year=day.year + VALIDITY_YEARS)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + VALIDITY_YEARS, day=28)
+
+
+def is_outdated(day: date, *, today: date) -> bool:
+    """True when a DPE made on `day` no longer counts on `today`: made before the 2021
+    reform, or past its ten years."""
+    return day < NEW_DPE_SINCE or valid_until(day) < today
