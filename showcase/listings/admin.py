@@ -169,7 +169,7 @@ class ListingAdmin(ApimoActionsMixin, SiteScopedAdmin):
 
     @admin.display(description=_("what a legal publication needs"))
     def compliance_panel(self, listing: Listing) -> str:
-        rules = compliance.describe(listing.compliance_issues or [])
+        rules = compliance.verdict(listing)
         if not rules:
             return _("Nothing missing according to the rules we check.")
         return format_html(
