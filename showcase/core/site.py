@@ -88,10 +88,12 @@ class Site:
 class SiteRequest(HttpRequest):
     """A request that went through the tenancy middleware (views take this type)."""
 
-    site: Site
+    # django-stubs declare `site` for django.contrib.sites' middleware, which Vitrine does
+    # not install: the attribute is ours.
+    site: Site  # type: ignore[assignment]
 
 
-def absolute_url(site_or_request: Site | HttpRequest, path: str) -> str:
+def absolute_url(site_or_request: Site | SiteRequest, path: str) -> str:
     """`path` on the site's primary domain: one helper for every absolute link.
 
     In a request on a tenant's host: `scheme://primary-host/path`. On the platform (no
@@ -101,7 +103,7 @@ def absolute_url(site_or_request: Site | HttpRequest, path: str) -> str:
     """
     if isinstance(site_or_request, HttpRequest):
         request = site_or_request
-        host = request.site.primary_host  # type: ignore[attr-defined]
+        host = request.site.primary_host
         if not host:
             return request.build_absolute_uri(path)
         scheme = "https" if request.is_secure() else request.scheme
