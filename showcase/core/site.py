@@ -101,16 +101,15 @@ def absolute_url(site_or_request: Site | SiteRequest, path: str) -> str:
     site must have a primary domain, served over TLS unless DEBUG; raises ValueError
     otherwise.
     """
-    if isinstance(site_or_request, HttpRequest):
-        request = site_or_request
-        host = request.site.primary_host
-        if not host:
-            return request.build_absolute_uri(path)
-        scheme = "https" if request.is_secure() else request.scheme
-        return f"{scheme}://{host}{path}"
-    site = site_or_request
-    if not site.primary_host:
-        raise ValueError(f"{site.name} has no primary domain to build URLs on.")
-    # Outside a request nothing tells the scheme: production sites are served over TLS.
-    scheme = "http" if settings.DEBUG else "https"
-    return f"{scheme}://{site.primary_host}{path}"
+    if isinstance(site_or_request, Site):
+        site = site_or_request
+        if not site.primary_host:
+            raise ValueError(f"{site.name} has no primary domain to build URLs on.")
+        # Outside a request nothing tells the scheme: production sites are served over TLS.
+        scheme = "http" if settings.DEBUG else "https"
+        return f"{scheme}://{site.primary_host}{path}"
+    request = site_or_request
+    host = request.site.primary_host
+    if not host:
+        return request.build_absolute_uri(path)
+    return f"{'https' if request.is_secure() else request.scheme}://{host}{path}"
