@@ -59,15 +59,18 @@ def test_price_info_with_the_fee_mentions_satisfies_the_fee_rule():
     assert "F-PRICE-FEES" not in issues
 
 
+RENT = {
+    "transaction": "rent",
+    "price": 850,
+    "charges": 50,
+    "deposit": 800,
+    "tenant_fees": 480,
+    "inventory_fees": 120,
+}
+
+
 def test_rental_rules():
-    rent = {
-        "transaction": "rent",
-        "price": 850,
-        "charges": 50,
-        "deposit": 800,
-        "tenant_fees": 480,
-        "inventory_fees": 120,
-    }
+    rent = RENT
     assert check(listing(**rent), today=TODAY) == []
     assert "F-RENT-CORE" in check(listing(**{**rent, "deposit": None}), today=TODAY)
     assert "F-RENT-CAP" in check(listing(**{**rent, "inventory_fees": 400}), today=TODAY)
@@ -79,16 +82,6 @@ def test_rental_rules():
 def test_a_dpe_of_29_february_ages_without_crashing():
     assert "F-DPE-OLD" not in check(listing(dpe_date=date(2024, 2, 29)), today=TODAY)
     assert "F-DPE-OLD" in check(listing(dpe_date=date(2024, 2, 29)), today=date(2034, 3, 1))
-
-
-RENT = {
-    "transaction": "rent",
-    "price": 850,
-    "charges": 50,
-    "deposit": 800,
-    "tenant_fees": 480,
-    "inventory_fees": 120,
-}
 
 
 @pytest.mark.parametrize(

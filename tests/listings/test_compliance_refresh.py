@@ -18,6 +18,7 @@ from showcase.listings.compliance import RULE_FIELDS, listings_compliance_refres
 from showcase.listings.models import Listing
 from tests.factories import make_feed, make_listing
 from tests.feeds.gedeon_payloads import ad, envelope
+from tests.listings.test_compliance import RENT
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +35,7 @@ COMPLETE_SALE = {
     "energy_cost_reference": "2021",
 }
 COMPLETE_RENT = {
-    "transaction": "rent",
-    "price": 850,
-    "charges": 50,
-    "deposit": 800,
-    "tenant_fees": 480,
-    "inventory_fees": 120,
+    **RENT,
     "dpe_date": date(2023, 3, 14),
     "energy_cost_min": 900,
     "energy_cost_max": 1300,
