@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from showcase.feeds.http import UpstreamBadResponse
+from showcase.core.http import UpstreamBadResponse
 from showcase.feeds.models import Feed
 
 

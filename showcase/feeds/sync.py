@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from showcase.feeds.http import UpstreamError
+from showcase.core.http import UpstreamError
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
 from showcase.feeds.providers import provider_for
 from showcase.feeds.records import AgencyRecord, ListingRecord, Provider, RecordRejected

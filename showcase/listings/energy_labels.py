@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from showcase.feeds.http import UpstreamError, build_session, request_raw
+from showcase.core.http import UpstreamError, build_session, request_raw
 from showcase.listings.energy import DPE_SERVICE, scale_svg
 
 KINDS = {"sticker": "/sticker", "dpe": "/badge/dpe", "ges": "/badge/ges"}

@@ -9,8 +9,8 @@ import responses
 from django.core.exceptions import ValidationError
 from PIL import Image
 
+from showcase.core.http import UpstreamAuthError, UpstreamUnavailable
 from showcase.feeds import apimo_actions as actions
-from showcase.feeds.http import UpstreamAuthError, UpstreamUnavailable
 from tests.admin.test_apimo_actions import jpeg_with_exif
 from tests.factories import make_apimo_feed, make_listing
 

@@ -7,9 +7,9 @@ import pytest
 import responses
 from responses import matchers
 
+from showcase.core.http import UpstreamAuthError, UpstreamBadResponse
 from showcase.feeds import apimo
 from showcase.feeds.apimo import ApimoClient, Throttle
-from showcase.feeds.http import UpstreamAuthError, UpstreamBadResponse
 from tests.factories import make_apimo_feed
 from tests.feeds.apimo_payloads import AGENCY, envelope, prop
 

@@ -9,13 +9,13 @@ import pytest
 import responses
 from responses import matchers
 
-from showcase.feeds.gedeon import GedeonClient
-from showcase.feeds.http import (
+from showcase.core.http import (
     MAX_RETRY_AFTER_SECONDS,
     UpstreamAuthError,
     UpstreamBadResponse,
     UpstreamUnavailable,
 )
+from showcase.feeds.gedeon import GedeonClient
 from tests.factories import make_feed
 from tests.feeds.gedeon_payloads import ad, envelope
 
