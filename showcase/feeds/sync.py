@@ -37,7 +37,7 @@ from showcase.feeds.providers import provider_for
 from showcase.feeds.records import AgencyRecord, ListingRecord, Provider, RecordRejected
 from showcase.feeds.signals import feed_synced
 from showcase.listings import compliance
-from showcase.listings.models import Agency, Listing, Photo
+from showcase.listings.models import AGENT_FIELDS, Agency, Listing, Photo
 
 logger = logging.getLogger(__name__)
 
@@ -699,10 +699,10 @@ def listings_withdraw_unseen(*, feed: Feed, run: SyncRun, seen: set[str]) -> int
     return withdrawn
 
 
-AGENT_OWNED_FIELDS = {"hidden", "featured", "display_order", "internal_note"}
+# Every column an update rewrites: not the identity, not when we first saw the listing,
+# never the agent-owned fields (declared on the model).
 SYNCED_FIELDS = [
     f.name
     for f in Listing._meta.concrete_fields
-    if not f.primary_key
-    and f.name not in AGENT_OWNED_FIELDS | {"feed", "upstream_id", "first_seen_at"}
+    if not f.primary_key and f.name not in {*AGENT_FIELDS, "feed", "upstream_id", "first_seen_at"}
 ]

@@ -12,10 +12,8 @@ from showcase.admin_scoping import TenantScopedAdmin, agent_tenants
 from showcase.feeds.apimo_actions import is_apimo
 from showcase.listings import compliance
 from showcase.listings.apimo_admin import ApimoActionsMixin
-from showcase.listings.models import Agency, Listing
+from showcase.listings.models import AGENT_FIELDS, Agency, Listing
 from showcase.listings.photos import sized_url
-
-AGENT_FIELDS = ["hidden", "featured", "display_order", "internal_note"]
 
 
 class StatusFilter(admin.SimpleListFilter):
