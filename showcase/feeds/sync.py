@@ -33,8 +33,8 @@ from django.utils.text import slugify
 
 from showcase.core.http import UpstreamError
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
-from showcase.feeds.providers import provider_for
 from showcase.feeds.records import AgencyRecord, ListingRecord, Provider, RecordRejected
+from showcase.feeds.registry import provider_for
 from showcase.feeds.signals import feed_synced
 from showcase.listings import compliance
 from showcase.listings.models import AGENT_FIELDS, Agency, Listing, Photo

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from showcase.core.http import UpstreamAuthError, UpstreamError
-from showcase.feeds.apimo import ApimoClient
+from showcase.feeds.apimo.client import ApimoClient
 from showcase.feeds.models import FeedKind
 from showcase.listings import embeds
 

@@ -1,6 +1,6 @@
 """Apimo property and agency -> our records (specs/apimo-api.txt, upstream-facts.md).
 
-Codes go through the catalogs (apimo_catalogs.py): an unknown code becomes a
+Codes go through the catalogs (catalogs.py): an unknown code becomes a
 warning on the SyncRun and a neutral value, never a crash. Only a property
 without id or without any way to tell sale from rental is rejected.
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from showcase.feeds.mapping import coerce
-from showcase.feeds.mapping.apimo_catalogs import Catalogs
-from showcase.feeds.mapping.apimo_parts import (
+from showcase.feeds import coerce
+from showcase.feeds.apimo.catalogs import Catalogs
+from showcase.feeds.apimo.parts import (
     Codes,
     areas_details,
     energy_fields,

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from showcase.feeds.mapping.apimo import map_agency, map_property
-from showcase.feeds.mapping.apimo_catalogs import Catalogs
+from showcase.feeds.apimo.catalogs import Catalogs
+from showcase.feeds.apimo.mapping import map_agency, map_property
 from showcase.feeds.records import RecordRejected
-from tests.feeds.apimo_payloads import AGENCY, private_prop, prop
+from tests.feeds.apimo.payloads import AGENCY, private_prop, prop
 
 CATALOGS = Catalogs()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from showcase.feeds.mapping import coerce
+from showcase.feeds import coerce
 from showcase.feeds.records import AgencyRecord, ListingRecord, PhotoRecord, RecordRejected
 from showcase.listings.models import PropertyType, Transaction
 from showcase.listings.text import city_key, department_from_zip

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from showcase.feeds.mapping.gedeon import map_ad, map_agency
+from showcase.feeds.gedeon.mapping import map_ad, map_agency
 from showcase.feeds.records import RecordRejected
 from showcase.listings.text import city_key, department_from_zip
-from tests.feeds.gedeon_payloads import ad, load
+from tests.feeds.gedeon.payloads import ad, load
 
 
 def test_maps_every_documented_field_of_a_full_ad():

@@ -9,7 +9,7 @@ import responses
 from responses import matchers
 
 from showcase.core.http import UpstreamAuthError, UpstreamError, UpstreamUnavailable
-from showcase.feeds.apimo import ApimoClient
+from showcase.feeds.apimo.client import ApimoClient
 from tests.factories import make_apimo_feed
 
 pytestmark = pytest.mark.django_db
