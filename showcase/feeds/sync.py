@@ -180,16 +180,6 @@ def raw_hash(item: Any) -> str:
     return hashlib.sha256(MAPPING_VERSION.encode() + b"|" + encoded).hexdigest()
 
 
-def content_hash(record: ListingRecord, agency_id: int | None) -> str:
-    payload = {
-        "fields": record.fields,
-        "agency": agency_id,
-        "photos": [(p.url, p.description, p.width, p.height, p.upstream_id) for p in record.photos],
-    }
-    encoded = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(encoded.encode()).hexdigest()
-
-
 def agency_hash(record: AgencyRecord) -> str:
     encoded = json.dumps(record.fields, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
@@ -471,9 +461,12 @@ def listings_upsert_page(
     records: list[ListingRecord],
     now,
     agencies: dict[str, int],
-    digests: dict[str, str] | None = None,
+    digests: dict[str, str],
 ) -> dict[str, int]:
     """Upsert one page of listings in one transaction; returns the counts.
+
+    `digests` maps each record's upstream id to the `raw_hash` of its upstream item: the
+    stored content hash that lets the next sync skip an unchanged item before mapping it.
 
     Never writes the agent-owned fields (hidden, featured, display_order, internal_note).
     """
@@ -500,7 +493,7 @@ def listings_upsert_page(
         newly_withdrawn: list[int] = []
         for record in records:
             agency_id = agencies.get(record.agency_upstream_id or "")
-            digest = (digests or {}).get(record.upstream_id) or content_hash(record, agency_id)
+            digest = digests[record.upstream_id]
             current = existing.get(record.upstream_id)
             if current is None:
                 listing = Listing(
