@@ -181,7 +181,7 @@ def raw_hash(item: Any) -> str:
 
 
 def agency_hash(record: AgencyRecord) -> str:
-    encoded = json.dumps(record.fields, sort_keys=True, default=str, ensure_ascii=False)
+    encoded = json.dumps(record.columns(), sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
@@ -450,8 +450,9 @@ def agencies_upsert(*, feed: Feed, records: list[AgencyRecord], now, known: dict
 
 
 def _agency_fields(record: AgencyRecord) -> dict[str, Any]:
-    fields = dict(record.fields)
-    fields.setdefault("slug", slugify(fields.get("name", ""))[:200] or "agence")
+    fields = record.columns()
+    if not fields["slug"]:
+        fields["slug"] = slugify(record.name)[:200] or "agence"
     return fields
 
 
@@ -504,7 +505,7 @@ def listings_upsert_page(
                     first_seen_at=now,
                     last_seen_at=now,
                     withdrawn_at=None if record.public else now,
-                    **record.fields,
+                    **record.columns(),
                 )
                 to_create.append((listing, record))
                 counts["created"] += 1
@@ -530,7 +531,7 @@ def listings_upsert_page(
                 content_hash=digest,
                 last_seen_at=now,
                 withdrawn_at=None if record.public else (withdrawn_at or now),
-                **record.fields,
+                **record.columns(),
             )
             to_update.append((listing, record))
 

@@ -233,8 +233,8 @@ def test_every_mapped_field_is_stored_as_the_mapping_gave_it(feed):
     sync_feed(feed)
     record = map_ad(ad(7))
     listing = Listing.objects.get(upstream_id="7")
-    stored = {name: getattr(listing, name) for name in record.fields}
-    assert stored == record.fields
+    stored = {name: getattr(listing, name) for name in record.columns()}
+    assert stored == record.columns()
     assert listing.agency.upstream_id == record.agency_upstream_id
     assert (listing.hidden, listing.featured, listing.first_seen_at) == (
         False,
@@ -286,7 +286,9 @@ class ScriptedProvider:
     def map_listing(self, item):
         return ListingRecord(
             upstream_id=item["id"],
-            fields={"title": item["title"], "transaction": "sell", "price": 100},
+            title=item["title"],
+            transaction="sell",
+            price=100,
             public=item.get("public", True),
         )
 

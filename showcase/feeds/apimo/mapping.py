@@ -174,7 +174,7 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
     fields["photo_count"] = len(pictures)
     return ListingRecord(
         upstream_id=upstream_id,
-        fields=fields,
+        **fields,
         agency_upstream_id=coerce.text(item.get("agency"), limit=64) or agency_id or None,
         photos=pictures,
         private={key: item[key] for key in PRIVATE_KEYS if key in item}
@@ -232,22 +232,20 @@ def map_agency(agency: Any, *, catalogs: Catalogs) -> AgencyRecord:
     }
     return AgencyRecord(
         upstream_id=upstream_id,
-        fields={
-            "name": coerce.text(agency.get("name"), limit=200) or f"Agence {upstream_id}",
-            "homepage": url(agency.get("url")),
-            "logo_url": url(agency.get("logo")),
-            "photo_url": url(agency.get("picture")),
-            "address": address[:300],
-            "city": coerce.text(city.get("name"), limit=120),
-            "zip_code": coerce.text(city.get("zipcode"), limit=10),
-            "latitude": coerce.number(agency.get("latitude")),
-            "longitude": coerce.number(agency.get("longitude")),
-            "emails": [email] if email else [],
-            "phone": coerce.text(agency.get("phone"), limit=40),
-            "description": coerce.text(agency.get("description")),
-            "legal": {key: value for key, value in legal.items() if value},
-            "rates": rates(agency.get("rates"), catalogs),
-        },
+        name=coerce.text(agency.get("name"), limit=200) or f"Agence {upstream_id}",
+        homepage=url(agency.get("url")),
+        logo_url=url(agency.get("logo")),
+        photo_url=url(agency.get("picture")),
+        address=address[:300],
+        city=coerce.text(city.get("name"), limit=120),
+        zip_code=coerce.text(city.get("zipcode"), limit=10),
+        latitude=coerce.number(agency.get("latitude")),
+        longitude=coerce.number(agency.get("longitude")),
+        emails=[email] if email else [],
+        phone=coerce.text(agency.get("phone"), limit=40),
+        description=coerce.text(agency.get("description")),
+        legal={key: value for key, value in legal.items() if value},
+        rates=rates(agency.get("rates"), catalogs),
     )
 
 
