@@ -12,12 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.utils.functional import Promise
-
 from showcase.feeds.models import Feed
 from showcase.feeds.records import Provider
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from showcase.listings.admin import ListingPanel
 
 
@@ -33,7 +33,7 @@ class Credential:
     option: str  # the `manage.py feeds add <kind>` option, e.g. "--key"
     help: str  # the option's help text
     cli_message: str
-    admin_message: str | Promise
+    admin_message: StrOrPromise
 
     @property
     def dest(self) -> str:

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern
-from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,9 @@ from showcase.admin_scoping import TenantScopedAdmin, agent_tenants
 from showcase.listings import compliance
 from showcase.listings.models import AGENT_FIELDS, Agency, Listing
 from showcase.listings.photos import sized_url
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -86,8 +88,8 @@ class ListingPanel(Protocol):
     about feeds or providers. Added with `ListingAdmin.add_panel()`."""
 
     field: str  # the read-only field that shows the panel (a name no Listing field has)
-    title: str | Promise  # the panel's fieldset title
-    label: str | Promise  # the field's label
+    title: StrOrPromise  # the panel's fieldset title
+    label: StrOrPromise  # the field's label
 
     def applies_to(self, listing: Listing) -> bool: ...
 

@@ -15,7 +15,7 @@ only reaches their own sites' listings) and the admin context.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -32,6 +32,9 @@ from django.views.decorators.http import require_POST
 
 from showcase.feeds.apimo import actions
 from showcase.listings.models import Listing
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 URL_NAME = "listings_listing_apimo"
 NEXT_SYNC = gettext_lazy("The listing here shows the change after the next sync.")
@@ -93,9 +96,9 @@ class ProviderAccessForm(forms.Form):
 class ApimoPanel:
     """The Apimo block of a listing's change page and the pages it links to."""
 
-    field = "apimo_panel"
-    title = gettext_lazy("Apimo")
-    label = gettext_lazy("changes sent to Apimo")
+    field: str = "apimo_panel"
+    title: StrOrPromise = gettext_lazy("Apimo")
+    label: StrOrPromise = gettext_lazy("changes sent to Apimo")
 
     def applies_to(self, listing: Listing) -> bool:
         return actions.is_apimo(listing)
