@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from showcase.demo.gedeon_data import generate_ads
-from showcase.feeds.mapping.gedeon import map_ad
+from showcase.feeds.gedeon.mapping import map_ad
 from showcase.feeds.models import Feed
 from showcase.feeds.sync import agencies_upsert, listings_analyze, listings_upsert_page, raw_hash
 from showcase.listings.models import Listing

@@ -67,7 +67,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from showcase.feeds.gedeon import GedeonClient
+    from showcase.feeds.gedeon.client import GedeonClient
     from showcase.feeds.models import Feed
     from showcase.feeds.sync import sync_feed
     from showcase.listings.models import Listing

@@ -74,6 +74,6 @@ def two_agencies(db):
 def _no_apimo_throttle(monkeypatch):
     """Apimo's per-account throttle (10 requests/s) would slow every sync test down;
     the throttle's own test uses a fresh Throttle."""
-    from showcase.feeds import apimo
+    from showcase.feeds.apimo import client as apimo_client
 
-    monkeypatch.setattr(apimo.THROTTLE, "interval", 0)
+    monkeypatch.setattr(apimo_client.THROTTLE, "interval", 0)

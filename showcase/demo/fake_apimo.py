@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 from showcase.demo import apimo_data
 from showcase.demo.fake_server import FakeServer, JsonHandler
 from showcase.demo.photos import logo_png, photo_jpeg
-from showcase.feeds.mapping.apimo_catalogs import SNAPSHOT
+from showcase.feeds.apimo.catalogs import SNAPSHOT
 
 MAX_LIMIT = 200
 PICTURE_PATH = re.compile(r"^/pictures/estate/\d+/(\d+)/(\d+)_\d+\.jpg$")

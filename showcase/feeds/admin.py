@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteScopedAdmin
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
+from showcase.feeds.registry import PROVIDERS, missing_credentials
 from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
+from showcase.listings.admin import ListingAdmin
 
 SECRET_FIELDS = ("api_key", "token")
 
@@ -45,12 +47,8 @@ class FeedForm(forms.ModelForm):
         for name in SECRET_FIELDS:
             if not data.get(name) and self.instance.pk:
                 data[name] = getattr(self.instance, name)
-        if data.get("kind") == "gedeon" and not data.get("api_key"):
-            self.add_error("api_key", _("A Gedeon feed needs its API key."))
-        if data.get("kind") == "apimo":
-            for name in ("provider_id", "token", "upstream_agency_id"):
-                if not data.get(name):
-                    self.add_error(name, _("An Apimo feed needs this."))
+        for credential in missing_credentials(data.get("kind") or "", data):
+            self.add_error(credential.field, credential.admin_message)
         return data
 
 
@@ -184,3 +182,10 @@ class SyncRunAdmin(SiteScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The actions a provider offers on its listings upstream (e.g. Apimo's pictures and
+# videos) appear on the listing change page through the listings admin's panel hook.
+for spec in PROVIDERS.values():
+    if spec.listing_panel is not None:
+        ListingAdmin.add_panel(spec.listing_panel)

@@ -7,10 +7,13 @@ record -> these records). The sync engine only knows these types.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Protocol
 
-from showcase.feeds.http import UpstreamBadResponse
+from showcase.core.http import UpstreamBadResponse
 from showcase.feeds.models import Feed
 
 
@@ -32,18 +35,133 @@ class PhotoRecord:
     upstream_id: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AgencyRecord:
+    """One upstream agency, normalized: one field per Agency column the sync writes.
+
+    Defaults are the model's: a provider leaves out what it never has. An empty `slug`
+    is made from the name by the sync.
+    """
+
     upstream_id: str
-    # Agency model fields (name, city, legal, ...), already normalized.
-    fields: dict[str, Any]
+    name: str
+    slug: str = ""
+    homepage: str = ""
+    logo_url: str = ""
+    photo_url: str = ""
+    address: str = ""
+    city: str = ""
+    zip_code: str = ""
+    latitude: float | None = None  # degrees
+    longitude: float | None = None
+    emails: list[str] = field(default_factory=list)
+    phone: str = ""
+    description: str = ""
+    opening_hours: str = ""
+    # Gedeon `legal` block / Apimo company data: {"raison_sociale", "rcs", ...}.
+    legal: dict[str, Any] = field(default_factory=dict)
+    # Apimo `rates[]`: the fee schedule rows.
+    rates: list[dict[str, Any]] = field(default_factory=list)
+
+    def columns(self) -> dict[str, Any]:
+        """The Agency model's keyword arguments (not `upstream_id`)."""
+        return dict(zip(AGENCY_COLUMNS, _agency_values(self), strict=True))
 
 
-@dataclass(frozen=True)
+# Slots, not frozen: a frozen init sets each of its ~70 fields through
+# object.__setattr__ (about 11 µs a record instead of 4), for every changed ad of a sync.
+@dataclass(slots=True, kw_only=True)
 class ListingRecord:
+    """One upstream ad, normalized: one field per Listing column the sync writes, plus
+    what the sync needs around them (identity, agency, photos, public or not).
+
+    Never the agent-owned columns (AGENT_FIELDS), nor the sync's own (first/last seen,
+    withdrawn, content hash, compliance). Defaults are the model's: a provider leaves
+    out what it never has. Amounts are whole euros, surfaces m², coordinates degrees.
+    """
+
     upstream_id: str
-    # Listing model fields, already normalized; never the agent-owned ones.
-    fields: dict[str, Any]
+
+    reference: str = ""
+    mandate: str = ""
+    mandate_type: str = ""
+    title: str = ""
+    description: str = ""
+    # Other languages: {"en": {"title": ..., "description": ...}, ...}
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    transaction: str  # a Transaction value
+    transaction_label: str = ""
+    property_type: str = "other"  # a PropertyType value
+    property_subtype: str = ""
+    is_new: bool = False
+
+    price: int | None = None
+    price_hidden: bool = False
+    rent_period: str = ""
+    price_excluding_fees: int | None = None
+    fees_percent: Decimal | None = None  # % incl. VAT
+    fees_paid_by: str = ""
+    charges: int | None = None
+    deposit: int | None = None
+    tenant_fees: int | None = None
+    inventory_fees: int | None = None
+
+    surface: float | None = None
+    land_surface: float | None = None
+    rooms: int | None = None
+    bedrooms: int | None = None
+    bathrooms: int | None = None
+    sleeps: int | None = None
+    floor: int | None = None
+    floors: int | None = None
+    construction_year: int | None = None
+    copropriete: bool | None = None
+    copropriete_lots: int | None = None
+    copropriete_charges: int | None = None  # € a year
+    copropriete_procedure: str = ""
+
+    address: str = ""
+    address_public: bool = True
+    city: str = ""
+    city_key: str = ""
+    zip_code: str = ""
+    department: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy: float | None = None  # metres
+
+    photo_count: int = 0
+    virtual_visit: str = ""
+
+    dpe_value: float | None = None  # kWh/m²/year
+    dpe_letter: str = ""
+    ges_value: float | None = None  # kg CO₂/m²/year
+    ges_letter: str = ""
+    dpe_date: date | None = None
+    dpe_version: str = ""
+    energy_cost_min: int | None = None  # € a year
+    energy_cost_max: int | None = None
+    energy_cost_reference: str = ""
+
+    upstream_favorite: bool = False
+
+    monthly_annuity: int | None = None
+    occupied: bool | None = None
+    nb_persons: int | None = None
+    forward_sale: bool | None = None
+    forward_duration: int | None = None  # years
+
+    # The display-only blocks (DISPLAY_ONLY_FIELDS), verbatim.
+    price_info: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+    rooms_details: dict[str, Any] = field(default_factory=dict)
+    contact: dict[str, Any] = field(default_factory=dict)
+    medias: list[dict[str, Any]] = field(default_factory=list)
+
+    published_at: datetime | None = None
+    upstream_updated_at: datetime | None = None
+
+    # Not columns: what the sync needs around them.
     agency_upstream_id: str | None = None
     # The agency as the listing itself describes it, used when /agencies lacks it.
     agency: AgencyRecord | None = None
@@ -54,6 +172,30 @@ class ListingRecord:
     warnings: tuple[dict[str, Any], ...] = ()
     # False when upstream says the listing is no longer public: withdraw it now.
     public: bool = True
+
+    def columns(self) -> dict[str, Any]:
+        """The Listing model's keyword arguments for these columns (LISTING_COLUMNS).
+
+        Built directly: `dataclasses.asdict` would deep-copy every JSON block, and the
+        sync calls this once per changed ad.
+        """
+        return dict(zip(LISTING_COLUMNS, _listing_values(self), strict=True))
+
+
+# What records carry besides the model's columns.
+_AROUND = {
+    "upstream_id",
+    "agency_upstream_id",
+    "agency",
+    "photos",
+    "private",
+    "warnings",
+    "public",
+}
+LISTING_COLUMNS = tuple(f.name for f in fields(ListingRecord) if f.name not in _AROUND)
+AGENCY_COLUMNS = tuple(f.name for f in fields(AgencyRecord) if f.name not in _AROUND)
+_listing_values = attrgetter(*LISTING_COLUMNS)
+_agency_values = attrgetter(*AGENCY_COLUMNS)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.forms.models import model_to_dict
 
 from showcase.feeds.models import DEFAULT_BASE_URLS, Feed, FeedKind
+from showcase.feeds.registry import missing_credentials
 
 
 def feed_create(
@@ -38,16 +40,8 @@ def feed_create(
         URLValidator(schemes=["http", "https"])(feed.base_url)
     except ValidationError:
         errors["base_url"] = f"{feed.base_url!r} is not an http(s) URL."
-    if kind == FeedKind.GEDEON and not feed.api_key:
-        errors["api_key"] = "A Gedeon feed needs its API key (--key)."
-    if kind == FeedKind.APIMO:
-        for field, option in (
-            ("provider_id", "--provider"),
-            ("token", "--token"),
-            ("upstream_agency_id", "--agency"),
-        ):
-            if not getattr(feed, field):
-                errors[field] = f"An Apimo feed needs {option}."
+    for credential in missing_credentials(kind, model_to_dict(feed)):
+        errors[credential.field] = credential.cli_message
     if errors:
         raise ValidationError(errors)
     feed.full_clean()

@@ -31,13 +31,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from showcase.feeds.http import UpstreamError
+from showcase.core.http import UpstreamError
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
-from showcase.feeds.providers import provider_for
 from showcase.feeds.records import AgencyRecord, ListingRecord, Provider, RecordRejected
+from showcase.feeds.registry import provider_for
 from showcase.feeds.signals import feed_synced
 from showcase.listings import compliance
-from showcase.listings.models import Agency, Listing, Photo
+from showcase.listings.models import AGENT_FIELDS, Agency, Listing, Photo
 
 logger = logging.getLogger(__name__)
 
@@ -180,18 +180,8 @@ def raw_hash(item: Any) -> str:
     return hashlib.sha256(MAPPING_VERSION.encode() + b"|" + encoded).hexdigest()
 
 
-def content_hash(record: ListingRecord, agency_id: int | None) -> str:
-    payload = {
-        "fields": record.fields,
-        "agency": agency_id,
-        "photos": [(p.url, p.description, p.width, p.height, p.upstream_id) for p in record.photos],
-    }
-    encoded = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(encoded.encode()).hexdigest()
-
-
 def agency_hash(record: AgencyRecord) -> str:
-    encoded = json.dumps(record.fields, sort_keys=True, default=str, ensure_ascii=False)
+    encoded = json.dumps(record.columns(), sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
@@ -460,8 +450,9 @@ def agencies_upsert(*, feed: Feed, records: list[AgencyRecord], now, known: dict
 
 
 def _agency_fields(record: AgencyRecord) -> dict[str, Any]:
-    fields = dict(record.fields)
-    fields.setdefault("slug", slugify(fields.get("name", ""))[:200] or "agence")
+    fields = record.columns()
+    if not fields["slug"]:
+        fields["slug"] = slugify(record.name)[:200] or "agence"
     return fields
 
 
@@ -471,9 +462,12 @@ def listings_upsert_page(
     records: list[ListingRecord],
     now,
     agencies: dict[str, int],
-    digests: dict[str, str] | None = None,
+    digests: dict[str, str],
 ) -> dict[str, int]:
     """Upsert one page of listings in one transaction; returns the counts.
+
+    `digests` maps each record's upstream id to the `raw_hash` of its upstream item: the
+    stored content hash that lets the next sync skip an unchanged item before mapping it.
 
     Never writes the agent-owned fields (hidden, featured, display_order, internal_note).
     """
@@ -500,7 +494,7 @@ def listings_upsert_page(
         newly_withdrawn: list[int] = []
         for record in records:
             agency_id = agencies.get(record.agency_upstream_id or "")
-            digest = (digests or {}).get(record.upstream_id) or content_hash(record, agency_id)
+            digest = digests[record.upstream_id]
             current = existing.get(record.upstream_id)
             if current is None:
                 listing = Listing(
@@ -511,7 +505,7 @@ def listings_upsert_page(
                     first_seen_at=now,
                     last_seen_at=now,
                     withdrawn_at=None if record.public else now,
-                    **record.fields,
+                    **record.columns(),
                 )
                 to_create.append((listing, record))
                 counts["created"] += 1
@@ -537,7 +531,7 @@ def listings_upsert_page(
                 content_hash=digest,
                 last_seen_at=now,
                 withdrawn_at=None if record.public else (withdrawn_at or now),
-                **record.fields,
+                **record.columns(),
             )
             to_update.append((listing, record))
 
@@ -699,10 +693,10 @@ def listings_withdraw_unseen(*, feed: Feed, run: SyncRun, seen: set[str]) -> int
     return withdrawn
 
 
-AGENT_OWNED_FIELDS = {"hidden", "featured", "display_order", "internal_note"}
+# Every column an update rewrites: not the identity, not when we first saw the listing,
+# never the agent-owned fields (declared on the model).
 SYNCED_FIELDS = [
     f.name
     for f in Listing._meta.concrete_fields
-    if not f.primary_key
-    and f.name not in AGENT_OWNED_FIELDS | {"feed", "upstream_id", "first_seen_at"}
+    if not f.primary_key and f.name not in {*AGENT_FIELDS, "feed", "upstream_id", "first_seen_at"}
 ]

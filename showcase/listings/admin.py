@@ -1,21 +1,21 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteListFilter, SiteScopedAdmin
-from showcase.feeds.apimo_actions import is_apimo
 from showcase.listings import compliance
-from showcase.listings.apimo_admin import ApimoActionsMixin
-from showcase.listings.models import Agency, Listing
+from showcase.listings.models import AGENT_FIELDS, Agency, Listing
 from showcase.listings.photos import sized_url
 
-AGENT_FIELDS = ["hidden", "featured", "display_order", "internal_note"]
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -55,8 +55,29 @@ class ComplianceFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ListingPanel(Protocol):
+    """A block another app shows on the change page of some listings, with the admin pages
+    it links to: the hook through which the feeds app adds a provider's actions upstream
+    (e.g. Apimo's, showcase/feeds/apimo/admin_actions.py) while this admin knows nothing
+    about feeds or providers. Added with `ListingAdmin.add_panel()`."""
+
+    field: str  # the read-only field that shows the panel (a name no Listing field has)
+    title: StrOrPromise  # the panel's fieldset title
+    label: StrOrPromise  # the field's label
+
+    def applies_to(self, listing: Listing) -> bool: ...
+
+    def render(self, model_admin: admin.ModelAdmin, listing: Listing) -> str:
+        """The panel's HTML (safe), for a listing it applies to."""
+        ...
+
+    def get_urls(self, model_admin: admin.ModelAdmin) -> list[URLPattern]:
+        """The panel's pages, served under each listing's admin URL (`<object_id>/...`)."""
+        ...
+
+
 @admin.register(Listing)
-class ListingAdmin(ApimoActionsMixin, SiteScopedAdmin):
+class ListingAdmin(SiteScopedAdmin):
     list_display = [
         "thumbnail",
         "title",
@@ -134,18 +155,43 @@ class ListingAdmin(ApimoActionsMixin, SiteScopedAdmin):
         ),
     ]
 
+    # What other apps add to the change page (see ListingPanel), in the order added.
+    panels: ClassVar[tuple[ListingPanel, ...]] = ()
+
+    @classmethod
+    def add_panel(cls, panel: ListingPanel) -> None:
+        """Serve `panel`'s pages and show it, after the agent settings, on the change page
+        of the listings it applies to. Adding a panel whose field is taken does nothing."""
+        if any(added.field == panel.field for added in cls.panels):
+            return
+
+        def show(model_admin: ListingAdmin, listing: Listing) -> str:
+            return panel.render(model_admin, listing)
+
+        # The admin reads a read-only field from a ModelAdmin attribute of that name.
+        setattr(cls, panel.field, admin.display(description=panel.label)(show))
+        cls.panels = (*cls.panels, panel)
+
+    def get_urls(self) -> list[Any]:
+        own = [url for panel in self.panels for url in panel.get_urls(self)]
+        return [*own, *super().get_urls()]
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("photos")
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fieldsets = list(super().get_fieldsets(request, obj))
-        if obj is not None and is_apimo(obj):
-            fieldsets.insert(1, (_("Apimo"), {"fields": ["apimo_panel"]}))
+        if obj is not None:
+            fieldsets[1:1] = [
+                (panel.title, {"fields": [panel.field]})
+                for panel in self.panels
+                if panel.applies_to(obj)
+            ]
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         synced = [f.name for f in Listing._meta.fields if f.name not in AGENT_FIELDS]
-        return [*synced, "compliance_panel", "apimo_panel"]
+        return [*synced, "compliance_panel", *(panel.field for panel in self.panels)]
 
     @admin.display(description=_("photo"))
     def thumbnail(self, listing: Listing) -> str:

@@ -16,7 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from showcase.core import dpe as dpe_scale
-from showcase.feeds.http import UpstreamError, build_session, request_raw
+from showcase.core.http import UpstreamError, build_session, request_raw
 from showcase.listings.energy import DPE_SERVICE, scale_svg
 
 KINDS = {"sticker": "/sticker", "dpe": "/badge/dpe", "ges": "/badge/ges"}

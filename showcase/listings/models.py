@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.scope import SiteScopedQuerySet
 from showcase.core.site import Site
-from showcase.feeds.models import Feed
 
 
 class Transaction(models.TextChoices):
@@ -64,7 +63,7 @@ class AgencyQuerySet(SiteScopedQuerySet):
 
 
 class Agency(models.Model):
-    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="agencies")
+    feed = models.ForeignKey("feeds.Feed", on_delete=models.CASCADE, related_name="agencies")
     upstream_id = models.CharField(_("upstream id"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220)
@@ -222,14 +221,23 @@ class ListingQuerySet(SiteScopedQuerySet):
         )
 
 
+# The facts of a listing that are declared once, here, and read by the sync engine
+# (showcase/feeds/sync.py) and the admin (showcase/listings/admin.py).
+# Set by an agent in the admin; a sync never writes them.
+AGENT_FIELDS = ("hidden", "featured", "display_order", "internal_note")
+# Upstream JSON blocks kept verbatim for the detail page (sanitized when shown); nothing
+# searches or sorts on them. A mapping hands them over as they are, never flattened.
+DISPLAY_ONLY_FIELDS = ("price_info", "extras", "rooms_details", "contact", "medias")
+
+
 class Listing(models.Model):
     """One upstream ad. Identity is (feed, upstream_id).
 
-    A sync never overwrites the agent-owned fields: `hidden`, `featured`,
-    `display_order`, `internal_note`.
+    A sync never overwrites the agent-owned fields (AGENT_FIELDS): `hidden`,
+    `featured`, `display_order`, `internal_note`.
     """
 
-    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="listings")
+    feed = models.ForeignKey("feeds.Feed", on_delete=models.CASCADE, related_name="listings")
     upstream_id = models.CharField(_("upstream id"), max_length=64)
     agency = models.ForeignKey(
         Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="listings"

@@ -12,7 +12,7 @@ from PIL import Image
 
 from showcase.demo.fake_gedeon import FakeGedeon
 from showcase.demo.gedeon_data import ENERGY_BOUNDS, GES_BOUNDS, energy_letter, generate_ads
-from showcase.feeds.mapping.gedeon import extra_value
+from showcase.feeds.gedeon.mapping import extra_value
 from showcase.listings.models import Listing, Photo
 from showcase.listings.text import department_from_zip
 

@@ -13,7 +13,7 @@ from showcase.demo.fake_gedeon import FakeGedeon
 from showcase.demo.gedeon_data import generate_ads, generate_agencies
 from showcase.demo.photos import SIZES
 from showcase.demo.places import PLACES
-from showcase.feeds.mapping.gedeon import extra_value
+from showcase.feeds.gedeon.mapping import extra_value
 
 EVERY = "sell,rent,holidays,viager,program,sold"
 

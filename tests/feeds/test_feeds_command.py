@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from showcase.feeds.models import Feed
 from showcase.listings.models import Listing
-from tests.feeds.gedeon_payloads import ad, envelope
+from tests.feeds.gedeon.payloads import ad, envelope
 
 pytestmark = pytest.mark.django_db
 BASE = "http://gedeon.test"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
 from unittest import mock
@@ -9,8 +10,8 @@ import responses
 from django.utils import timezone
 
 from showcase.feeds.models import Feed, SyncStatus
-from showcase.feeds.providers import PROVIDERS
 from showcase.feeds.records import ListingRecord, RawPage
+from showcase.feeds.registry import PROVIDERS
 from showcase.feeds.signals import feed_synced
 from showcase.feeds.sync import (
     SyncAlreadyRunning,
@@ -21,7 +22,7 @@ from showcase.feeds.sync import (
 )
 from showcase.listings.models import Agency, Listing, Photo
 from tests.factories import make_feed
-from tests.feeds.gedeon_payloads import ad, envelope
+from tests.feeds.gedeon.payloads import ad, envelope
 
 pytestmark = pytest.mark.django_db
 BASE = "http://gedeon.test"
@@ -226,14 +227,14 @@ def test_sends_feed_synced_only_when_something_changed(feed):
 
 @responses.activate
 def test_every_mapped_field_is_stored_as_the_mapping_gave_it(feed):
-    from showcase.feeds.mapping.gedeon import map_ad
+    from showcase.feeds.gedeon.mapping import map_ad
 
     serve([ad(7)])
     sync_feed(feed)
     record = map_ad(ad(7))
     listing = Listing.objects.get(upstream_id="7")
-    stored = {name: getattr(listing, name) for name in record.fields}
-    assert stored == record.fields
+    stored = {name: getattr(listing, name) for name in record.columns()}
+    assert stored == record.columns()
     assert listing.agency.upstream_id == record.agency_upstream_id
     assert (listing.hidden, listing.featured, listing.first_seen_at) == (
         False,
@@ -285,7 +286,9 @@ class ScriptedProvider:
     def map_listing(self, item):
         return ListingRecord(
             upstream_id=item["id"],
-            fields={"title": item["title"], "transaction": "sell", "price": 100},
+            title=item["title"],
+            transaction="sell",
+            price=100,
             public=item.get("public", True),
         )
 
@@ -296,9 +299,15 @@ class ScriptedProvider:
         return self.cursor
 
 
+def plug(monkeypatch, feed, provider):
+    """Serve `feed`'s kind with `provider` for the test."""
+    spec = dataclasses.replace(PROVIDERS[feed.kind], source=lambda feed: provider)
+    monkeypatch.setitem(PROVIDERS, feed.kind, spec)
+
+
 def test_a_listing_upstream_says_is_not_public_is_withdrawn_at_once(feed, monkeypatch):
     provider = ScriptedProvider([[{"id": "a", "title": "A"}, {"id": "b", "title": "B"}]])
-    monkeypatch.setitem(PROVIDERS, feed.kind, lambda feed: provider)
+    plug(monkeypatch, feed, provider)
     sync_feed(feed, full=True)
     provider.pages = [[{"id": "a", "title": "A"}, {"id": "b", "title": "B", "public": False}]]
     run = sync_feed(feed, full=False)
@@ -312,7 +321,7 @@ def test_a_listing_upstream_says_is_not_public_is_withdrawn_at_once(feed, monkey
 
 def test_a_complete_full_pass_stores_the_cursor_for_incremental_passes(feed, monkeypatch):
     provider = ScriptedProvider([[{"id": "a", "title": "A"}]], cursor="1700000000")
-    monkeypatch.setitem(PROVIDERS, feed.kind, lambda feed: provider)
+    plug(monkeypatch, feed, provider)
     run = sync_feed(feed)
     feed.refresh_from_db()
     assert run.full_pass and run.complete
@@ -349,7 +358,7 @@ def test_the_sync_connection_gets_back_its_sqlite_settings(feed, monkeypatch):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite pragmas")
     provider = ScriptedProvider([[{"id": "a", "title": "A"}]])
-    monkeypatch.setitem(PROVIDERS, feed.kind, lambda feed: provider)
+    plug(monkeypatch, feed, provider)
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         before = cursor.fetchone()[0]
@@ -386,7 +395,7 @@ def test_a_sync_that_lost_its_lock_stops_and_leaves_the_new_holder_alone(feed, m
     from showcase.feeds import sync
 
     provider = ScriptedProvider([[{"id": "a", "title": "A"}], [{"id": "b", "title": "B"}]])
-    monkeypatch.setitem(PROVIDERS, feed.kind, lambda feed: provider)
+    plug(monkeypatch, feed, provider)
     monkeypatch.setattr(sync, "LOCK_HEARTBEAT_SECONDS", -1)
     monkeypatch.setattr(sync, "feed_lock_extend", lambda feed, token: None)
     run = sync_feed(feed, full=True)

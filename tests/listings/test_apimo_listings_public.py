@@ -13,8 +13,8 @@ from django.core import serializers
 from showcase.feeds.sync import sync_feed
 from showcase.listings.models import Agency, Listing
 from tests.factories import make_apimo_feed, make_feed, make_tenant
-from tests.feeds import gedeon_payloads
-from tests.feeds.apimo_payloads import AGENCY, envelope, private_prop, prop
+from tests.feeds.apimo.payloads import AGENCY, envelope, private_prop, prop
+from tests.feeds.gedeon import payloads as gedeon_payloads
 
 pytestmark = pytest.mark.django_db
 APIMO = "http://apimo.test"

@@ -17,7 +17,7 @@ from showcase.listings import compliance
 from showcase.listings.compliance import RULE_FIELDS, listings_compliance_refresh
 from showcase.listings.models import Listing
 from tests.factories import make_feed, make_listing
-from tests.feeds.gedeon_payloads import ad, envelope
+from tests.feeds.gedeon.payloads import ad, envelope
 from tests.listings.test_compliance import RENT
 
 pytestmark = pytest.mark.django_db

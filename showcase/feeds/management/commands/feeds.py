@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from tqdm import tqdm
 
-from showcase.feeds.models import Feed, FeedKind, SyncStatus
+from showcase.feeds.models import Feed, SyncStatus
+from showcase.feeds.registry import PROVIDERS
 from showcase.feeds.services import feed_create
 from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
 
@@ -20,16 +21,13 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         add = actions.add_parser("add", help="Add a feed.")
         kinds = add.add_subparsers(dest="kind", required=True, metavar="KIND")
-        gedeon = kinds.add_parser(FeedKind.GEDEON, help="A Gedeon feed.")
-        gedeon.add_argument("--name", required=True)
-        gedeon.add_argument("--key", required=True, help="The Gedeon API key.")
-        gedeon.add_argument("--base-url")
-        apimo = kinds.add_parser(FeedKind.APIMO, help="An Apimo feed.")
-        apimo.add_argument("--name", required=True)
-        apimo.add_argument("--provider", required=True, help="Apimo provider id.")
-        apimo.add_argument("--token", required=True, help="Apimo token.")
-        apimo.add_argument("--agency", required=True, help="Apimo agency id.")
-        apimo.add_argument("--base-url")
+        # One sub-command per provider, its credential options from its declaration.
+        for spec in PROVIDERS.values():
+            provider = kinds.add_parser(spec.kind, help=spec.cli_help)
+            provider.add_argument("--name", required=True)
+            for credential in spec.credentials:
+                provider.add_argument(credential.option, required=True, help=credential.help)
+            provider.add_argument("--base-url")
         actions.add_parser("list", help="One line per feed with its last sync result.")
         sync = actions.add_parser("sync", help="Sync the named feeds (all when none).")
         sync.add_argument("names", nargs="*", metavar="NAME")
@@ -45,15 +43,10 @@ class Command(BaseCommand):
         name = options["name"]
         if Feed.objects.filter(name=name).exists():
             raise CommandError(f"A feed named '{name}' already exists.")
+        credentials = {c.field: options.get(c.dest) or "" for c in PROVIDERS[kind].credentials}
         try:
             feed = feed_create(
-                kind=kind,
-                name=name,
-                base_url=options.get("base_url"),
-                api_key=options.get("key") or "",
-                provider_id=options.get("provider") or "",
-                token=options.get("token") or "",
-                upstream_agency_id=options.get("agency") or "",
+                kind=kind, name=name, base_url=options.get("base_url"), **credentials
             )
         except ValidationError as exc:
             raise CommandError(_explain(exc)) from exc

@@ -3,26 +3,38 @@
 Only for listings of an Apimo feed that the agent may change (404 otherwise); every
 change is a POST with the CSRF token. The upstream's answer is reported with the
 messages framework; the listing here changes at the next sync, never before.
+
+The listings admin knows nothing about Apimo: `ApimoPanel` is a `ListingPanel`
+(showcase/listings/admin.py), declared by provider.py and added to ListingAdmin by
+showcase/feeds/admin.py. ListingAdmin then serves these pages under each listing's
+change URL (`<listing>/apimo/...`, URL names `admin:listings_listing_apimo*`) and shows
+the panel on the change page of the listings it applies to. The pages use the
+ListingAdmin they are served by for the object lookup, the permission check (an agent
+only reaches their own sites' listings) and the admin context.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from showcase.feeds import apimo_actions as actions
+from showcase.feeds.apimo import actions
 from showcase.listings.models import Listing
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 URL_NAME = "listings_listing_apimo"
 NEXT_SYNC = gettext_lazy("The listing here shows the change after the next sync.")
@@ -81,10 +93,44 @@ class ProviderAccessForm(forms.Form):
     )
 
 
-class ApimoActionsMixin:
-    """Adds the Apimo pages to ListingAdmin (URLs under the listing's change page)."""
+class ApimoPanel:
+    """The Apimo block of a listing's change page and the pages it links to."""
 
-    def get_urls(self) -> list[Any]:
+    field: str = "apimo_panel"
+    title: StrOrPromise = gettext_lazy("Apimo")
+    label: StrOrPromise = gettext_lazy("changes sent to Apimo")
+
+    def applies_to(self, listing: Listing) -> bool:
+        return actions.is_apimo(listing)
+
+    def get_urls(self, model_admin: ModelAdmin) -> list[URLPattern]:
+        return ApimoPages(model_admin).get_urls()
+
+    def render(self, model_admin: ModelAdmin, listing: Listing) -> str:
+        if not actions.is_apimo(listing):
+            return "—"
+        name = f"{model_admin.admin_site.name}:{URL_NAME}"
+        links = [
+            (reverse(f"{name}_media_add", args=[listing.pk]), _("Add a video or virtual tour")),
+            (reverse(f"{name}_picture_add", args=[listing.pk]), _("Upload a picture")),
+            (reverse(name, args=[listing.pk]), _("Delete a picture or a media")),
+            (reverse(f"{name}_providers", args=[listing.pk]), _("Providers")),
+        ]
+        return format_html(
+            "<p>{}</p><p>{}</p>",
+            format_html_join(" · ", '<a href="{}">{}</a>', links),
+            _("These change the property on Apimo; the listing here follows at the next sync."),
+        )
+
+
+class ApimoPages:
+    """The Apimo pages of the ModelAdmin of listings that serves them."""
+
+    def __init__(self, model_admin: ModelAdmin) -> None:
+        self.model_admin = model_admin
+        self.admin_site = model_admin.admin_site
+
+    def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view  # login, staff and CSRF checks
         # Deletions are POST only (405 otherwise); the other pages show their form on GET.
         pages = [
@@ -104,11 +150,8 @@ class ApimoActionsMixin:
             ("providers/", "_providers", self.apimo_providers),
         ]
         return [
-            *(
-                path(f"<path:object_id>/apimo/{route}", wrap(view), name=f"{URL_NAME}{suffix}")
-                for route, suffix, view in pages
-            ),
-            *super().get_urls(),
+            path(f"<path:object_id>/apimo/{route}", wrap(view), name=f"{URL_NAME}{suffix}")
+            for route, suffix, view in pages
         ]
 
     # Helpers
@@ -116,8 +159,8 @@ class ApimoActionsMixin:
     def _apimo_listing(self, request: HttpRequest, object_id: str) -> Listing:
         """The listing, if it is an Apimo one the agent may change; 404 otherwise, so an
         agent learns nothing about other sites' listings."""
-        listing = self.get_object(request, unquote(object_id))
-        if listing is None or not self.has_change_permission(request, listing):
+        listing = self.model_admin.get_object(request, unquote(object_id))
+        if listing is None or not self.model_admin.has_change_permission(request, listing):
             raise Http404(_("No such listing."))
         if not actions.is_apimo(listing):
             raise Http404(_("This listing does not come from an Apimo feed."))
@@ -132,7 +175,7 @@ class ApimoActionsMixin:
             f"admin/listings/listing/{template}",
             {
                 **self.admin_site.each_context(request),
-                "opts": self.model._meta,
+                "opts": self.model_admin.model._meta,
                 "original": listing,
                 "overview_url": self._overview_url(listing),
                 **context,
@@ -276,23 +319,4 @@ class ApimoActionsMixin:
             providers=providers,
             error=error,
             form=form,
-        )
-
-    # The panel on the change page
-
-    @admin.display(description=gettext_lazy("changes sent to Apimo"))
-    def apimo_panel(self, listing: Listing) -> str:
-        if not actions.is_apimo(listing):
-            return "—"
-        name = f"{self.admin_site.name}:{URL_NAME}"
-        links = [
-            (reverse(f"{name}_media_add", args=[listing.pk]), _("Add a video or virtual tour")),
-            (reverse(f"{name}_picture_add", args=[listing.pk]), _("Upload a picture")),
-            (reverse(name, args=[listing.pk]), _("Delete a picture or a media")),
-            (reverse(f"{name}_providers", args=[listing.pk]), _("Providers")),
-        ]
-        return format_html(
-            "<p>{}</p><p>{}</p>",
-            format_html_join(" · ", '<a href="{}">{}</a>', links),
-            _("These change the property on Apimo; the listing here follows at the next sync."),
         )

@@ -19,8 +19,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from showcase.feeds.apimo import ApimoClient
-from showcase.feeds.http import UpstreamAuthError, UpstreamError
+from showcase.core.http import UpstreamAuthError, UpstreamError
+from showcase.feeds.apimo.client import ApimoClient
 from showcase.feeds.models import FeedKind
 from showcase.listings import embeds
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from showcase.feeds.http import UpstreamBadResponse, build_session, request_json
+from showcase.core.http import UpstreamBadResponse, build_session, request_json
 from showcase.feeds.models import Feed
 from showcase.feeds.records import RawPage
 

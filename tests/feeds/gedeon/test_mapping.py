@@ -5,15 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from showcase.feeds.mapping.gedeon import map_ad, map_agency
+from showcase.feeds.gedeon.mapping import map_ad, map_agency
 from showcase.feeds.records import RecordRejected
 from showcase.listings.text import city_key, department_from_zip
-from tests.feeds.gedeon_payloads import ad, load
+from tests.feeds.gedeon.payloads import ad, load
 
 
 def test_maps_every_documented_field_of_a_full_ad():
     record = map_ad(load("ad_full.json"))
-    f = record.fields
+    f = record.columns()
     assert record.upstream_id == "4815162"
     assert f["transaction"] == "sell"
     assert f["property_type"] == "house"
@@ -43,7 +43,7 @@ def test_maps_every_documented_field_of_a_full_ad():
     assert f["photo_count"] == 2
     assert [p.description for p in record.photos] == ["", "Jardin"]
     assert record.agency_upstream_id == "AG42"
-    assert record.agency.fields["name"] == "Agence du Parc"
+    assert record.agency.name == "Agence du Parc"
 
 
 @pytest.mark.parametrize(
@@ -58,12 +58,12 @@ def test_maps_every_documented_field_of_a_full_ad():
     ],
 )
 def test_maps_each_transaction_code(code, expected):
-    assert map_ad(ad(1, transaction_code=code)).fields["transaction"] == expected
+    assert map_ad(ad(1, transaction_code=code)).transaction == expected
 
 
 def test_falls_back_to_the_transaction_type_words():
     record = map_ad(ad(1, transaction_code=None, transaction_type="Location de Vacances"))
-    assert record.fields["transaction"] == "holidays"
+    assert record.transaction == "holidays"
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_city_key_ignores_case_accents_hyphens_and_apostrophes():
 
 def test_reads_strings_where_numbers_are_expected():
     record = map_ad(ad(1, price="250 000", surface="65,5", nb_rooms="3.0"))
-    assert (record.fields["price"], record.fields["surface"], record.fields["rooms"]) == (
+    assert (record.price, record.surface, record.rooms) == (
         250000,
         65.5,
         3,
@@ -113,7 +113,7 @@ def test_a_bad_dpe_letter_is_dropped_with_a_warning_not_a_rejection():
     payload = ad(1)
     payload["extras"]["dpe_conso_en_lettre"]["value"] = "Z"
     record = map_ad(payload)
-    assert record.fields["dpe_letter"] == ""
+    assert record.dpe_letter == ""
     assert any(w["field"] == "dpe_conso_lettre" for w in record.warnings)
 
 
@@ -121,12 +121,12 @@ def test_accepts_the_documented_dpe_letter_key_too():
     payload = ad(1)
     del payload["extras"]["dpe_conso_en_lettre"]
     payload["extras"]["dpe_conso_lettre"] = {"value": "b", "display": False}
-    assert map_ad(payload).fields["dpe_letter"] == "B"
+    assert map_ad(payload).dpe_letter == "B"
 
 
 def test_missing_blocks_give_empty_values():
     record = map_ad({"id": 9, "transaction_code": "R"})
-    assert record.fields["city"] == "" and record.fields["price"] is None
+    assert record.city == "" and record.price is None
     assert record.photos == () and record.agency is None
 
 
@@ -141,9 +141,9 @@ def test_maps_an_agency_with_its_legal_block():
             "legal": {"raison_sociale": "Parc SAS", "rcs": "RCS Lyon 123 456 789"},
         }
     )
-    assert record.fields["emails"] == ["a@b.example"]
-    assert record.fields["legal"]["rcs"] == "RCS Lyon 123 456 789"
-    assert record.fields["slug"] == "agence-du-parc"
+    assert record.emails == ["a@b.example"]
+    assert record.legal["rcs"] == "RCS Lyon 123 456 789"
+    assert record.slug == "agence-du-parc"
 
 
 @pytest.mark.parametrize(
@@ -162,13 +162,11 @@ def test_maps_an_agency_with_its_legal_block():
 )
 def test_reads_every_date_form_and_drops_the_rest(raw, expected):
     record = map_ad(ad(1, stats={"created": raw, "updated": raw}))
-    assert record.fields["published_at"] == expected
-    assert record.fields["upstream_updated_at"] == expected
+    assert record.published_at == expected
+    assert record.upstream_updated_at == expected
 
 
 def test_reads_french_and_iso_dpe_dates():
-    assert map_ad(ad(1, extras={"dpe_date": {"value": "02/05/2024"}})).fields["dpe_date"] == date(
-        2024, 5, 2
-    )
-    assert map_ad(ad(1, extras={"dpe_date": "2024-05-02"})).fields["dpe_date"] == date(2024, 5, 2)
-    assert map_ad(ad(1, extras={"dpe_date": "31/02/2024"})).fields["dpe_date"] is None
+    assert map_ad(ad(1, extras={"dpe_date": {"value": "02/05/2024"}})).dpe_date == date(2024, 5, 2)
+    assert map_ad(ad(1, extras={"dpe_date": "2024-05-02"})).dpe_date == date(2024, 5, 2)
+    assert map_ad(ad(1, extras={"dpe_date": "31/02/2024"})).dpe_date is None

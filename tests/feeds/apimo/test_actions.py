@@ -9,10 +9,10 @@ import responses
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from showcase.feeds import apimo_actions as actions
-from showcase.feeds.http import UpstreamAuthError, UpstreamUnavailable
-from tests.admin.test_apimo_actions import jpeg_with_exif
+from showcase.core.http import UpstreamAuthError, UpstreamUnavailable
+from showcase.feeds.apimo import actions
 from tests.factories import make_apimo_feed, make_listing
+from tests.feeds.apimo.test_admin_actions import jpeg_with_exif
 
 
 def encoded(image, fmt, **options):

@@ -7,11 +7,11 @@ import pytest
 import responses
 from responses import matchers
 
-from showcase.feeds import apimo
-from showcase.feeds.apimo import ApimoClient, Throttle
-from showcase.feeds.http import UpstreamAuthError, UpstreamBadResponse
+from showcase.core.http import UpstreamAuthError, UpstreamBadResponse
+from showcase.feeds.apimo import client as apimo_client
+from showcase.feeds.apimo.client import ApimoClient, Throttle
 from tests.factories import make_apimo_feed
-from tests.feeds.apimo_payloads import AGENCY, envelope, prop
+from tests.feeds.apimo.payloads import AGENCY, envelope, prop
 
 pytestmark = pytest.mark.django_db
 BASE = "http://apimo.test"
@@ -111,7 +111,7 @@ def test_the_throttle_spaces_calls_of_one_account_to_ten_a_second():
 @responses.activate
 def test_every_call_goes_through_the_accounts_throttle(client, monkeypatch):
     keys = []
-    monkeypatch.setattr(apimo.THROTTLE, "wait", keys.append)
+    monkeypatch.setattr(apimo_client.THROTTLE, "wait", keys.append)
     responses.get(LIST, json=envelope([prop(1)]))
     responses.get(f"{BASE}/catalogs/property_type", json=[])
     list(client.property_pages())

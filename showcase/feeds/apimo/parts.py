@@ -7,8 +7,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from showcase.feeds.mapping import coerce
-from showcase.feeds.mapping.apimo_catalogs import Catalogs
+from showcase.feeds import coerce
+from showcase.feeds.apimo.catalogs import Catalogs
 from showcase.feeds.records import PhotoRecord
 from showcase.listings.models import Transaction
 from showcase.listings.text import city_key, department_from_zip

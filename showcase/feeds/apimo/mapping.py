@@ -1,6 +1,6 @@
 """Apimo property and agency -> our records (specs/apimo-api.txt, upstream-facts.md).
 
-Codes go through the catalogs (apimo_catalogs.py): an unknown code becomes a
+Codes go through the catalogs (catalogs.py): an unknown code becomes a
 warning on the SyncRun and a neutral value, never a crash. Only a property
 without id or without any way to tell sale from rental is rejected.
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from showcase.feeds.mapping import coerce
-from showcase.feeds.mapping.apimo_catalogs import Catalogs
-from showcase.feeds.mapping.apimo_parts import (
+from showcase.feeds import coerce
+from showcase.feeds.apimo.catalogs import Catalogs
+from showcase.feeds.apimo.parts import (
     Codes,
     areas_details,
     energy_fields,
@@ -174,7 +174,7 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
     fields["photo_count"] = len(pictures)
     return ListingRecord(
         upstream_id=upstream_id,
-        fields=fields,
+        **fields,
         agency_upstream_id=coerce.text(item.get("agency"), limit=64) or agency_id or None,
         photos=pictures,
         private={key: item[key] for key in PRIVATE_KEYS if key in item}
@@ -232,22 +232,20 @@ def map_agency(agency: Any, *, catalogs: Catalogs) -> AgencyRecord:
     }
     return AgencyRecord(
         upstream_id=upstream_id,
-        fields={
-            "name": coerce.text(agency.get("name"), limit=200) or f"Agence {upstream_id}",
-            "homepage": url(agency.get("url")),
-            "logo_url": url(agency.get("logo")),
-            "photo_url": url(agency.get("picture")),
-            "address": address[:300],
-            "city": coerce.text(city.get("name"), limit=120),
-            "zip_code": coerce.text(city.get("zipcode"), limit=10),
-            "latitude": coerce.number(agency.get("latitude")),
-            "longitude": coerce.number(agency.get("longitude")),
-            "emails": [email] if email else [],
-            "phone": coerce.text(agency.get("phone"), limit=40),
-            "description": coerce.text(agency.get("description")),
-            "legal": {key: value for key, value in legal.items() if value},
-            "rates": rates(agency.get("rates"), catalogs),
-        },
+        name=coerce.text(agency.get("name"), limit=200) or f"Agence {upstream_id}",
+        homepage=url(agency.get("url")),
+        logo_url=url(agency.get("logo")),
+        photo_url=url(agency.get("picture")),
+        address=address[:300],
+        city=coerce.text(city.get("name"), limit=120),
+        zip_code=coerce.text(city.get("zipcode"), limit=10),
+        latitude=coerce.number(agency.get("latitude")),
+        longitude=coerce.number(agency.get("longitude")),
+        emails=[email] if email else [],
+        phone=coerce.text(agency.get("phone"), limit=40),
+        description=coerce.text(agency.get("description")),
+        legal={key: value for key, value in legal.items() if value},
+        rates=rates(agency.get("rates"), catalogs),
     )
 
 

@@ -9,15 +9,15 @@ import pytest
 import responses
 from responses import matchers
 
-from showcase.feeds.gedeon import GedeonClient
-from showcase.feeds.http import (
+from showcase.core.http import (
     MAX_RETRY_AFTER_SECONDS,
     UpstreamAuthError,
     UpstreamBadResponse,
     UpstreamUnavailable,
 )
+from showcase.feeds.gedeon.client import GedeonClient
 from tests.factories import make_feed
-from tests.feeds.gedeon_payloads import ad, envelope
+from tests.feeds.gedeon.payloads import ad, envelope
 
 pytestmark = pytest.mark.django_db
 BASE = "http://gedeon.test/api/v1"

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from showcase.feeds.http import UpstreamNotFound
+from showcase.core.http import UpstreamNotFound
 
 logger = logging.getLogger(__name__)
 

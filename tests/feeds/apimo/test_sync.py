@@ -11,12 +11,12 @@ from django.core.management import call_command
 from django.utils import timezone
 from responses import matchers
 
-from showcase.feeds.mapping.apimo_catalogs import NAMES
+from showcase.feeds.apimo.catalogs import NAMES
 from showcase.feeds.models import Feed
 from showcase.feeds.sync import sync_feed
 from showcase.listings.models import Agency, Listing, Photo
 from tests.factories import make_apimo_feed
-from tests.feeds.apimo_payloads import AGENCY, envelope, prop
+from tests.feeds.apimo.payloads import AGENCY, envelope, prop
 
 pytestmark = pytest.mark.django_db
 BASE = "http://apimo.test"

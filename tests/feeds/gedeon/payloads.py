@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gedeon"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "gedeon"
 
 
 def load(name: str) -> Any:

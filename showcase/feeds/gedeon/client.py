@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from showcase.feeds.http import build_session, request_json
+from showcase.core.http import build_session, request_json
 from showcase.feeds.models import Feed
 from showcase.feeds.records import RawPage
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "apimo"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "apimo"
 EXAMPLE = json.loads((FIXTURES / "properties_spec_example.json").read_text())["properties"][0]
 PRIVATE = json.loads((FIXTURES / "property_private_mode.json").read_text())
 

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from showcase.feeds.mapping.apimo import map_agency, map_property
-from showcase.feeds.mapping.apimo_catalogs import Catalogs
+from showcase.feeds.apimo.catalogs import Catalogs
+from showcase.feeds.apimo.mapping import map_agency, map_property
 from showcase.feeds.records import RecordRejected
-from tests.feeds.apimo_payloads import AGENCY, private_prop, prop
+from tests.feeds.apimo.payloads import AGENCY, private_prop, prop
 
 CATALOGS = Catalogs()
 
@@ -18,7 +18,7 @@ def mapped(item, catalogs=CATALOGS):
 
 def test_the_spec_example_maps_onto_our_fields():
     record = mapped(prop())
-    f = record.fields
+    f = record.columns()
     assert record.upstream_id == "181297" and record.public
     # Subtype 5 is not in the snapshot: no subtype name (the type already says "flat").
     assert (f["transaction"], f["property_type"], f["property_subtype"]) == ("rent", "flat", "")
@@ -42,17 +42,17 @@ def test_unknown_codes_are_warnings_and_the_property_still_imports():
     assert {("property_subtype", 999), ("property_condition", 77), ("property_type", 42)} <= codes
     assert ("property_step", 9) in codes
     # Neutral values: type "other", no subtype label, no condition; an unknown step is shown.
-    assert record.fields["property_type"] == "other"
-    assert record.fields["property_subtype"] == ""
-    assert "condition" not in record.fields["extras"]
+    assert record.property_type == "other"
+    assert record.property_subtype == ""
+    assert "condition" not in record.extras
     assert record.public
     # The spec example's regulation types 4 and 7 are not DPE/GES: logged, not guessed.
-    assert ("property_regulation", 4) in codes and record.fields["dpe_value"] is None
+    assert ("property_regulation", 4) in codes and record.dpe_value is None
 
 
 def test_missing_blocks_give_empty_values_not_errors():
     record = mapped({"id": 5, "category": 1})
-    f = record.fields
+    f = record.columns()
     assert f["transaction"] == "sell" and f["price"] is None and f["title"] == ""
     assert f["city"] == "" and f["latitude"] is None and f["rooms_details"] == {}
     assert f["medias"] == [] and f["contact"] == {} and record.photos == ()
@@ -62,18 +62,18 @@ def test_strings_where_numbers_are_expected():
     record = mapped(
         prop(rooms="2.0", bedrooms="1", area={"unit": "1", "value": "52,5"}, price={"value": "750"})
     )
-    assert (record.fields["rooms"], record.fields["bedrooms"]) == (2, 1)
-    assert record.fields["surface"] == 52.5 and record.fields["price"] == 750
-    assert mapped(prop(rooms="deux")).fields["rooms"] is None
+    assert (record.rooms, record.bedrooms) == (2, 1)
+    assert record.surface == 52.5 and record.price == 750
+    assert mapped(prop(rooms="deux")).rooms is None
 
 
 def test_an_empty_comments_array_leaves_the_title_to_the_type_and_city():
     record = mapped(prop(comments=[]))
-    assert record.fields["title"] == "" and record.fields["texts"] == {}
+    assert record.title == "" and record.texts == {}
 
 
 def test_comments_are_texts_per_language_with_french_as_the_main_text():
-    f = mapped(private_prop()).fields
+    f = mapped(private_prop()).columns()
     assert f["title"] == "Maison avec jardin à Cimiez"
     assert f["description"].startswith("Belle maison familiale, cinq pièces")
     assert f["texts"]["en"] == {
@@ -85,22 +85,22 @@ def test_comments_are_texts_per_language_with_french_as_the_main_text():
 
 def test_without_french_the_first_language_is_the_main_text():
     comments = [{"language": "de", "title": "Haus", "comment": "Schön"}]
-    assert mapped(prop(comments=comments)).fields["title"] == "Haus"
+    assert mapped(prop(comments=comments)).title == "Haus"
 
 
 def test_publish_address_false_never_stores_the_street_and_blurs_exact_coordinates():
-    f = mapped(private_prop()).fields
+    f = mapped(private_prop()).columns()
     assert f["address"] == "" and f["address_public"] is False
     assert (f["latitude"], f["longitude"], f["accuracy"]) == (43.72, 7.27, 1000.0)
 
 
 def test_a_radius_is_the_accuracy_of_coordinates_apimo_already_moved():
-    f = mapped(prop(radius=300, publish_address=False)).fields
+    f = mapped(prop(radius=300, publish_address=False)).columns()
     assert (f["latitude"], f["longitude"], f["accuracy"]) == (43.69821, 7.25315, 300)
 
 
 def test_a_published_address_is_kept_with_exact_coordinates():
-    f = mapped(prop(address="3 rue Cassini", address_more="2e étage", publish_address=1)).fields
+    f = mapped(prop(address="3 rue Cassini", address_more="2e étage", publish_address=1)).columns()
     assert f["address"] == "3 rue Cassini, 2e étage" and f["address_public"] is True
     assert f["accuracy"] is None and f["latitude"] == 43.69821
 
@@ -126,7 +126,7 @@ def test_step_and_status_decide_whether_the_property_is_public(step, status, pub
 @pytest.mark.parametrize("status", [30, 31, 32])
 def test_sold_or_let_statuses_are_sold_references(status):
     record = mapped(prop(step=3, status=status))
-    assert record.fields["transaction"] == "sold" and record.public
+    assert record.transaction == "sold" and record.public
     assert mapped(prop(step=4, status=status)).public is False
 
 
@@ -135,14 +135,14 @@ def test_sold_or_let_statuses_are_sold_references(status):
     [(1, "sell"), (2, "rent"), (3, "holidays"), (4, "program"), (5, "viager"), (6, "sell")],
 )
 def test_categories_map_onto_transactions(category, transaction):
-    assert mapped(prop(category=category)).fields["transaction"] == transaction
+    assert mapped(prop(category=category)).transaction == transaction
 
 
 def test_an_unknown_category_is_rejected_unless_its_refreshed_label_tells():
     with pytest.raises(RecordRejected, match="unknown category 12"):
         mapped(prop(category=12))
     refreshed = Catalogs({"property_category": {12: "Location meublée"}})
-    assert mapped(prop(category=12), refreshed).fields["transaction"] == "rent"
+    assert mapped(prop(category=12), refreshed).transaction == "rent"
 
 
 def test_refreshed_labels_name_subtypes_and_rooms():
@@ -150,8 +150,8 @@ def test_refreshed_labels_name_subtypes_and_rooms():
         {"property_subtype": {5: "Studio"}, "property_areas": {3: "Cuisine", 20: "Séjour"}}
     )
     record = mapped(prop(), refreshed)
-    assert record.fields["property_subtype"] == "Studio"
-    assert {"Cuisine", "Séjour"} <= set(record.fields["rooms_details"])
+    assert record.property_subtype == "Studio"
+    assert {"Cuisine", "Séjour"} <= set(record.rooms_details)
     assert ("property_subtype", 5) not in {(w["catalog"], w["code"]) for w in record.warnings}
 
 
@@ -163,7 +163,7 @@ def test_pictures_follow_rank_with_their_size_and_apimo_id():
 
 
 def test_medias_have_the_normalized_shape():
-    assert mapped(private_prop()).fields["medias"] == [
+    assert mapped(private_prop()).medias == [
         {"id": "77", "type": 2, "url": "https://youtu.be/JGowo0ARgPo", "html": "", "title": ""},
         {
             "id": "78",
@@ -174,18 +174,18 @@ def test_medias_have_the_normalized_shape():
         },
     ]
     bad = [{"type": 2, "value": "javascript:alert(1)"}, "x", {"type": None, "value": None}]
-    assert mapped(prop(medias=bad)).fields["medias"] == []
+    assert mapped(prop(medias=bad)).medias == []
 
 
 def test_bedrooms_come_from_bedroom_areas_when_empty():
-    f = mapped(private_prop()).fields
+    f = mapped(private_prop()).columns()
     assert f["bedrooms"] == 3 and f["bathrooms"] == 2
     assert f["rooms_details"]["Chambre"] == {"surface": 12.0, "desc": "Parquet", "nb": 3}
-    assert mapped(prop(bedrooms=2)).fields["bedrooms"] == 2
+    assert mapped(prop(bedrooms=2)).bedrooms == 2
 
 
 def test_regulations_give_dpe_and_ges_values_letters_date_and_keep_the_graph():
-    f = mapped(private_prop()).fields
+    f = mapped(private_prop()).columns()
     assert (f["dpe_value"], f["dpe_letter"], f["ges_value"], f["ges_letter"]) == (
         214.0,
         "D",
@@ -198,7 +198,7 @@ def test_regulations_give_dpe_and_ges_values_letters_date_and_keep_the_graph():
 
 
 def test_a_sale_with_buyer_commission_has_both_prices_and_the_percentage():
-    f = mapped(private_prop()).fields
+    f = mapped(private_prop()).columns()
     assert (f["price"], f["price_excluding_fees"], f["fees_paid_by"]) == (
         525000,
         500000,
@@ -210,31 +210,33 @@ def test_a_sale_with_buyer_commission_has_both_prices_and_the_percentage():
 
 def test_a_sale_with_seller_commission_keeps_the_price_as_it_is():
     price = {"value": 300000, "commission_owner": 12000, "currency": "EUR"}
-    f = mapped(prop(category=1, price=price)).fields
+    f = mapped(prop(category=1, price=price)).columns()
     assert (f["price"], f["price_excluding_fees"], f["fees_paid_by"]) == (300000, None, "vendeur")
 
 
 def test_a_rental_has_charges_deposit_and_tenant_fees_including_the_inventory():
     price = {"value": 900, "fees": 60, "deposit": 840, "commission": 500, "inventory": 150}
-    f = mapped(prop(price=price, residence=None)).fields
+    f = mapped(prop(price=price, residence=None)).columns()
     assert (f["price"], f["charges"], f["deposit"]) == (900, 60, 840)
     assert (f["tenant_fees"], f["inventory_fees"]) == (650, 150)
 
 
 def test_a_holiday_rental_keeps_its_period():
-    f = mapped(prop(category=3, price={"value": 1200, "period": 2})).fields
+    f = mapped(prop(category=3, price={"value": 1200, "period": 2})).columns()
     assert (f["price"], f["rent_period"]) == (1200, "semaine")
 
 
 def test_a_hidden_price_is_not_stored_at_all():
-    f = mapped(prop(category=1, price={"value": 450000, "hide": True, "commission": 20000})).fields
+    f = mapped(
+        prop(category=1, price={"value": 450000, "hide": True, "commission": 20000})
+    ).columns()
     assert f["price_hidden"] is True
     assert f["price"] is None and f["price_excluding_fees"] is None
 
 
 def test_a_price_in_another_currency_is_not_shown_as_euros():
     record = mapped(prop(price={"value": 900, "currency": "CHF"}))
-    assert record.fields["price"] is None
+    assert record.price is None
     assert {"field": "price.currency", "value": "CHF", "reason": "not euros: not shown"} in (
         record.warnings
     )
@@ -242,24 +244,24 @@ def test_a_price_in_another_currency_is_not_shown_as_euros():
 
 def test_a_viager_has_its_bouquet_and_monthly_annuity():
     price = {"value": 250000, "contribution": 60000, "pension": 900}
-    f = mapped(prop(category=5, price=price)).fields
+    f = mapped(prop(category=5, price=price)).columns()
     assert (f["price"], f["monthly_annuity"]) == (60000, 900)
 
 
 def test_the_agent_is_the_listing_contact():
-    assert mapped(private_prop()).fields["contact"] == {
+    assert mapped(private_prop()).contact == {
         "name": "Claire Durand",
         "phone": "+33 6 11 22 33 44",
         "mail": "claire@gambetta.example",
     }
-    assert mapped(prop(user=10)).fields["contact"] == {}
+    assert mapped(prop(user=10)).contact == {}
 
 
 def test_private_mode_fields_are_set_apart_and_never_in_the_fields():
     record = mapped(private_prop())
     assert {"owner", "visit", "exchanges", "filling_rate", "private_comment"} <= set(record.private)
     assert {"status_comment", "logs"} <= set(record.private)
-    flat = repr(record.fields) + repr(record.photos)
+    flat = repr(record.columns()) + repr(record.photos)
     for marker in ("MARKER", "SECRETSTREET", "SECRETBUILDING", "87.5"):
         assert marker not in flat
 
@@ -273,7 +275,7 @@ def test_items_without_id_or_not_objects_are_rejected():
 
 def test_the_agency_object_with_its_fee_schedule():
     record = map_agency(AGENCY, catalogs=CATALOGS)
-    f = record.fields
+    f = record.columns()
     assert record.upstream_id == "182"
     assert (f["name"], f["phone"], f["emails"]) == (
         "Agence Gambetta",

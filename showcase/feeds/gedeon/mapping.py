@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from showcase.feeds.mapping import coerce
+from showcase.feeds import coerce
 from showcase.feeds.records import AgencyRecord, ListingRecord, PhotoRecord, RecordRejected
 from showcase.listings.models import PropertyType, Transaction
 from showcase.listings.text import city_key, department_from_zip
@@ -232,7 +232,7 @@ def map_ad(ad: Any) -> ListingRecord:
     agency_id = coerce.text(agency.get("id"), limit=64) or None
     return ListingRecord(
         upstream_id=upstream_id,
-        fields=fields,
+        **fields,
         agency_upstream_id=agency_id,
         agency=map_embedded_agency(ad),
         photos=photos,
@@ -248,12 +248,10 @@ def map_embedded_agency(ad: Any) -> AgencyRecord | None:
     name = coerce.text(agency.get("name"), limit=200) or coerce.text(agency.get("id"))
     return AgencyRecord(
         upstream_id=coerce.text(agency.get("id"), limit=64),
-        fields={
-            "name": name,
-            "slug": slugify(name)[:200] or "agence",
-            "logo_url": _url(agency.get("logo")),
-            "homepage": _url(agency.get("homepage")),
-        },
+        name=name,
+        slug=slugify(name)[:200] or "agence",
+        logo_url=_url(agency.get("logo")),
+        homepage=_url(agency.get("homepage")),
     )
 
 
@@ -270,23 +268,21 @@ def map_agency(agency: Any) -> AgencyRecord:
         emails = [emails]
     return AgencyRecord(
         upstream_id=upstream_id,
-        fields={
-            "name": name,
-            "slug": slugify(name)[:200] or "agence",
-            "homepage": _url(agency.get("homepage")),
-            "logo_url": _url(agency.get("logo")),
-            "photo_url": _url(agency.get("photo")),
-            "address": coerce.text(place.get("address"), limit=300),
-            "city": coerce.text(place.get("city"), limit=120),
-            "zip_code": coerce.text(place.get("zip_code"), limit=10),
-            "latitude": coerce.number(place.get("lat")),
-            "longitude": coerce.number(place.get("lng")),
-            "emails": [coerce.text(e) for e in emails or [] if coerce.text(e)],
-            "phone": coerce.text(contact.get("phone"), limit=40),
-            "description": coerce.text(agency.get("description")),
-            "opening_hours": coerce.text(agency.get("opening_hours"), limit=500),
-            "legal": _object(agency.get("legal")),
-        },
+        name=name,
+        slug=slugify(name)[:200] or "agence",
+        homepage=_url(agency.get("homepage")),
+        logo_url=_url(agency.get("logo")),
+        photo_url=_url(agency.get("photo")),
+        address=coerce.text(place.get("address"), limit=300),
+        city=coerce.text(place.get("city"), limit=120),
+        zip_code=coerce.text(place.get("zip_code"), limit=10),
+        latitude=coerce.number(place.get("lat")),
+        longitude=coerce.number(place.get("lng")),
+        emails=[coerce.text(e) for e in emails or [] if coerce.text(e)],
+        phone=coerce.text(contact.get("phone"), limit=40),
+        description=coerce.text(agency.get("description")),
+        opening_hours=coerce.text(agency.get("opening_hours"), limit=500),
+        legal=_object(agency.get("legal")),
     )
 
 

@@ -8,8 +8,8 @@ import pytest
 import responses
 from responses import matchers
 
-from showcase.feeds.apimo import ApimoClient
-from showcase.feeds.http import UpstreamAuthError, UpstreamError, UpstreamUnavailable
+from showcase.core.http import UpstreamAuthError, UpstreamError, UpstreamUnavailable
+from showcase.feeds.apimo.client import ApimoClient
 from tests.factories import make_apimo_feed
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,6 @@
+"""The Gedeon provider (specs/gedeon-api.txt): everything it needs, in one folder.
+
+client.py (HTTP only, JSON out), mapping.py (ads and agencies -> records),
+credentials.py (the Feed fields it needs), provider.py (what the sync engine drives,
+and the `PROVIDER` declaration that showcase/feeds/registry.py lists).
+"""
