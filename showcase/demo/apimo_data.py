@@ -10,6 +10,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from showcase.core import dpe
 from showcase.demo.places import PLACES
 
 AGENCY_ID = 9100
@@ -23,8 +24,6 @@ TYPES = (
     (2, "Maison", (70, 220), (3, 8)),
     (7, "Bureau", (30, 300), (0, 0)),
 )
-ENERGY = ((70, "A"), (110, "B"), (180, "C"), (250, "D"), (330, "E"), (420, "F"))
-CLIMATE = ((6, "A"), (11, "B"), (30, "C"), (50, "D"), (70, "E"), (100, "F"))
 AGENTS = (("Camille", "Roux"), ("Hugo", "Faure"), ("Inès", "Morel"))
 
 
@@ -50,10 +49,6 @@ def agency(*, base_url: str) -> dict[str, Any]:
             {"category": 2, "commission_rate": 8, "comment": "du loyer annuel hors charges"},
         ],
     }
-
-
-def _letter(value: int, bounds: tuple[tuple[int, str], ...]) -> str:
-    return next((letter for bound, letter in bounds if value < bound), "G")
 
 
 def generate_property(index: int, *, seed: int = 0, base_url: str) -> dict[str, Any]:
@@ -158,13 +153,13 @@ def generate_property(index: int, *, seed: int = 0, base_url: str) -> dict[str, 
             {
                 "type": 1,
                 "value": str(energy),
-                "label": _letter(energy, ENERGY),
+                "label": dpe.letter_for(energy, dpe.ENERGY_THRESHOLDS),
                 "date": "2024-05-02",
             },
             {
                 "type": 2,
                 "value": str(climate),
-                "label": _letter(climate, CLIMATE),
+                "label": dpe.letter_for(climate, dpe.CLIMATE_THRESHOLDS),
                 "date": "2024-05-02",
             },
         ]

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from showcase.core import dpe
 from showcase.demo.places import PLACES
 
 FIRST_AD_ID = 100_001
@@ -61,8 +62,6 @@ PRICE_M2 = {
     "20200": 3000,
     "97400": 3000,
 }
-ENERGY_BOUNDS = ((70, "A"), (110, "B"), (180, "C"), (250, "D"), (330, "E"), (420, "F"))
-GES_BOUNDS = ((6, "A"), (11, "B"), (30, "C"), (50, "D"), (70, "E"), (100, "F"))
 HEATING = ("Gaz individuel", "Électrique", "Pompe à chaleur", "Collectif gaz", "Bois")
 ADJECTIVES = ("lumineux", "rénové", "calme", "traversant", "avec vue", "plein sud", "de caractère")
 FEATURES = (
@@ -198,15 +197,6 @@ def _ms_date(moment: datetime) -> str:
 
 def _euros(amount: int) -> str:
     return f"{amount:,}".replace(",", "\u202f") + "\u00a0€"
-
-
-def energy_letter(value: float, table: tuple[tuple[int, str], ...]) -> str:
-    """Class of a value: the first class whose bound is strictly greater (LEGAL.md §5.1)."""
-    floored = int(value)
-    for bound, letter in table:
-        if floored < bound:
-            return letter
-    return "G"
 
 
 def _extra(name: str, value: Any, *, display: bool = False, category: str = "") -> dict[str, Any]:
@@ -365,7 +355,7 @@ def generate_ad(
         if dpe_kind < 0.85:
             conso = rng.randint(45, 520)
             ges = max(int(conso * rng.uniform(0.05, 0.25)), 1)
-            energy = max(energy_letter(conso, ENERGY_BOUNDS), energy_letter(ges, GES_BOUNDS))
+            energy = dpe.label_letter(conso, ges)
             dpe_day = EPOCH - timedelta(days=rng.randint(30, 1500))
             extras["dpe_conso_en"] = _extra("Consommation énergétique", conso)
             extras["dpe_ges"] = _extra("Émissions de GES", ges)
@@ -373,7 +363,9 @@ def generate_ad(
             extras["version_dpe"] = _extra("Version DPE", "2021")
             letter_key = "dpe_conso_en_lettre" if index % 2 else "dpe_conso_lettre"
             extras[letter_key] = _extra("Classe énergie", energy)
-            extras["dpe_ges_lettre"] = _extra("Classe climat", energy_letter(ges, GES_BOUNDS))
+            extras["dpe_ges_lettre"] = _extra(
+                "Classe climat", dpe.letter_for(ges, dpe.CLIMATE_THRESHOLDS)
+            )
             low = int(surface * conso * 0.11 / 10) * 10
             extras["dpe_conso_min"] = _extra("Dépenses annuelles basses", low)
             extras["dpe_conso_max"] = _extra("Dépenses annuelles hautes", int(low * 1.35))

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
+from showcase.core import dpe
 from showcase.demo.fake_gedeon import FakeGedeon
-from showcase.demo.gedeon_data import ENERGY_BOUNDS, GES_BOUNDS, energy_letter, generate_ads
+from showcase.demo.gedeon_data import generate_ads
 from showcase.feeds.gedeon.mapping import extra_value
 from showcase.listings.models import Listing, Photo
 from showcase.listings.text import department_from_zip
@@ -55,9 +56,9 @@ def test_dpe_letters_agree_with_the_values_when_both_are_given():
         letter = extra_value(extras, "dpe_conso_lettre") or extra_value(
             extras, "dpe_conso_en_lettre"
         )
-        expected = max(energy_letter(conso, ENERGY_BOUNDS), energy_letter(ges, GES_BOUNDS))
+        expected = dpe.label_letter(conso, ges)
         assert letter == expected
-        assert extra_value(extras, "dpe_ges_lettre") == energy_letter(ges, GES_BOUNDS)
+        assert extra_value(extras, "dpe_ges_lettre") == dpe.letter_for(ges, dpe.CLIMATE_THRESHOLDS)
         checked += 1
     assert checked > 200
 

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from showcase.core import dpe
 from showcase.feeds import coerce
 from showcase.feeds.apimo.catalogs import Catalogs
 from showcase.feeds.records import PhotoRecord
@@ -17,7 +18,6 @@ BEDROOM_AREAS = {1, 53, 70}
 BATHROOM_AREAS = {8, 13, 41, 42}
 DPE_REGULATION = 1
 GES_REGULATION = 2
-DPE_LETTERS = set("ABCDEFG")
 MONTHS_PER_PERIOD = {4: 1, 5: 3, 7: 6, 8: 12}  # month, quarter, semester, year
 MONTHLY = 4
 # Coordinates of a property whose address is private and that Apimo did not blur.
@@ -331,7 +331,7 @@ def energy_fields(codes: Codes, value: Any, extras: dict[str, Any]) -> dict[str,
         prefix = "dpe" if code == DPE_REGULATION else "ges"
         fields[f"{prefix}_value"] = _regulation_value(regulation.get("value"))
         letter = coerce.text(regulation.get("label")).upper()
-        if letter in DPE_LETTERS:
+        if dpe.is_letter(letter):
             fields[f"{prefix}_letter"] = letter
         elif letter:
             codes.warnings.append(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from showcase.core import dpe
 from showcase.feeds import coerce
 from showcase.feeds.records import AgencyRecord, ListingRecord, PhotoRecord, RecordRejected
 from showcase.listings.models import PropertyType, Transaction
@@ -58,7 +59,6 @@ PROPERTY_TYPES = {
     "autre": PropertyType.OTHER,
     "other": PropertyType.OTHER,
 }
-DPE_LETTERS = set("ABCDEFG")
 
 # extras keys -> (column, reader). Several keys may feed one column; the first present wins.
 EXTRA_COLUMNS: list[tuple[str, tuple[str, ...], Any]] = [
@@ -123,7 +123,7 @@ def _letter(value: Any, warnings: list[dict[str, Any]], key: str) -> str:
     letter = coerce.text(value).upper()
     if not letter:
         return ""
-    if letter in DPE_LETTERS:
+    if dpe.is_letter(letter):
         return letter
     warnings.append({"field": key, "value": letter, "reason": "not a DPE class A-G"})
     return ""
