@@ -54,8 +54,12 @@ INSTALLED_APPS = [
     "showcase.tenants",
     "showcase.leads",
     "showcase.alerts",
-    "showcase.demo",
 ]
+# The demo (fake upstream APIs, generated data, the `demo` command) is a development tool:
+# a production process does not load it unless asked (`make audit` builds its demo that way).
+DEMO = env_bool("DEMO", DEBUG)
+if DEMO:
+    INSTALLED_APPS.append("showcase.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

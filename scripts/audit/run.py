@@ -151,11 +151,15 @@ def serve_demo(work: Path, processes: list[subprocess.Popen]) -> dict[str, str]:
     env = production_env(work)
     upstream_port = free_port()
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (
-        ["demo", "--no-serve", "--upstream-port", str(upstream_port)],
-        ["collectstatic", "--noinput", "-v", "0"],
+    # The demo command is installed only when asked for (DEMO=1); the site is then served
+    # as shipped, without it.
+    for command, extra in (
+        (["demo", "--no-serve", "--upstream-port", str(upstream_port)], {"DEMO": "1"}),
+        (["collectstatic", "--noinput", "-v", "0"], {}),
     ):
-        done = subprocess.run(manage + command, cwd=ROOT, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            manage + command, cwd=ROOT, env={**env, **extra}, capture_output=True, text=True
+        )
         if done.returncode:
             raise AuditError(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
     paths = json.loads(
