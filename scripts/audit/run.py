@@ -127,7 +127,7 @@ def check_tools() -> None:
         raise AuditError(f"missing {', '.join(missing)}: run `make audit` (it runs npm ci)")
     for tool in ("node", "java", CHROME):
         if not shutil.which(tool):
-            raise AuditError(f"missing {tool} (scripts/system-packages.sh installs what it can)")
+            raise AuditError(f"missing {tool} (`make audit-deps` installs it)")
     version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
     major, minor = (int(part) for part in version.strip().lstrip("v").split(".")[:2])
     if (major, minor) < (18, 16):
