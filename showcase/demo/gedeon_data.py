@@ -1,4 +1,4 @@
-"""Realistic demo ads and agencies in the exact Gedeon API format (specs/gedeon-api.txt).
+"""Realistic demo ads and agencies in the exact Gedeon API format (docs/upstreams/gedeon.md).
 
 Deterministic for a seed; `generate_ads` is lazy and cheap per item, so the sync
 benchmark can ask for 100,000 ads without holding them in memory.
@@ -201,7 +201,7 @@ def _euros(amount: int) -> str:
 
 
 def energy_letter(value: float, table: tuple[tuple[int, str], ...]) -> str:
-    """Class of a value: the first class whose bound is strictly greater (LEGAL.md §5.1)."""
+    """Class of a value: the first class whose bound is strictly greater (docs/legal.md §5.1)."""
     floored = int(value)
     for bound, letter in table:
         if floored < bound:

@@ -1,4 +1,4 @@
-"""What a listing lacks for a legal publication (LEGAL.md §6), as pure functions.
+"""What a listing lacks for a legal publication (docs/legal.md §6), as pure functions.
 
 The result is stored on the listing at sync time so the admin can filter on it; it
 never changes a regulated figure.
@@ -19,7 +19,7 @@ from showcase.listings.models import Listing, PropertyType, Transaction
 DWELLINGS = {PropertyType.HOUSE, PropertyType.FLAT}
 SALES = {Transaction.SELL, Transaction.VIAGER, Transaction.PROGRAM}
 NEW_DPE_SINCE = date(2021, 7, 1)
-EDL_CAP_PER_M2 = Decimal("3.03")  # € TTC per m², leases from 1 Jan 2026 (LEGAL.md R10)
+EDL_CAP_PER_M2 = Decimal("3.03")  # € TTC per m², leases from 1 Jan 2026 (docs/legal.md §2, R10)
 
 
 @dataclass(frozen=True)
