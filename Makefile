@@ -1,14 +1,15 @@
-# Vitrine. `make demo` and `make test` do all the set-up on a fresh machine.
+# Vitrine. `make demo` and `make test` do all the set-up on a fresh machine (Python 3.11+;
+# gettext is installed when missing). The browser tests and the audit install their own tools.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install compilemessages demo run test lint format migrations-check messages ci audit bench bench-sync bench-search bench-tenancy clean
+.PHONY: install compilemessages demo run test test-browser browser-deps audit-deps lint format migrations-check messages ci audit bench bench-sync bench-search bench-tenancy clean
 
 $(STAMP): pyproject.toml
-	bash scripts/system-packages.sh
+	bash scripts/system-packages.sh base
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
@@ -32,8 +33,20 @@ run: install
 	$(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The browser tests skip, saying so, when Chromium is missing (fail in CI): see browser-deps.
 test: install
 	$(PY) -m pytest -q
+
+test-browser: install browser-deps
+	$(PY) -m pytest -q -m browser
+
+# Debian's Chromium for the browser tests (tests/browser/); .ci/run installs it before the tests.
+browser-deps:
+	bash scripts/system-packages.sh browser
+
+# The browser, node with npm and a Java runtime for `make audit`.
+audit-deps:
+	bash scripts/system-packages.sh audit
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -61,11 +74,11 @@ bench-search: install
 
 # Browser-level quality gate: Lighthouse, axe, Nu checker on the demo served in production mode.
 AUDIT_NODE := scripts/audit/node_modules/.installed
-$(AUDIT_NODE): scripts/audit/package-lock.json
+$(AUDIT_NODE): scripts/audit/package-lock.json | audit-deps
 	cd scripts/audit && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $(AUDIT_NODE)
 
-audit: install $(AUDIT_NODE)
+audit: install audit-deps $(AUDIT_NODE)
 	$(PY) scripts/audit/run.py
 
 ci:

@@ -129,7 +129,10 @@ def main() -> None:
     if not shutil.which("wrk") or not shutil.which("nginx"):
         sys.exit("make bench needs wrk and nginx (Debian: apt-get install wrk nginx-light)")
     work = Path(tempfile.mkdtemp(prefix="vitrine-bench-"))
-    env = loopback_production_env(ALLOWED_HOSTS="*", BENCH_FLOOR="1")
+    # The product's settings with /__floor__/ added to the URLconf (scripts/bench_floor.py).
+    env = loopback_production_env(
+        ALLOWED_HOSTS="*", DJANGO_SETTINGS_MODULE="scripts.bench_settings"
+    )
     env.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-50k.sqlite3'}")
     (ROOT / "var").mkdir(exist_ok=True)
     os.environ.update(env)

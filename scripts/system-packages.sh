@@ -1,17 +1,38 @@
 #!/usr/bin/env bash
-# Debian packages the project needs beyond Python: gettext (translation catalogs), chromium,
-# and for `make audit`: node >= 18.16 with npm (Lighthouse 12) and a Java runtime (Nu Html Checker).
-# Installed only when missing, and only where we may (root); otherwise say what to install.
+# The Debian packages a task needs beyond Python, by group; installed only when missing, and
+# only where we may (root with apt-get); otherwise it says what to install and fails.
+#   base     gettext: compiled translation catalogs (`make install`, so `make test` and `make demo`)
+#   browser  Debian's Chromium and its driver: the browser tests (`make browser-deps`)
+#   audit    the browser, node >= 18.16 with npm (Lighthouse 12) and a Java runtime (Nu Html
+#            Checker): `make audit`
+# Usage: scripts/system-packages.sh GROUP...
 set -euo pipefail
+[ $# -gt 0 ] || { echo "usage: $0 base|browser|audit..." >&2; exit 2; }
 missing=()
-command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
-# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
-command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+want() {  # want PACKAGE PRESENT-TEST...: PACKAGE is missing unless the test succeeds
+  local package=$1; shift
+  "$@" >/dev/null 2>&1 || missing+=("$package")
+}
+for group in "$@"; do
+  case "$group" in
+    base)
+      want gettext command -v msgfmt ;;
+    browser|audit)
+      # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+      want chromium test -x /usr/bin/chromium
+      want chromium-driver test -x /usr/bin/chromedriver
+      if [ "$group" = audit ]; then
+        want nodejs command -v node
+        want npm command -v npm
+        want default-jre-headless command -v java
+      fi ;;
+    *)
+      echo "$0: unknown group $group (base, browser, audit)" >&2; exit 2 ;;
+  esac
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
+# Each group may name the browser: list every package once.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | awk '!seen[$0]++')
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian packages: ${missing[*]}"
   apt-get update -qq >/dev/null

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from showcase.env import env_bool, env_int, env_list, env_str
+from showcase.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,8 +55,12 @@ INSTALLED_APPS = [
     "showcase.tenants",
     "showcase.leads",
     "showcase.alerts",
-    "showcase.demo",
 ]
+# The demo (fake upstream APIs, generated data, the `demo` command) is a development tool:
+# a production process does not load it unless asked (`make audit` builds its demo that way).
+DEMO = env_bool("DEMO", DEBUG)
+if DEMO:
+    INSTALLED_APPS.append("showcase.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -170,9 +174,6 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vitrine <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
-# Enables /__floor__/ for `make bench` (never in production).
-BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 
 # Map tiles, loaded only when a visitor opens a map.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -36,12 +36,6 @@ if settings.DEBUG:
 
     common_patterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-if settings.BENCH_FLOOR:
-    # `make bench` only: the framework's floor, the home page's bytes with no work.
-    from showcase.bench_floor import floor
-
-    common_patterns.insert(0, path("__floor__/", floor))
-
 # French at the root of each domain; other languages under /en/, /de/. A tenant with
 # another default language gets the same pages from showcase.tenants.languages.urlconf_for.
 localized_patterns = [

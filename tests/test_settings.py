@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright at collection time;
-    # a production process never has it, and --deploy rightly fails on it.
-    dropped = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # a production process never has it, and --deploy rightly fails on it. The suite runs
+    # on tests.settings; these checks are about the product's own (manage.py's default).
+    dropped = {"DEBUG", "DEMO", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -55,3 +56,19 @@ def test_production_static_files_collect_with_hashed_compressed_names(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("vendor/leaflet.markercluster/leaflet.markercluster.*.js.br"))
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "vitrine.example"}
+
+
+def test_production_does_not_install_the_demo_unless_asked():
+    shipped = _run_manage("help", "demo", env=PRODUCTION)
+    assert shipped.returncode != 0
+    assert "Unknown command: 'demo'" in shipped.stderr
+    asked = _run_manage("help", "demo", env={**PRODUCTION, "DEMO": "1"})
+    assert asked.returncode == 0, asked.stdout + asked.stderr
+
+
+def test_development_installs_the_demo():
+    result = _run_manage("help", "demo", env={"DEBUG": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -4,15 +4,15 @@ translations fails here (fix: `make messages`, then translate the new entries)."
 
 from __future__ import annotations
 
-import io
 import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "showcase" / "locale"
@@ -98,30 +98,45 @@ def test_placeholder_check_catches_a_dropped_or_renamed_placeholder():
     assert shape("50 % sur le prix", False) == shape("50% off", False)
 
 
+# Never copied into the scratch tree: not sources, or big (databases, reports, npm tools).
+NOT_SOURCES = shutil.ignore_patterns(
+    ".*",
+    "__pycache__",
+    "*.pyc",
+    "*.mo",
+    "*.sqlite3*",
+    "node_modules",
+    "var",
+    "media",
+    "staticfiles",
+)
+
+
 @pytest.fixture(scope="module")
 def strings_in_the_code(tmp_path_factory) -> set[tuple[str | None, str, str]]:
-    """Extract the strings as `make messages` does, into a scratch folder."""
-    scratch = tmp_path_factory.mktemp("locale")
-    original = settings.LOCALE_PATHS
-    settings.LOCALE_PATHS = [str(scratch)]
-    cwd = Path.cwd()
-    try:
-        os.chdir(ROOT)
-        call_command(
-            "makemessages",
-            locale=["fr"],
-            keep_pot=True,
-            no_obsolete=True,
-            # Without this, files under showcase/ would write their .pot next to the
-            # real catalogs instead of into the scratch folder.
-            ignore_patterns=["showcase/locale"],
-            verbosity=0,
-            stdout=io.StringIO(),
-        )
-    finally:
-        os.chdir(cwd)
-        settings.LOCALE_PATHS = original
-    pot = polib.pofile(str(scratch / "django.pot"))
+    """Extract the strings as `make messages` does, from a scratch copy of the tree.
+
+    makemessages writes beside the sources it reads (a `.py` next to each template, the
+    .pot and .po under the locale folder): run on the real tree, it races with the other
+    pytest workers and with anyone editing. On a copy, in its own process (it changes
+    neither this process's settings nor its working directory), it touches nothing here.
+    """
+    scratch = tmp_path_factory.mktemp("tree") / "vitrine"
+    shutil.copytree(ROOT, scratch, ignore=NOT_SOURCES)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "showcase.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "fr", "--keep-pot", "--no-obsolete"],
+        cwd=scratch,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"makemessages failed:\n{done.stdout}{done.stderr}"
+    pot = polib.pofile(str(scratch / "showcase" / "locale" / "django.pot"))
     assert len(pot) > 100, "the extraction found almost nothing: check makemessages"
     return {(e.msgctxt, e.msgid, e.msgid_plural) for e in pot}
 

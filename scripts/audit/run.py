@@ -127,7 +127,7 @@ def check_tools() -> None:
         raise AuditError(f"missing {', '.join(missing)}: run `make audit` (it runs npm ci)")
     for tool in ("node", "java", CHROME):
         if not shutil.which(tool):
-            raise AuditError(f"missing {tool} (scripts/system-packages.sh installs what it can)")
+            raise AuditError(f"missing {tool} (`make audit-deps` installs it)")
     version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
     major, minor = (int(part) for part in version.strip().lstrip("v").split(".")[:2])
     if (major, minor) < (18, 16):
@@ -151,11 +151,15 @@ def serve_demo(work: Path, processes: list[subprocess.Popen]) -> dict[str, str]:
     env = production_env(work)
     upstream_port = free_port()
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (
-        ["demo", "--no-serve", "--upstream-port", str(upstream_port)],
-        ["collectstatic", "--noinput", "-v", "0"],
+    # The demo command is installed only when asked for (DEMO=1); the site is then served
+    # as shipped, without it.
+    for command, extra in (
+        (["demo", "--no-serve", "--upstream-port", str(upstream_port)], {"DEMO": "1"}),
+        (["collectstatic", "--noinput", "-v", "0"], {}),
     ):
-        done = subprocess.run(manage + command, cwd=ROOT, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            manage + command, cwd=ROOT, env={**env, **extra}, capture_output=True, text=True
+        )
         if done.returncode:
             raise AuditError(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
     paths = json.loads(

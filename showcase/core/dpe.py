@@ -1,6 +1,6 @@
 """The DPE's scales, written once: class letters, thresholds, the 2021 reform and validity.
 
-Source: LEGAL.md §5.1 (arrêté du 31 mars 2021, décret 2020-1609; ADEME's own
+Source: docs/legal.md §5.1 (arrêté du 31 mars 2021, décret 2020-1609; ADEME's own
 `controle_coherence`: values floored to the integer, then the first class whose upper
 bound is strictly greater) and E9/E12 (validity). Pure data and functions, no app import.
 
@@ -19,7 +19,7 @@ LETTERS = "ABCDEFG"
 # G is anything from the last bound up.
 ENERGY_THRESHOLDS: tuple[int, ...] = (70, 110, 180, 250, 330, 420)  # kWhEP/m²/year (Cep)
 CLIMATE_THRESHOLDS: tuple[int, ...] = (6, 11, 30, 50, 70, 100)  # kg CO₂eq/m²/year (EGES)
-# The reformed DPE: older ones are all expired (LEGAL.md E9).
+# The reformed DPE: older ones are all expired (docs/legal.md E9).
 NEW_DPE_SINCE = date(2021, 7, 1)
 VALIDITY_YEARS = 10
 
@@ -44,7 +44,7 @@ def letter_for(value: float | int | str, thresholds: tuple[int, ...]) -> str:
 
 def label_letter(energy: float | int | str, climate: float | int | str) -> str:
     """The DPE label's class: the worse of the energy and the climate classes ("double
-    seuil", LEGAL.md §5.1). Values in kWhEP/m²/year and kg CO₂eq/m²/year."""
+    seuil", docs/legal.md §5.1). Values in kWhEP/m²/year and kg CO₂eq/m²/year."""
     return max(letter_for(energy, ENERGY_THRESHOLDS), letter_for(climate, CLIMATE_THRESHOLDS))
 
 

@@ -1,4 +1,4 @@
-"""Apimo-shaped demo properties (specs/apimo-api.txt), the same for a seed every time.
+"""Apimo-shaped demo properties (docs/upstreams/apimo.md), the same for a seed every time.
 
 Private-mode fields are filled too, as an account with private access gets them:
 the demo then shows that none of them reaches the site.

@@ -1,4 +1,4 @@
-"""Realistic demo ads and agencies in the exact Gedeon API format (specs/gedeon-api.txt).
+"""Realistic demo ads and agencies in the exact Gedeon API format (docs/upstreams/gedeon.md).
 
 Deterministic for a seed; `generate_ads` is lazy and cheap per item, so the sync
 benchmark can ask for 100,000 ads without holding them in memory.

@@ -1,4 +1,4 @@
-"""What a listing lacks for a legal publication (LEGAL.md §6), as pure functions, and the
+"""What a listing lacks for a legal publication (docs/legal.md §6), as pure functions, and the
 service that keeps the stored verdict current.
 
 The rules read the listing's own fields and today's date, and some verdicts change with
@@ -24,8 +24,8 @@ from showcase.listings.models import Listing, PropertyType, Transaction
 
 DWELLINGS = {PropertyType.HOUSE, PropertyType.FLAT}
 SALES = {Transaction.SELL, Transaction.VIAGER, Transaction.PROGRAM}
-EDL_CAP_PER_M2 = Decimal("3.03")  # € TTC per m², leases from 1 Jan 2026 (LEGAL.md R10)
-# Mainland lets (LEGAL.md R15, loi Climat-Résilience): from each day on, a home of that
+EDL_CAP_PER_M2 = Decimal("3.03")  # € TTC per m², leases from 1 Jan 2026 (docs/legal.md §2, R10)
+# Mainland lets (docs/legal.md R15, loi Climat-Résilience): from each day on, a home of that
 # class can no longer be let as a main residence. Overseas departments (97x) have their
 # own calendar and are not checked.
 DECENCY_BANS: tuple[tuple[date, str], ...] = (

@@ -1,4 +1,4 @@
-"""Energy labels (LEGAL.md §3, §5): dpe.gedeon.im when it can draw them, our SVG otherwise.
+"""Energy labels (docs/legal.md §3, §5): dpe.gedeon.im when it can draw them, our SVG otherwise.
 
 Never recompute a class when a letter is given: the DPE's letter is the truth.
 """
@@ -19,7 +19,7 @@ from showcase.core import dpe
 from showcase.listings.models import Listing
 
 DPE_SERVICE = "https://dpe.gedeon.im"
-# LEGAL.md §5.3 palettes: (bar colour, text colour).
+# docs/legal.md §5.3 palettes: (bar colour, text colour).
 ENERGY_COLOURS = {
     "A": ("#00A06D", "#fff"),
     "B": ("#52B153", "#fff"),
@@ -114,7 +114,7 @@ def energy_labels(listing: Listing) -> EnergyLabels | None:
 
 
 def scale_svg(kind: str, letter: str, value: float | None, title: str) -> SafeString:
-    """One accessible A-G scale with the property's class marked (LEGAL.md §5.3)."""
+    """One accessible A-G scale with the property's class marked (docs/legal.md §5.3)."""
     colours = ENERGY_COLOURS if kind == "energy" else CLIMATE_COLOURS
     unit = "kWh/m²/an" if kind == "energy" else "kg CO₂/m²/an"
     step, bars, marker = 26, [], SafeString("")

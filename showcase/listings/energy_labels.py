@@ -1,6 +1,6 @@
 """Energy labels served from our own origin: dpe.gedeon.im's SVG fetched server-side and
 cached, or our own drawing when it cannot answer. Visitors' browsers never call a
-third party (upstream-facts: "Fetching the SVG server-side and caching it").
+third party (docs/upstreams/gedeon.md, "Energy labels").
 """
 
 from __future__ import annotations

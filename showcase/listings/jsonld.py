@@ -1,4 +1,4 @@
-"""schema.org JSON-LD for search and detail pages (DESIGN.md, "Contracts")."""
+"""schema.org JSON-LD for search and detail pages (docs/design.md, "Contracts")."""
 
 from __future__ import annotations
 

@@ -348,7 +348,7 @@ class Listing(models.Model):
     last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
-    # LEGAL.md §6 rules this listing breaks (codes), computed when it is synced.
+    # docs/legal.md §6 rules this listing breaks (codes), computed when it is synced.
     compliance_issues = models.JSONField(_("compliance issues"), default=list, blank=True)
     is_compliant = models.BooleanField(_("compliant"), default=True, db_index=True)
 

@@ -1,4 +1,4 @@
-"""The price block French law requires (LEGAL.md §1-2), as data for the template.
+"""The price block French law requires (docs/legal.md §1-2), as data for the template.
 
 From Gedeon's `priceInfo` when present (its texts sanitized), otherwise built
 from the structured fields (Apimo listings, or Gedeon without `priceInfo`).

@@ -1,4 +1,4 @@
-"""The agency's legal information (LEGAL.md §4): from the admin first, then the feeds.
+"""The agency's legal information (docs/legal.md §4): from the admin first, then the feeds.
 
 Nothing is invented: what neither source gives is listed as missing to the agent.
 """

@@ -1,4 +1,4 @@
-"""Which site is this? The Host header decides (STYLE.md, "Tenancy")."""
+"""Which site is this? The Host header decides (docs/design.md, "Tenancy")."""
 
 from __future__ import annotations
 

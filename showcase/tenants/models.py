@@ -89,7 +89,7 @@ class Tenant(models.Model):
         _("embedded links open in"), max_length=6, choices=LINK_TARGETS, default="_top"
     )
 
-    # Legal information (LEGAL.md §4), when the feeds do not carry it.
+    # Legal information (docs/legal.md §4), when the feeds do not carry it.
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
     legal_form = models.CharField(_("legal form"), max_length=100, blank=True)
     share_capital = models.CharField(_("share capital"), max_length=100, blank=True)

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from tests.factories import make_agency, make_listing, make_photo
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="Debian's chromium is not installed (make install does it)",
-    ),
-]
+# Without Chromium these skip, or fail in CI: the `chromium` fixture of conftest.py.
+pytestmark = [pytest.mark.browser]
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -25,14 +18,14 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls here are ours.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = playwright.chromium.launch(executable_path=chromium, args=ARGS)
             yield browser
             browser.close()
     finally:

@@ -1,4 +1,4 @@
-"""The DPE scales (LEGAL.md §5.1): classes from values, letters, validity."""
+"""The DPE scales (docs/legal.md §5.1): classes from values, letters, validity."""
 
 from __future__ import annotations
 

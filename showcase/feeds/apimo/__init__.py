@@ -1,4 +1,4 @@
-"""The Apimo provider (specs/apimo-api.txt): everything it needs, in one folder.
+"""The Apimo provider (docs/upstreams/apimo.md): everything it needs, in one folder.
 
 client.py (HTTP only, JSON out; reads and the admin's writes), mapping.py and parts.py
 (properties and agencies -> records), catalogs.py (what the numeric codes mean),

@@ -1,4 +1,4 @@
-"""Apimo catalogs: what the numeric codes mean (upstream-facts.md §Apimo).
+"""Apimo catalogs: what the numeric codes mean (docs/upstreams/apimo.md, "Catalogs").
 
 A French snapshot ships in the code so a sync never depends on the catalogs
 endpoint; labels refreshed from `GET /catalogs/{name}?culture=fr` overlay it.
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 CULTURE = "fr"
 CACHE_KEY = "apimo:catalog:{name}:{culture}"
 
-# The French snapshot of 2026-07 (upstream-facts.md, "likely").
+# The French snapshot of 2026-07 (docs/upstreams/apimo.md, "Catalogs").
 SNAPSHOT: dict[str, dict[int, str]] = {
     "property_category": {
         1: "Vente",
@@ -101,7 +101,7 @@ SNAPSHOT: dict[str, dict[int, str]] = {
         6: "Cave",
         43: "Balcon",
     },
-    # Regulation type 1 = DPE energy, 2 = GES (upstream-facts: "likely, two clients").
+    # Regulation type 1 = DPE energy, 2 = GES (docs/upstreams/apimo.md, "Regulations").
     "property_regulation": {1: "DPE", 2: "GES"},
     # Unit 1 is the square metre, the only unit French agencies use (inference).
     "property_unit": {1: "m²"},

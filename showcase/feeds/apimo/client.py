@@ -1,7 +1,7 @@
-"""Apimo API client (specs/apimo-api.txt). HTTP only: returns decoded JSON.
+"""Apimo API client (docs/upstreams/apimo.md). HTTP only: returns decoded JSON.
 
 Basic auth `provider:token` on every call; at most 10 requests per second per
-provider account (upstream-facts.md), reads retried on 429/5xx with back-off,
+provider account (docs/upstreams/apimo.md, "Throttling and retries"), reads retried on 429/5xx with back-off,
 writes never retried (a repeated POST could create a second picture).
 """
 
@@ -122,7 +122,7 @@ class ApimoClient:
                 return
 
     def agency(self) -> dict[str, Any] | None:
-        """The feed's agency object, from GET /agencies (upstream-facts "Apimo")."""
+        """The feed's agency object, from GET /agencies (docs/upstreams/apimo.md, "Agencies")."""
         body = self._call("GET", "agencies")
         items = body.get("agencies") if isinstance(body, dict) else body
         if not isinstance(items, list):

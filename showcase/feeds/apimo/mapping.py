@@ -1,4 +1,4 @@
-"""Apimo property and agency -> our records (specs/apimo-api.txt, upstream-facts.md).
+"""Apimo property and agency -> our records (docs/upstreams/apimo.md).
 
 Codes go through the catalogs (catalogs.py): an unknown code becomes a
 warning on the SyncRun and a neutral value, never a crash. Only a property

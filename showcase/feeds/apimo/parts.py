@@ -180,7 +180,7 @@ def _amount(block: dict[str, Any], *keys: str) -> int | None:
 
 
 def price_fields(codes: Codes, item: dict[str, Any], transaction: str) -> dict[str, Any]:
-    """`price` and `residence` -> our price, fee and copropriété columns (LEGAL.md §1-2).
+    """`price` and `residence` -> our price, fee and copropriété columns (docs/legal.md §1-2).
 
     A hidden price is not stored at all: no page, sort or filter can reveal it.
     Sales: `value` is the advertised price; the buyer's commission (`commission_customer`

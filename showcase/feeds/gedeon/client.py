@@ -1,4 +1,4 @@
-"""Gedeon API client (specs/gedeon-api.txt). HTTP only: returns decoded JSON.
+"""Gedeon API client (docs/upstreams/gedeon.md). HTTP only: returns decoded JSON.
 
 The key goes in the `key` query parameter of every call. Lists are paged
 (`limit` at most 100, `offset`) in a stable order (`sort=ad_id asc`).

@@ -1,4 +1,4 @@
-"""Gedeon ad and agency -> our records (specs/gedeon-api.txt, upstream-facts.md).
+"""Gedeon ad and agency -> our records (docs/upstreams/gedeon.md).
 
 Every value is read defensively: a record without identity or transaction is
 rejected with a reason; odd values elsewhere are coerced or dropped with a warning.
@@ -86,7 +86,7 @@ EXTRA_COLUMNS: list[tuple[str, tuple[str, ...], Any]] = [
     ("price_excluding_fees", ("prix_hors_honoraires",), coerce.positive_integer),
     ("fees_percent", ("pourcentage_honoraires",), coerce.decimal),
     ("fees_paid_by", ("honoraires_a_charge_de",), lambda v: coerce.text(v, limit=40)),
-    # Not documented upstream (upstream-facts "unknown"): the names the vendor's import uses.
+    # Not documented upstream (docs/upstreams/gedeon.md, "extras"): the names the vendor's import uses.
     ("sleeps", ("couchages", "nb_couchages", "capacite"), coerce.positive_integer),
     ("monthly_annuity", ("rente", "rente_mensuelle"), coerce.positive_integer),
     ("occupied", ("occupe",), coerce.boolean),

@@ -78,11 +78,6 @@ def energy_scale(kind: str, letter: str, value: float | None, title: str) -> Saf
     return energy_module.scale_svg(kind, letter, value, title)
 
 
-@register.simple_tag
-def dpe_badge_url(kind: str, listing: Listing) -> str:
-    return energy_module.dpe_service_url(kind, listing)
-
-
 @register.filter
 def formatted_text(text: str, options: list[str] | None) -> SafeString:
     return format_text(text or "", options or [])

@@ -1,4 +1,4 @@
-"""`manage.py feeds add|list|sync|remove` (DESIGN.md, "Feeds command")."""
+"""`manage.py feeds add|list|sync|remove` (docs/design.md, "Feeds command")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Small typed readers for configuration taken from the environment."""
+"""Small typed readers for configuration taken from the environment.
+
+Each reads one variable and returns its default when it is unset; a value that cannot be
+read as the type asked for raises ImproperlyConfigured naming the variable, so a typo in
+production stops the process at start-up instead of silently using a default.
+"""
 
 from __future__ import annotations
 
