@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install compilemessages demo run test test-browser browser-deps audit-deps lint format migrations-check messages ci audit bench bench-sync bench-search bench-tenancy clean
+.PHONY: install compilemessages demo run test test-browser browser-deps audit-deps lint format typecheck migrations-check messages ci audit bench bench-sync bench-search bench-tenancy clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-packages.sh base
@@ -55,6 +55,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# mypy with django-stubs over showcase/ (configured in pyproject.toml).
+typecheck: install
+	$(VENV)/bin/mypy
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

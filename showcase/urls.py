@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import view_on_site
@@ -16,7 +16,7 @@ admin.site.site_header = _("Vitrine — agency back office")
 admin.site.site_title = _("Vitrine back office")
 admin.site.index_title = _("Your websites, listings and contacts")
 
-common_patterns = [
+common_patterns: list[URLPattern | URLResolver] = [
     # Before the admin's own: "view on site" only for rows the user may see.
     path(
         f"{settings.ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/",
@@ -38,7 +38,7 @@ if settings.DEBUG:
 
 # French at the root of each domain; other languages under /en/, /de/. A tenant with
 # another default language gets the same pages from showcase.tenants.languages.urlconf_for.
-localized_patterns = [
+localized_patterns: list[URLPattern | URLResolver] = [
     path("", include("showcase.tenants.urls")),
     path("", include("showcase.leads.urls")),
     path("", include("showcase.alerts.urls")),

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from showcase.alerts.models import Alert
 from showcase.core.admin import SiteScopedAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Counted(TypedDict):
+    item_count: int  # annotated by AlertAdmin.get_queryset
 
 
 @admin.register(Alert)
@@ -28,7 +38,7 @@ class AlertAdmin(SiteScopedAdmin):
     )
     fields = readonly_fields + ("frequency",)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Alert]:
         return super().get_queryset(request).annotate(item_count=Count("items"))
 
     @admin.display(boolean=True, description=_("confirmed"), ordering="confirmed_at")
@@ -36,5 +46,5 @@ class AlertAdmin(SiteScopedAdmin):
         return obj.confirmed_at is not None
 
     @admin.display(description=_("listings known"), ordering="item_count")
-    def sent(self, obj: Alert) -> int:
+    def sent(self, obj: WithAnnotations[Alert, _Counted]) -> int:
         return obj.item_count

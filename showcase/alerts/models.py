@@ -33,7 +33,7 @@ MIN_GAP = {
 }
 
 
-class AlertQuerySet(SiteOwnedQuerySet):
+class AlertQuerySet(SiteOwnedQuerySet["Alert"]):
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)
 

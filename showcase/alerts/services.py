@@ -59,9 +59,9 @@ def _alert_from(token: str, salt: str, max_age: int | None) -> Alert | None:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:  # includes SignatureExpired
         return None
-    if not isinstance(data, dict):
-        return None
-    return Alert.objects.filter(pk=data.get("a"), email=data.get("e")).first()
+    if not isinstance(data, dict) or data.get("a") is None:
+        return None  # a token without a pk matches no alert
+    return Alert.objects.filter(pk=data["a"], email=data.get("e")).first()
 
 
 def _link(alert: Alert, name: str, token: str) -> str:
@@ -161,15 +161,17 @@ def alert_collect(alert: Alert) -> Digest:
     current = dict(alert_matches(alert).values_list("pk", "price"))
     known = dict(AlertItem.objects.filter(alert=alert).values_list("listing_id", "price"))
     new_ids = [pk for pk in current if pk not in known]
+    # Only a known price can drop or rise.
+    known_prices = {pk: price for pk, price in known.items() if price is not None}
     drop_ids = [
         pk
         for pk, price in current.items()
-        if pk in known and price is not None and known[pk] is not None and price < known[pk]
+        if pk in known_prices and price is not None and price < known_prices[pk]
     ]
     rise_ids = [
         pk
         for pk, price in current.items()
-        if pk in known and price is not None and known[pk] is not None and price > known[pk]
+        if pk in known_prices and price is not None and price > known_prices[pk]
     ]
     now = timezone.now()
     AlertItem.objects.bulk_create(
@@ -188,7 +190,7 @@ def alert_collect(alert: Alert) -> Digest:
     by_pk = Listing.objects.in_bulk(shown_new + shown_drops)
     return Digest(
         new=[by_pk[pk] for pk in shown_new if pk in by_pk],
-        drops=[(by_pk[pk], known[pk]) for pk in shown_drops if pk in by_pk],
+        drops=[(by_pk[pk], known_prices[pk]) for pk in shown_drops if pk in by_pk],
         more=len(new_ids) + len(drop_ids) - len(shown_new) - len(shown_drops),
     )
 

@@ -9,7 +9,7 @@ may not see, so no admin page confirms that another site's row exists.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib import admin
@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+from showcase.core.scope import SiteScopedQuerySet
 
 
 def is_agent(request: HttpRequest) -> bool:
@@ -70,7 +72,9 @@ class SiteListFilter(admin.SimpleListFilter):
         if not value:
             return queryset
         tenant = self._tenants(request).filter(pk=value).first() if value.isdigit() else None
-        return queryset.for_site(tenant.site()) if tenant else queryset.none()
+        # Listed only on SiteScopedAdmin pages, whose change lists are scoped QuerySets.
+        scoped = cast(SiteScopedQuerySet[Any], queryset)
+        return scoped.for_site(tenant.site()) if tenant else queryset.none()
 
 
 class SiteScopedAdmin(admin.ModelAdmin):
@@ -106,13 +110,13 @@ class SiteScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None:
+        if field is not None and field.queryset is not None:
             field.queryset = visible(field.queryset, request.user)
         return field
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None:
+        if field is not None and field.queryset is not None:
             field.queryset = visible(field.queryset, request.user)
         return field
 

@@ -105,7 +105,8 @@ class PageCacheMiddleware:
         conditional = get_conditional_response(
             request, etag=response.get("ETag"), last_modified=None, response=response
         )
-        return conditional
+        # Given a response, Django answers it or a 304/412, never None: typed as optional.
+        return conditional if conditional is not None else response
 
 
 def card_cache(request: SiteRequest) -> dict[str, Any]:

@@ -8,15 +8,17 @@ the two can never disagree.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
 
 from showcase.core.site import Site
 
+_M = TypeVar("_M", bound=models.Model)
 
-class SiteScopedQuerySet(models.QuerySet):
+
+class SiteScopedQuerySet(models.QuerySet[_M]):
     def site_condition(self, site: Site) -> Q:
         """The rows of `site`; subclasses define it (`Q()` matches every row)."""
         raise NotImplementedError
@@ -38,7 +40,7 @@ class SiteScopedQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class SiteOwnedQuerySet(SiteScopedQuerySet):
+class SiteOwnedQuerySet(SiteScopedQuerySet[_M]):
     """Rows a site received and owns through a `tenant` foreign key (leads, alerts): a
     tenant's own rows; on the platform, the rows received there (no tenant)."""
 

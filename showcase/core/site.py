@@ -9,6 +9,7 @@ absolute URLs are built on, and the tenant's choices (languages, embedding, form
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -91,6 +92,9 @@ class SiteRequest(HttpRequest):
     # django-stubs declare `site` for django.contrib.sites' middleware, which Vitrine does
     # not install: the attribute is ours.
     site: Site  # type: ignore[assignment]
+    # Django's per-request URLconf (a module or its dotted path), read by the URL resolver
+    # when set: the locale middleware sets it for sites with another default language.
+    urlconf: ModuleType | str
 
 
 def absolute_url(site_or_request: Site | SiteRequest, path: str) -> str:

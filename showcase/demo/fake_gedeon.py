@@ -105,15 +105,15 @@ class FakeGedeon(FakeServer):
                     "/agencies": fake.list_agencies,
                 }
                 if path == "/ads" and fake.page_cache is not None:
-                    body = fake.page_cache.get(parts.query)
-                    if body is None:
+                    cached = fake.page_cache.get(parts.query)
+                    if cached is None:
                         status, payload = fake.list_ads(query)
                         if status != 200:
                             return self._json(status, payload)
-                        body = fake.page_cache[parts.query] = json.dumps(
+                        cached = fake.page_cache[parts.query] = json.dumps(
                             payload, ensure_ascii=False
                         ).encode()
-                    return self._send(200, body, "application/json; charset=utf-8")
+                    return self._send(200, cached, "application/json; charset=utf-8")
                 if path in routes:
                     return self._json(*routes[path](query))
                 match = re.fullmatch(r"/(ads|agencies)/([^/]+)", path)
@@ -134,8 +134,8 @@ class FakeGedeon(FakeServer):
     def list_ads(self, query: dict[str, str]) -> tuple[int, Any]:
         paging = self._paging(query)
         if isinstance(paging[1], dict):
-            return paging  # type: ignore[return-value]
-        limit, offset = paging  # type: ignore[misc]
+            return paging
+        limit, offset = paging
         if offset in self.fail_offsets:
             return 500, {"error": {"message": "Internal error"}}
         words = [w.strip().lower() for w in query.get("transaction", "").split(",") if w.strip()]
@@ -162,8 +162,8 @@ class FakeGedeon(FakeServer):
     def list_agencies(self, query: dict[str, str]) -> tuple[int, Any]:
         paging = self._paging(query)
         if isinstance(paging[1], dict):
-            return paging  # type: ignore[return-value]
-        limit, offset = paging  # type: ignore[misc]
+            return paging
+        limit, offset = paging
         page = self.agencies[offset : offset + limit]
         return 200, {"results": page, "nb_results": len(page), "total_results": len(self.agencies)}
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,6 +14,9 @@ from showcase.feeds.models import Feed, SyncRun, SyncStatus
 from showcase.feeds.registry import PROVIDERS, missing_credentials
 from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
 from showcase.listings.admin import ListingAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SECRET_FIELDS = ("api_key", "token")
 
@@ -43,7 +46,8 @@ class FeedForm(forms.ModelForm):
                 self.fields[name].help_text = _("A value is stored. Leave empty to keep it.")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns, typed without its None
         for name in SECRET_FIELDS:
             if not data.get(name) and self.instance.pk:
                 data[name] = getattr(self.instance, name)
@@ -70,7 +74,7 @@ class FeedAdmin(SiteScopedAdmin):
         return feed.masked_secret
 
     @admin.display(description=_("last sync"))
-    def last_sync(self, feed: Feed) -> str:
+    def last_sync(self, feed: Feed) -> StrOrPromise:
         runs = sorted(feed.runs.all(), key=lambda r: r.started_at, reverse=True)
         if not runs:
             return _("never")
@@ -115,9 +119,10 @@ class FeedAdmin(SiteScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        if not change and not request.user.is_superuser:
+        user = request.user  # signed in: the admin lets no one else save
+        if not change and user.is_authenticated and not user.is_superuser:
             # A feed an agent adds belongs to the agent's sites.
-            obj.tenants.add(*request.user.tenants.all())
+            obj.tenants.add(*user.tenants.all())
 
 
 @admin.register(SyncRun)

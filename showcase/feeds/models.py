@@ -22,13 +22,13 @@ DEFAULT_BASE_URLS = {
 }
 
 
-class FeedQuerySet(SiteScopedQuerySet):
+class FeedQuerySet(SiteScopedQuerySet["Feed"]):
     def site_condition(self, site: Site) -> Q:
         """The feeds a site reads; every feed on the platform."""
         return Q() if site.is_platform else Q(pk__in=site.feed_ids)
 
 
-class SyncRunQuerySet(SiteScopedQuerySet):
+class SyncRunQuerySet(SiteScopedQuerySet["SyncRun"]):
     def site_condition(self, site: Site) -> Q:
         """The runs of the feeds a site reads; every run on the platform."""
         return Q() if site.is_platform else Q(feed_id__in=site.feed_ids)

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
@@ -376,7 +376,7 @@ class _Engine:
         digests: dict[str, str] = {}
         for item, upstream_id, digest in hashed:
             current = known.get(upstream_id) if upstream_id else None
-            if current is not None and current[1] == digest and current[2] is None:
+            if upstream_id and current is not None and current[1] == digest and current[2] is None:
                 self.run.unchanged += 1
                 if current[3] < stale_before:
                     unchanged.append(current[0])
@@ -574,10 +574,19 @@ def _converters(fields: list[Any]) -> list[tuple[str, Callable[[Any], Any] | Non
         if isinstance(field, _PLAIN_FIELDS) and not isinstance(field, models.JSONField):
             converters.append((field.attname, None))
         else:
-            converters.append(
-                (field.attname, lambda value, field=field: field.get_db_prep_save(value, db))
-            )
+            converters.append((field.attname, _prep_save(field, db)))
     return converters
+
+
+def _prep_save(field: models.Field[Any, Any], db: Any) -> Callable[[Any], Any]:
+    return lambda value: field.get_db_prep_save(value, db)
+
+
+def _columns(model: type[models.Model], names: Iterable[str]) -> list[models.Field[Any, Any]]:
+    """The fields of `names`, in that order, for raw SQL."""
+    # The names listed for raw SQL are the model's own columns; get_field is typed to
+    # return a relation's reverse side too, which has no column.
+    return [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in names]
 
 
 def _db_values(
@@ -623,7 +632,7 @@ def listings_update(*, listings: list[Listing]) -> None:
     Only SYNCED_FIELDS are written: never hidden, featured, display_order, internal_note,
     nor first_seen_at. (bulk_update's CASE WHEN over 80 columns is far slower.)
     """
-    fields = [Listing._meta.get_field(name) for name in SYNCED_FIELDS]
+    fields = _columns(Listing, SYNCED_FIELDS)
     table = connection.ops.quote_name(Listing._meta.db_table)
     assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
     pk_column = connection.ops.quote_name(Listing._meta.pk.column)
@@ -659,10 +668,8 @@ def photos_insert(rows: Iterable[tuple[Any, ...]]) -> None:
     if not rows:
         return
     table = connection.ops.quote_name(Photo._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(Photo._meta.get_field(name).column)
-        for name in ("listing", "position", "url", "description", "width", "height", "upstream_id")
-    )
+    names = ("listing", "position", "url", "description", "width", "height", "upstream_id")
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in _columns(Photo, names))
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)", rows

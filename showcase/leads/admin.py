@@ -27,6 +27,28 @@ CSV_COLUMNS = [
 ]
 
 
+# The lead page's fields, in order; all but the status and assignee are read-only.
+FIELDS = (
+    "status",
+    "assignee",
+    "name",
+    "email",
+    "phone",
+    "message",
+    "listing_link",
+    "consent",
+    "language",
+    "created_at",
+    "recipient",
+    "notification_status",
+    "attempts",
+    "notified_at",
+    "next_attempt_at",
+    "last_error",
+    "acknowledged",
+)
+
+
 def _safe_cell(value: Any) -> str:
     # Spreadsheets run cells starting with = + - @ as formulas (CSV injection).
     text = str(value)
@@ -50,32 +72,14 @@ class LeadAdmin(SiteScopedAdmin):
         "export_person",
         "erase_person",
     ]
-    fields = [
-        "status",
-        "assignee",
-        "name",
-        "email",
-        "phone",
-        "message",
-        "listing_link",
-        "consent",
-        "language",
-        "created_at",
-        "recipient",
-        "notification_status",
-        "attempts",
-        "notified_at",
-        "next_attempt_at",
-        "last_error",
-        "acknowledged",
-    ]
+    fields = FIELDS
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f for f in self.fields if f not in ("status", "assignee")]
+        return [f for f in FIELDS if f not in ("status", "assignee")]
 
     @admin.display(description=_("listing"))
     def listing_link(self, lead: Lead) -> str:
-        if lead.listing_id:
+        if lead.listing is not None:  # no query without a listing_id
             return format_html(
                 '<a href="{}">{}</a>',
                 lead.listing.get_absolute_url(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import phonenumbers
 from django import forms
@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.form_rendering import PUBLIC_FORM_RENDERER
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE = 24 * 3600
@@ -70,7 +73,8 @@ class ContactForm(forms.Form):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns, typed without its None
         if data.get("website"):
             raise forms.ValidationError(
                 _(
@@ -81,8 +85,11 @@ class ContactForm(forms.Form):
         try:
             started = int(_signer.unsign(data.get("started") or "", max_age=MAX_FORM_AGE))
         except (signing.BadSignature, ValueError):
-            self.data = self.data.copy()
-            self.data["started"] = started_token()
+            # Bound to request.POST (an immutable QueryDict) or, in tests, a dict: a copy
+            # of either takes the renewed token.
+            renewed = cast("QueryDict | dict[str, Any]", self.data).copy()
+            renewed["started"] = started_token()
+            self.data = renewed
             raise forms.ValidationError(
                 _("This form has expired. Please check your message and send it again."),
                 code="expired",

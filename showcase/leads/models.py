@@ -26,7 +26,7 @@ class Delivery(models.TextChoices):
     GAVE_UP = "gave_up", _("failed, retries exhausted")
 
 
-class LeadQuerySet(SiteOwnedQuerySet):
+class LeadQuerySet(SiteOwnedQuerySet["Lead"]):
     def due_for_delivery(self, now=None):
         """Notifications not delivered yet whose next attempt is due."""
         now = now or timezone.now()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteListFilter, SiteScopedAdmin
 from showcase.listings import compliance
-from showcase.listings.models import AGENT_FIELDS, Agency, Listing
+from showcase.listings.models import AGENT_FIELDS, Agency, Listing, ListingQuerySet
 from showcase.listings.photos import sized_url
 
 if TYPE_CHECKING:
@@ -26,10 +26,11 @@ class StatusFilter(admin.SimpleListFilter):
         return [("live", _("live")), ("withdrawn", _("withdrawn")), ("hidden", _("hidden"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        listings = cast(ListingQuerySet, queryset)  # this filter is on ListingAdmin only
         if self.value() == "live":
-            return queryset.published()
+            return listings.published()
         if self.value() == "withdrawn":
-            return queryset.withdrawn()
+            return listings.withdrawn()
         if self.value() == "hidden":
             return queryset.filter(hidden=True)
         return queryset
@@ -204,7 +205,7 @@ class ListingAdmin(SiteScopedAdmin):
         )
 
     @admin.display(description=_("status"))
-    def status(self, listing: Listing) -> str:
+    def status(self, listing: Listing) -> StrOrPromise:
         if listing.withdrawn_at:
             return _("withdrawn")
         return _("hidden") if listing.hidden else _("live")
@@ -214,7 +215,7 @@ class ListingAdmin(SiteScopedAdmin):
         return listing.is_compliant
 
     @admin.display(description=_("what a legal publication needs"))
-    def compliance_panel(self, listing: Listing) -> str:
+    def compliance_panel(self, listing: Listing) -> StrOrPromise:
         rules = compliance.verdict(listing)
         if not rules:
             return _("Nothing missing according to the rules we check.")

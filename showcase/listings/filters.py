@@ -26,7 +26,7 @@ from showcase.listings.criteria import (
     integer_list,
     interval_list,
 )
-from showcase.listings.models import PropertyType, Transaction
+from showcase.listings.models import ListingQuerySet, PropertyType, Transaction
 from showcase.listings.text import city_key
 
 TRANSACTION_WORDS = {
@@ -108,7 +108,7 @@ class WordListField(_GrammarField):
 
     def to_python(self, value: Any) -> Any:
         text = forms.CharField.to_python(self, value)
-        if text in self.empty_values:
+        if not text:
             return None
         try:
             items = comma_list(text)
@@ -138,9 +138,11 @@ class FlagField(forms.Field):
 
 
 class BboxField(forms.CharField):
-    def to_python(self, value: Any) -> tuple[float, float, float, float] | None:
+    # A CharField's input, parsed into numbers: its value is not text (django-stubs ignore
+    # the same override on Django's own UUIDField).
+    def to_python(self, value: Any) -> tuple[float, float, float, float] | None:  # type: ignore[override]
         text = super().to_python(value)
-        if text in self.empty_values:
+        if not text:
             return None
         parts = [p.strip() for p in text.split(",")]
         try:
@@ -364,7 +366,9 @@ class ListingFilterSet(django_filters.FilterSet):
     def filter_noop(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
         return qs  # applied in filter_queryset
 
-    def filter_localization(self, qs: QuerySet, name: str, items: list[str] | None) -> QuerySet:
+    def filter_localization(
+        self, qs: ListingQuerySet, name: str, items: list[str] | None
+    ) -> ListingQuerySet:
         if not items:
             return qs
         extends = self.form.cleaned_data.get("extends")

@@ -6,10 +6,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
-from showcase.core.site import absolute_url
+from showcase.core.site import SiteRequest, absolute_url
 from showcase.listings.models import Listing
 
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -22,7 +21,7 @@ def script(data: dict[str, Any]) -> SafeString:
 
 
 def item_list(
-    request: HttpRequest, listings: Iterable[Listing], total: int, first_position: int
+    request: SiteRequest, listings: Iterable[Listing], total: int, first_position: int
 ) -> dict[str, Any]:
     return {
         "@context": "https://schema.org",
@@ -43,7 +42,7 @@ def item_list(
     }
 
 
-def real_estate_listing(request: HttpRequest, listing: Listing, image: str = "") -> dict[str, Any]:
+def real_estate_listing(request: SiteRequest, listing: Listing, image: str = "") -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "RealEstateListing",

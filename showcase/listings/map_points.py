@@ -31,11 +31,16 @@ MIN_APPROXIMATE_RADIUS = 250  # metres, as on the detail page
 
 
 def point(listing: Listing) -> dict:
+    """A located listing's point: `lat`/`lng` in degrees (5 decimals: about a metre),
+    `radius` in metres. Raises ValueError for a listing without a position."""
+    lat, lng = listing.latitude, listing.longitude
+    if lat is None or lng is None:  # map_points asks only for located listings
+        raise ValueError(f"Listing {listing.pk} has no position.")
     precise = bool(listing.address_public and listing.address)
     return {
         "id": listing.pk,
-        "lat": round(listing.latitude, 5),
-        "lng": round(listing.longitude, 5),
+        "lat": round(lat, 5),
+        "lng": round(lng, 5),
         # Not public: a circle of at least 250 m around the (already approximate) position.
         "radius": 0 if precise else max(int(listing.accuracy or 0), MIN_APPROXIMATE_RADIUS),
         "title": str(listing),

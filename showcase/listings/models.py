@@ -47,7 +47,7 @@ class PropertyType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AgencyQuerySet(SiteScopedQuerySet):
+class AgencyQuerySet(SiteScopedQuerySet["Agency"]):
     def site_condition(self, site: Site) -> Q:
         """The agencies of the site's feeds, narrowed to its upstream agency ids if any;
         every agency on the platform."""
@@ -154,7 +154,7 @@ SEARCH_COLUMNS = [
 ]
 
 
-class ListingQuerySet(SiteScopedQuerySet):
+class ListingQuerySet(SiteScopedQuerySet["Listing"]):
     def site_condition(self, site: Site) -> Q:
         """The listings of the site's feeds, narrowed to its agencies and transactions
         if it chose some; the whole catalogue on the platform."""

@@ -6,6 +6,7 @@ from the structured fields (Apimo listings, or Gedeon without `priceInfo`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -54,6 +55,7 @@ def clean_inline_html(value: Any) -> SafeString:
 
 
 def _texts(block: Any) -> list[SafeString]:
+    values: Iterable[Any]
     if isinstance(block, dict):
         values = block.values()
     elif isinstance(block, list):

@@ -138,7 +138,7 @@ def format_text(text: str, options: Iterable[str]) -> SafeString:
     for name, step in TEXT_STEPS:
         if name in chosen:
             text = step(text)
-    html = escape(text)
+    html: str = escape(text)
     if "html" in chosen:
         if chosen & {"anchor", "anchor-urls"}:
             html = anchor_urls(html)

@@ -43,7 +43,7 @@ def home(request: SiteRequest) -> HttpResponse:
 
 
 def _positive(raw: str | None, default: int, maximum: int | None = None) -> tuple[int, str]:
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return default, ""
     try:
         value = int(raw)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -13,8 +13,11 @@ from showcase.tenants.branding import logo_from_upload
 from showcase.tenants.legal import missing_legal_items
 from showcase.tenants.models import Domain, Tenant
 
-SCOPE_FIELDS = ["feeds", "agency_ids", "transactions", "agents"]
-BRANDING_FIELDS = [
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+SCOPE_FIELDS = ("feeds", "agency_ids", "transactions", "agents")
+BRANDING_FIELDS = (
     "logo",
     "primary_colour",
     "accent_colour",
@@ -22,9 +25,9 @@ BRANDING_FIELDS = [
     "languages",
     "text_format",
     "lead_email",
-]
-EMBED_FIELDS = ["frame_origins", "embed_link_target"]
-LEGAL_FIELDS = [
+)
+EMBED_FIELDS = ("frame_origins", "embed_link_target")
+LEGAL_FIELDS = (
     "company_name",
     "legal_form",
     "share_capital",
@@ -45,8 +48,8 @@ LEGAL_FIELDS = [
     "mediator_website",
     "publication_director",
     "host_details",
-]
-FEE_FIELDS = ["fee_schedule", "fee_schedule_url"]
+)
+FEE_FIELDS = ("fee_schedule", "fee_schedule_url")
 
 
 class TenantForm(forms.ModelForm):
@@ -113,7 +116,7 @@ class TenantAdmin(SiteScopedAdmin):
         return next((d.host for d in tenant.domains.all() if d.is_primary), "—")
 
     @admin.display(description=_("legal notice"))
-    def legal_status(self, tenant: Tenant) -> str:
+    def legal_status(self, tenant: Tenant) -> StrOrPromise:
         missing = missing_legal_items(tenant.site())
         if not missing:
             return _("complete")
@@ -123,7 +126,7 @@ class TenantAdmin(SiteScopedAdmin):
         )
 
     @admin.display(description=_("missing legal items"))
-    def missing_items(self, tenant: Tenant) -> str:
+    def missing_items(self, tenant: Tenant) -> StrOrPromise:
         if tenant.pk is None:
             return "—"
         missing = missing_legal_items(tenant.site())

@@ -43,7 +43,7 @@ def logo_from_upload(upload: UploadedFile) -> ContentFile:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(_("This file is not an image we can read.")) from exc

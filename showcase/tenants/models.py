@@ -26,7 +26,7 @@ def validate_colour(value: str) -> None:
         raise ValidationError(_("Use a colour like #1d4e89."))
 
 
-class TenantQuerySet(SiteScopedQuerySet):
+class TenantQuerySet(SiteScopedQuerySet["Tenant"]):
     def site_condition(self, site: Site) -> Q:
         """A tenant is its own site's; the platform owns none."""
         return Q(pk=site.tenant_id) if site.tenant_id is not None else Q(pk__in=[])

@@ -46,6 +46,6 @@ def connect() -> None:
             signal.connect(_tenancy_changed, sender=model, dispatch_uid=f"tenancy-{model.__name__}")
     m2m_changed.connect(_tenancy_changed, sender=Tenant.feeds.through, dispatch_uid="tenancy-feeds")
     feed_synced.connect(_feed_synced, dispatch_uid="pages-feed-synced")
-    for model in (Listing, Agency, Tenant, Domain):
-        post_save.connect(_edited, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
-        post_delete.connect(_edited, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
+    for edited in (Listing, Agency, Tenant, Domain):
+        post_save.connect(_edited, sender=edited, dispatch_uid=f"pages-save-{edited.__name__}")
+        post_delete.connect(_edited, sender=edited, dispatch_uid=f"pages-delete-{edited.__name__}")

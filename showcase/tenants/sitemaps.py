@@ -11,10 +11,10 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import InvalidPage
 from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 
-from showcase.core.site import Site, absolute_url
+from showcase.core.site import Site, SiteRequest, absolute_url
 from showcase.listings.models import Agency, Listing
 
 # The protocol's maximum; pages are streamed row by row, so memory does not grow with it.
@@ -24,6 +24,8 @@ CHUNK = 2_000
 
 class SiteSitemap(Sitemap):
     limit = PAGE_SIZE
+    # Every section sets one; Django's base class reads it with getattr, the stubs omit it.
+    changefreq: str
 
     def __init__(self, site: Site) -> None:
         self.site = site
@@ -32,7 +34,7 @@ class SiteSitemap(Sitemap):
 class ListingSitemap(SiteSitemap):
     changefreq = "daily"
 
-    def items(self) -> QuerySet:
+    def items(self) -> QuerySet[Listing]:
         # Only what the URL and lastmod need: keeps each page light.
         return (
             Listing.objects.for_site(self.site)
@@ -41,7 +43,7 @@ class ListingSitemap(SiteSitemap):
             .order_by("pk")
         )
 
-    def lastmod(self, listing: Listing):
+    def lastmod(self, listing: Listing) -> datetime | None:
         return listing.upstream_updated_at or listing.last_seen_at
 
     def get_latest_lastmod(self) -> datetime | None:
@@ -53,7 +55,7 @@ class ListingSitemap(SiteSitemap):
 class AgencySitemap(SiteSitemap):
     changefreq = "weekly"
 
-    def items(self) -> QuerySet:
+    def items(self) -> QuerySet[Agency]:
         return (
             Agency.objects.for_site(self.site)
             .published()
@@ -61,7 +63,7 @@ class AgencySitemap(SiteSitemap):
             .order_by("pk")
         )
 
-    def lastmod(self, agency: Agency):
+    def lastmod(self, agency: Agency) -> datetime:
         return agency.last_seen_at
 
     def get_latest_lastmod(self) -> datetime | None:
@@ -78,7 +80,7 @@ class PagesSitemap(SiteSitemap):
         return reverse(name)
 
 
-def sitemaps_for(site: Site) -> dict[str, Sitemap]:
+def sitemaps_for(site: Site) -> dict[str, SiteSitemap]:
     return {
         "listings": ListingSitemap(site),
         "agencies": AgencySitemap(site),
@@ -92,7 +94,7 @@ def _w3c(value: date | datetime | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
-def _urlset(request: HttpRequest, sitemap: Sitemap, objects: Any) -> Iterator[str]:
+def _urlset(request: SiteRequest, sitemap: SiteSitemap, objects: Any) -> Iterator[str]:
     yield '<?xml version="1.0" encoding="UTF-8"?>\n'
     yield '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
     rows = objects.iterator(chunk_size=CHUNK) if isinstance(objects, QuerySet) else objects
@@ -112,7 +114,7 @@ def _urlset(request: HttpRequest, sitemap: Sitemap, objects: Any) -> Iterator[st
     yield "".join(lines) + "</urlset>\n"
 
 
-def stream_section(request: HttpRequest, sitemap: Sitemap, page: str) -> StreamingHttpResponse:
+def stream_section(request: SiteRequest, sitemap: SiteSitemap, page: str) -> StreamingHttpResponse:
     """One page of a sitemap, written as rows arrive: memory stays flat at 50,000 URLs.
     Locations are on the tenant's primary domain."""
     try:

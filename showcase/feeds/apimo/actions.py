@@ -211,8 +211,9 @@ def providers_list(*, listing: Any) -> list[ProviderAccess]:
     for row in _provider_rows(answer):
         if not isinstance(row, dict) or row.get("provider") in (None, ""):
             continue
+        raw_step = row.get("step")
         try:
-            step = int(row.get("step"))
+            step = int(raw_step) if raw_step is not None else None
         except (TypeError, ValueError):
             step = None
         rows.append(ProviderAccess(provider=str(row["provider"]), step=step))

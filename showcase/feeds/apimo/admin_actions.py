@@ -15,6 +15,7 @@ only reaches their own sites' listings) and the admin context.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -23,6 +24,7 @@ from django.contrib.admin import ModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
@@ -55,7 +57,8 @@ class MediaForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns, typed without its None
         if "media_type" in data and "content" in data:
             try:
                 data["content"] = actions.media_content_clean(data["media_type"], data["content"])
@@ -133,7 +136,7 @@ class ApimoPages:
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view  # login, staff and CSRF checks
         # Deletions are POST only (405 otherwise); the other pages show their form on GET.
-        pages = [
+        pages: list[tuple[str, str, Callable[..., HttpResponseBase]]] = [
             ("", "", self.apimo_overview),
             ("media/", "_media_add", self.apimo_media_add),
             (

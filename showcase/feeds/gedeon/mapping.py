@@ -148,15 +148,15 @@ def map_ad(ad: Any) -> ListingRecord:
     if raw_price not in (None, "") and price is None:
         raise RecordRejected(upstream_id, f"price {raw_price!r} is not a number")
 
-    kind = ad.get("type") if isinstance(ad.get("type"), dict) else {}
+    kind = _object(ad.get("type"))
     category = city_key(coerce.text(kind.get("category")))
     property_type = PROPERTY_TYPES.get(category, PropertyType.OTHER)
     if category and category not in PROPERTY_TYPES:
         warnings.append({"field": "type.category", "value": category, "reason": "unknown type"})
 
-    place = ad.get("localization") if isinstance(ad.get("localization"), dict) else {}
-    extras = ad.get("extras") if isinstance(ad.get("extras"), dict) else {}
-    stats = ad.get("stats") if isinstance(ad.get("stats"), dict) else {}
+    place = _object(ad.get("localization"))
+    extras = _object(ad.get("extras"))
+    stats = _object(ad.get("stats"))
     zip_code = coerce.text(place.get("zip_code"), limit=10)
     city = coerce.text(place.get("city"), limit=120)
     latitude = coerce.number(place.get("lat"))
@@ -228,7 +228,7 @@ def map_ad(ad: Any) -> ListingRecord:
 
     photos = tuple(_photos(ad.get("photos")))
     fields["photo_count"] = len(photos)
-    agency = ad.get("agency") if isinstance(ad.get("agency"), dict) else {}
+    agency = _object(ad.get("agency"))
     agency_id = coerce.text(agency.get("id"), limit=64) or None
     return ListingRecord(
         upstream_id=upstream_id,
@@ -261,8 +261,8 @@ def map_agency(agency: Any) -> AgencyRecord:
         raise RecordRejected("?", "the agency has no id")
     upstream_id = coerce.text(agency.get("id"), limit=64)
     name = coerce.text(agency.get("name"), limit=200) or upstream_id
-    place = agency.get("localization") if isinstance(agency.get("localization"), dict) else {}
-    contact = agency.get("contact") if isinstance(agency.get("contact"), dict) else {}
+    place = _object(agency.get("localization"))
+    contact = _object(agency.get("contact"))
     emails = contact.get("emails")
     if isinstance(emails, str):
         emails = [emails]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
@@ -10,6 +12,9 @@ from django.utils.translation import get_language
 
 from showcase.core.site import SiteRequest, absolute_url
 from showcase.tenants.languages import language_path
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -42,7 +47,7 @@ def hreflang_links(context: template.Context) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def language_links(context: template.Context) -> list[tuple[str, str, str, bool]]:
+def language_links(context: template.Context) -> list[tuple[str, StrOrPromise, str, bool]]:
     """(code, name, URL of this page in that language, is current) for the switcher."""
     request = context["request"]
     offered = request.site.offered_languages
