@@ -188,6 +188,10 @@ class SyncRunAdmin(SiteScopedAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        # Runs are written by the sync engine only (an empty one has no feed: it failed).
+        return False
+
 
 # The actions a provider offers on its listings upstream (e.g. Apimo's pictures and
 # videos) appear on the listing change page through the listings admin's panel hook.

@@ -217,3 +217,11 @@ def test_filters_never_name_another_agency_site(client, world):
     for model in (Lead, type(world["listing_a"])):
         body = client.get(changelist_url(model)).content.decode()
         assert "Agence B" not in body
+
+
+def test_nobody_adds_a_sync_run_by_hand(client, two_agencies, django_user_model):
+    boss = django_user_model.objects.create_superuser("boss", "boss@x.test", "pw")
+    client.force_login(boss)
+    url = reverse("admin:feeds_syncrun_add")
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
