@@ -71,7 +71,8 @@ class SiteListFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        tenant = self._tenants(request).filter(pk=value).first() if value.isdigit() else None
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        tenant = self._tenants(request).filter(pk=value).first() if value.isdecimal() else None
         # Listed only on SiteScopedAdmin pages, whose change lists are scoped QuerySets.
         scoped = cast(SiteScopedQuerySet[Any], queryset)
         return scoped.for_site(tenant.site()) if tenant else queryset.none()

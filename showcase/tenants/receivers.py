@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from showcase.core.pagecache import pages_invalidate
 from showcase.feeds.models import Feed
@@ -24,6 +24,30 @@ def _site_keys_of_feed(feed_id: int) -> list[str]:
 
 def _tenancy_changed(**kwargs: Any) -> None:
     forget_tenancy()
+
+
+def _tenant_feeds_changed(
+    sender: Any, instance: Any, action: str, pk_set: set[int] | None = None, **kwargs: Any
+) -> None:
+    """A feed added to or removed from a site, from either side: the site's host
+    resolution and its pages change."""
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    forget_tenancy()
+    if isinstance(instance, Tenant):
+        keys = [str(instance.pk)]
+    elif pk_set is not None:  # a feed's tenants added or removed
+        keys = [str(pk) for pk in pk_set]
+    elif action == "pre_clear":  # a feed's tenants cleared: still listed before the clear
+        keys = _site_keys_of_feed(instance.pk)
+    else:
+        return
+    pages_invalidate(keys)
+
+
+def _feed_deleted(sender: Any, instance: Feed, **kwargs: Any) -> None:
+    # Before the delete: afterwards the feed no longer says which sites showed it.
+    pages_invalidate(_site_keys_of_feed(instance.pk))
 
 
 def _feed_synced(sender: Any, feed: Feed, **kwargs: Any) -> None:
@@ -44,7 +68,10 @@ def connect() -> None:
     for model in (Tenant, Domain):
         for signal in (post_save, post_delete):
             signal.connect(_tenancy_changed, sender=model, dispatch_uid=f"tenancy-{model.__name__}")
-    m2m_changed.connect(_tenancy_changed, sender=Tenant.feeds.through, dispatch_uid="tenancy-feeds")
+    m2m_changed.connect(
+        _tenant_feeds_changed, sender=Tenant.feeds.through, dispatch_uid="tenancy-feeds"
+    )
+    pre_delete.connect(_feed_deleted, sender=Feed, dispatch_uid="pages-feed-deleted")
     feed_synced.connect(_feed_synced, dispatch_uid="pages-feed-synced")
     for edited in (Listing, Agency, Tenant, Domain):
         post_save.connect(_edited, sender=edited, dispatch_uid=f"pages-save-{edited.__name__}")

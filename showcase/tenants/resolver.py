@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,4 +49,6 @@ def _lookup(host: str) -> Resolution | bool:
             return Resolution(Site.platform())  # single-site mode: every host is the site
         return False  # cached "unknown" too, so probing hosts stays cheap
     site = domain.tenant.site()
-    return Resolution(site, is_alias=site.primary_host not in ("", domain.host))
+    if not site.primary_host:  # no primary domain chosen: links stay on the host asked for
+        return Resolution(replace(site, primary_host=domain.host))
+    return Resolution(site, is_alias=site.primary_host != domain.host)

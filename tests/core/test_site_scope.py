@@ -157,3 +157,42 @@ def test_a_tenant_without_feeds_shows_nothing(db):
     assert not Listing.objects.for_site(tenant.site()).exists()
     assert Tenant.objects.for_site(tenant.site()).get() == tenant
     cache.clear()
+
+
+def test_a_tenant_without_primary_domain_links_to_the_host_asked_for(db):
+    tenant = make_tenant("seul.test", feeds=[])
+    tenant.domains.update(is_primary=False)
+    site = resolve_host("SEUL.test:8080").site
+    assert site.primary_host == "seul.test" and not resolve_host("seul.test").is_alias
+
+
+@pytest.mark.parametrize("value", ["²", "abc", "-1", "999999999999999999999"])
+def test_site_filter_with_a_garbled_value_shows_nothing_and_never_fails(
+    client, two_agencies, value
+):
+    client.force_login(two_agencies["alice"])
+    response = client.get(reverse("admin:listings_listing_changelist"), {"site": value})
+    assert response.status_code in (200, 302)
+    assert "Maison A" not in response.content.decode()
+
+
+def anonymous_search(client) -> str:
+    return client.get("/annonces/", HTTP_HOST="agence-a.test").content.decode()
+
+
+def test_removing_a_feed_from_a_site_refreshes_its_cached_pages_at_once(client, two_agencies):
+    assert "Maison A" in anonymous_search(client)  # now cached
+    two_agencies["a"].feeds.remove(two_agencies["feed_a"])
+    assert "Maison A" not in anonymous_search(client)
+
+
+def test_clearing_a_feeds_sites_refreshes_their_cached_pages_at_once(client, two_agencies):
+    assert "Maison A" in anonymous_search(client)
+    two_agencies["feed_a"].tenants.clear()
+    assert "Maison A" not in anonymous_search(client)
+
+
+def test_deleting_a_feed_refreshes_the_cached_pages_of_its_sites(client, two_agencies):
+    assert "Maison A" in anonymous_search(client)
+    two_agencies["feed_a"].delete()
+    assert "Maison A" not in anonymous_search(client)
