@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.dateparse import parse_date, parse_datetime
@@ -36,16 +37,72 @@ def number(value: Any) -> float | None:
     return None
 
 
-def integer(value: Any) -> int | None:
+def _exact(value: Any) -> Decimal | None:
+    """The figure as written ("3,5", 2.5, "14.05"), exactly: a float's shortest repr, so
+    that 2.5 and "2,5" are the same number; None for NaN, infinities and absurd sizes."""
     result = number(value)
-    if result is None or result != result or abs(result) > 9e15:  # NaN or absurd
+    if result is None or not math.isfinite(result) or abs(result) > 9e15:
         return None
-    return round(result)
+    return Decimal(repr(result))
+
+
+def integer(value: Any) -> int | None:
+    """A whole number, halves rounded up in size (2.5 -> 3, "3,5" -> 4, -0.5 -> -1): one
+    rule whatever the form (Python's round() sent 2.5 to 2 but 3.5 to 4)."""
+    exact = _exact(value)
+    return None if exact is None else int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def positive_integer(value: Any) -> int | None:
     result = integer(value)
     return result if result is not None and result >= 0 else None
+
+
+def room_count(value: Any) -> int | None:
+    """Rooms (`nb_rooms`, Apimo `rooms`): whole rooms only, so a half room never counts
+    as a room (3.5 and "3,5" -> 3, "2.0" -> 2). Rounding up would advertise a room the
+    property does not have; the same rule applies whatever the upstream's number format.
+    None for negatives and anything that is not a number."""
+    exact = _exact(value)
+    if exact is None or exact < 0:
+        return None
+    return int(exact.quantize(Decimal(1), rounding=ROUND_FLOOR))
+
+
+def surface(value: Any) -> float | None:
+    """An area in m², with the precision the agency gave (52.12 stays 52.12), rounded to
+    the centimetre of a m² (two decimals) only to drop float noise; None unless > 0."""
+    exact = _exact(value)
+    if exact is None or exact <= 0:
+        return None
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def position(latitude: Any, longitude: Any) -> tuple[float, float] | None:
+    """(latitude, longitude) in degrees, or None when they cannot be a real position:
+    either missing or not a number, NaN, out of range (|lat| > 90, |lng| > 180), or the
+    (0, 0) that software writes for "no coordinates" (a point in the Gulf of Guinea,
+    where no listing stands)."""
+    lat, lng = number(latitude), number(longitude)
+    if lat is None or lng is None or not (math.isfinite(lat) and math.isfinite(lng)):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return None
+    if lat == 0 and lng == 0:
+        return None
+    return lat, lng
+
+
+def https_url(value: Any, *, limit: int = 500) -> str:
+    """An absolute http(s) URL with `http://` upgraded to `https://`, "" for anything
+    else. Browsers already upgrade or block `http://` images on an https page (mixed
+    content), so the upgrade never loses an image a visitor would have seen."""
+    url = text(value, limit=limit + 1)
+    if url[:7].lower() == "http://":
+        url = "https://" + url[7:]
+    if url[:8].lower() != "https://" or len(url) > limit:
+        return ""
+    return url
 
 
 def decimal(value: Any, places: int = 2) -> Decimal | None:

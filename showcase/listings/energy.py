@@ -5,18 +5,20 @@ Never recompute a class when a letter is given: the DPE's letter is the truth.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from showcase.core import dpe
 from showcase.listings.models import Listing
+from showcase.listings.numbers import figure
 
 DPE_SERVICE = "https://dpe.gedeon.im"
 # docs/legal.md §5.3 palettes: (bar colour, text colour).
@@ -56,15 +58,15 @@ class EnergyLabels:
 
 
 def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return number_format(value, 0 if float(value).is_integer() else 1, force_grouping=True)
+    return figure(value)
 
 
 def _plain(value: float | None) -> str:
-    if value is None:
+    """A value for the service's query: at most two decimals, no exponent ("212.5")."""
+    if value is None or not math.isfinite(value):
         return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
+    exact = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{exact.normalize():f}"
 
 
 def describe(listing: Listing) -> str:
@@ -80,17 +82,23 @@ def describe(listing: Listing) -> str:
 
 
 def dpe_service_url(kind: str, listing: Listing) -> str:
-    """dpe.gedeon.im needs the numeric values and the date; letters alone are refused."""
-    if listing.dpe_date is None or (listing.dpe_value is None and listing.ges_value is None):
+    """Our URL of dpe.gedeon.im's drawing, "" when it cannot draw one.
+
+    The service needs numeric values; letters alone are refused (HTTP 422). The date is
+    optional (spec note 6): without it the label is drawn as a pre-July-2021 DPE, for
+    which one value suffices; from 2021-07-01 both values are required."""
+    if listing.dpe_value is None and listing.ges_value is None:
         return ""
-    if listing.dpe_date >= dpe.NEW_DPE_SINCE and (
-        listing.dpe_value is None or listing.ges_value is None
+    if (
+        listing.dpe_date is not None
+        and listing.dpe_date >= dpe.NEW_DPE_SINCE
+        and (listing.dpe_value is None or listing.ges_value is None)
     ):
         return ""
     query = {
         "dpe": _plain(listing.dpe_value),
         "ges": _plain(listing.ges_value),
-        "date": listing.dpe_date.isoformat(),
+        "date": listing.dpe_date.isoformat() if listing.dpe_date else "",
         # The DPE's own letters, for our drawing if dpe.gedeon.im cannot answer.
         "ld": listing.dpe_letter,
         "lg": listing.ges_letter,
@@ -148,4 +156,23 @@ def scale_svg(kind: str, letter: str, value: float | None, title: str) -> SafeSt
         title,
         shapes,
         marker,
+    )
+
+
+def stacked_svg(scales: list[SafeString], title: str, gap: int = 20) -> SafeString:
+    """Several `scale_svg` drawings one above the other in one SVG (the sticker's energy
+    and climate scales), each keeping its own title."""
+    height = len(dpe.LETTERS) * 26
+    total = len(scales) * height + (len(scales) - 1) * gap
+    parts = format_html_join(
+        "",
+        '<g transform="translate(0 {})">{}</g>',
+        ((index * (height + gap), scale) for index, scale in enumerate(scales)),
+    )
+    return format_html(
+        '<svg class="energy-scales" role="img" aria-label="{0}" viewBox="0 0 400 {1}" '
+        'width="400" height="{1}" xmlns="http://www.w3.org/2000/svg">{2}</svg>',
+        title,
+        total,
+        parts,
     )

@@ -11,13 +11,14 @@ from datetime import date
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from showcase.core import dpe as dpe_scale
 from showcase.core.http import UpstreamError, build_session, request_raw
-from showcase.listings.energy import DPE_SERVICE, scale_svg
+from showcase.listings.energy import DPE_SERVICE, scale_svg, stacked_svg
 
 KINDS = {"sticker": "/sticker", "dpe": "/badge/dpe", "ges": "/badge/ges"}
 NUMBER = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
@@ -27,13 +28,16 @@ logger = logging.getLogger(__name__)
 
 
 def _params(request: HttpRequest) -> tuple[str, str, str] | None:
+    """(dpe, ges, date): at least one value; the date is optional (drawn as a DPE from
+    before July 2021 without it, spec note 6) but must be a date when given."""
     dpe, ges, day = (request.GET.get(k, "") for k in ("dpe", "ges", "date"))
     if (dpe and not NUMBER.match(dpe)) or (ges and not NUMBER.match(ges)) or not (dpe or ges):
         return None
-    try:
-        date.fromisoformat(day)
-    except ValueError:
-        return None
+    if day:
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            return None
     return dpe, ges, day
 
 
@@ -44,17 +48,24 @@ def _letters(request: HttpRequest) -> tuple[str, str]:
 
 
 def _fallback(kind: str, dpe: str, ges: str, letters: tuple[str, str]) -> bytes:
-    # The DPE's letters when given; a class is computed from values only without them.
+    """Our drawing: a badge's one scale, or for the sticker both the energy and the
+    climate scales (each one that has a value or the DPE's letter), one above the other.
+    The DPE's letters when given; a class is computed from a value only without one."""
     given_dpe, given_ges = letters
-    if kind == "ges" or (kind == "sticker" and not dpe):
+    energy = climate = None
+    if dpe or given_dpe:
+        letter = given_dpe or dpe_scale.letter_for(dpe, dpe_scale.ENERGY_THRESHOLDS)
+        title = _("Energy class %(l)s") % {"l": letter}
+        energy = scale_svg("energy", letter, float(dpe) if dpe else None, title)
+    if ges or given_ges:
         letter = given_ges or dpe_scale.letter_for(ges, dpe_scale.CLIMATE_THRESHOLDS)
-        return str(
-            scale_svg("climate", letter, float(ges), _("Climate class %(l)s") % {"l": letter})
-        ).encode()
-    letter = given_dpe or dpe_scale.letter_for(dpe, dpe_scale.ENERGY_THRESHOLDS)
-    return str(
-        scale_svg("energy", letter, float(dpe), _("Energy class %(l)s") % {"l": letter})
-    ).encode()
+        title = _("Climate class %(l)s") % {"l": letter}
+        climate = scale_svg("climate", letter, float(ges) if ges else None, title)
+    wanted = {"sticker": [energy, climate], "dpe": [energy or climate], "ges": [climate or energy]}
+    scales: list[SafeString] = [scale for scale in wanted[kind] if scale is not None]
+    if len(scales) == 1:
+        return str(scales[0]).encode()
+    return str(stacked_svg(scales, _("Energy class and climate class"))).encode()
 
 
 @require_GET
@@ -71,7 +82,7 @@ def energy_label(request: HttpRequest, kind: str) -> HttpResponse:
             body, content_type = request_raw(
                 build_session(retries=0),
                 f"{DPE_SERVICE}{KINDS[kind]}",
-                params={"dpe": dpe, "ges": ges, "date": day},
+                params={"dpe": dpe, "ges": ges, "date": day} if day else {"dpe": dpe, "ges": ges},
                 provider="dpe.gedeon.im",
                 feed_name="energy labels",
             )

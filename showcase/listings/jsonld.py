@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from showcase.core.site import SiteRequest, absolute_url
 from showcase.listings.models import Listing
+from showcase.listings.price import has_price
 
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -55,7 +56,8 @@ def real_estate_listing(request: SiteRequest, listing: Listing, image: str = "")
     if image:
         data["image"] = image
     offer: dict[str, Any] = {"@type": "Offer", "priceCurrency": "EUR"}
-    if listing.price is not None and not listing.price_hidden:
+    # No price, 0 € or on request: no `price` at all (a price of 0 would read as free).
+    if has_price(listing):
         offer["price"] = listing.price
     if listing.is_sold:
         offer["availability"] = "https://schema.org/SoldOut"

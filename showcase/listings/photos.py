@@ -17,6 +17,13 @@ STUDIO_NET_WIDTHS = (320, 640, 960, 1280)
 SRCSET_WORDS = ("large", "large2", "large3")
 
 
+def secure_url(url: str) -> str:
+    """`url` with `http://` upgraded to `https://`: an https page never loads mixed
+    content. Browsers upgrade (or block) such images themselves, so the upgrade loses no
+    photo a visitor would have seen; rows synced before the mapping upgraded them."""
+    return "https://" + url[7:] if url[:7].lower() == "http://" else url
+
+
 def is_studio_net(url: str) -> bool:
     return urlsplit(url).hostname == STUDIO_NET_HOST
 
@@ -57,7 +64,9 @@ def studio_net_url(url: str, width: int, height: int | None = None, func: str = 
 
 
 def sized_url(url: str, width: int) -> str:
-    """The smallest rendition at least `width` pixels wide (or the largest there is)."""
+    """The smallest rendition at least `width` pixels wide (or the largest there is),
+    over https."""
+    url = secure_url(url)
     if is_studio_net(url):
         return studio_net_url(url, width, width * 3 // 4)
     for word in SRCSET_WORDS:
@@ -67,7 +76,9 @@ def sized_url(url: str, width: int) -> str:
 
 
 def srcset(url: str) -> str:
-    """`srcset` candidates with their widths; empty when the URL cannot be resized."""
+    """`srcset` candidates with their widths, over https; empty when the URL cannot be
+    resized."""
+    url = secure_url(url)
     if is_studio_net(url):
         return ", ".join(f"{studio_net_url(url, w, w * 3 // 4)} {w}w" for w in STUDIO_NET_WIDTHS)
     if size_word_index(urlsplit(url).path) is None:

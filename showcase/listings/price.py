@@ -19,11 +19,16 @@ from django.utils.translation import gettext as _
 
 from showcase.core.html import clean_inline_price_html
 from showcase.listings.models import Listing, Transaction
+from showcase.listings.text import city_key
 
 SALE_KINDS = {Transaction.SELL, Transaction.VIAGER, Transaction.PROGRAM, Transaction.SOLD}
 BUYER_WORDS = {"acquereur", "acquéreur", "acheteur", "buyer", "acquereurs", "acquéreurs"}
 SELLER_WORDS = {"vendeur", "seller", "vendeurs", "mandant"}
 MONTHLY_WORDS = {"", "mois", "month", "mensuel", "par mois"}
+# Upstream transaction labels (Apimo category, Gedeon `transaction_type`) of rentals,
+# as `city_key` writes them: "Location", "Location saisonnière", "Location de Vacances".
+RENTAL_LABELS = ("location", "rent", "rental", "holiday", "miete")
+HOLIDAY_LABELS = ("saisonn", "vacances", "holiday", "ferien")
 
 
 @dataclass
@@ -93,6 +98,42 @@ def from_price_info(price_info: dict[str, Any]) -> PriceBlock | None:
     )
 
 
+def is_let(listing: Listing) -> bool:
+    """A closed rental: Apimo statuses 30-32 ("vendu/loué") and Gedeon's "O" mean *let*
+    on a rental and *sold* on a sale. Both store the transaction `sold`; the offer it
+    closed is told by the upstream label (`transaction_label`) or by a rent period."""
+    if listing.transaction != Transaction.SOLD:
+        return False
+    label = city_key(listing.transaction_label)
+    return label.startswith(RENTAL_LABELS) or bool((listing.rent_period or "").strip())
+
+
+def offered(listing: Listing) -> str:
+    """The transaction the listing was offered as: a let one is a rental again (or a
+    holiday rental), so its rent keeps its period; the others are their transaction."""
+    if not is_let(listing):
+        return str(listing.transaction)
+    label = city_key(listing.transaction_label)
+    return Transaction.HOLIDAYS if any(w in label for w in HOLIDAY_LABELS) else Transaction.RENT
+
+
+def closed_state(listing: Listing) -> str:
+    """ "Let" or "Sold" for a closed listing, "" for a live offer."""
+    if listing.transaction != Transaction.SOLD:
+        return ""
+    return _("Let") if is_let(listing) else _("Sold")
+
+
+def transaction_name(listing: Listing) -> str:
+    """The transaction as the pages name it: "Let" rather than "Sold" for a let rental."""
+    return _("Let") if is_let(listing) else str(listing.get_transaction_display())
+
+
+def has_price(listing: Listing) -> bool:
+    """An amount to show: a price above 0 € that the agency does not keep on request."""
+    return bool(listing.price) and not listing.price_hidden
+
+
 def _who_pays(listing: Listing) -> str:
     word = (listing.fees_paid_by or "").strip().lower()
     if word in BUYER_WORDS or "acqu" in word:
@@ -108,7 +149,8 @@ def from_fields(listing: Listing) -> PriceBlock:
     """The mandatory mentions built from structured fields (A2017 art. 3 and 4)."""
     block = PriceBlock(amount=euros(listing.price))
     lines: list[SafeString] = []
-    if listing.transaction in SALE_KINDS:
+    transaction = offered(listing)
+    if transaction in SALE_KINDS:
         payer = _who_pays(listing)
         if payer in {"buyer", "both"} and listing.price_excluding_fees:
             block.suffix = _("fees included")
@@ -141,7 +183,7 @@ def from_fields(listing: Listing) -> PriceBlock:
                 )
             if listing.copropriete_procedure:
                 lines.append(format_html("{}", listing.copropriete_procedure))
-    elif listing.transaction == Transaction.RENT:
+    elif transaction == Transaction.RENT:
         period = other_rent_period(listing)
         # A rent for another period (an Apimo lease by the year) is not given per month.
         block.suffix = f"/ {period}" if period else _("per month, charges included")
@@ -166,7 +208,7 @@ def from_fields(listing: Listing) -> PriceBlock:
                     "amount": euros(listing.inventory_fees)
                 }
             lines.append(format_html("{}", text))
-    elif listing.transaction == Transaction.HOLIDAYS and listing.rent_period:
+    elif transaction == Transaction.HOLIDAYS and listing.rent_period:
         block.suffix = f"/ {listing.rent_period}"
     block.details = lines
     return block
@@ -179,25 +221,31 @@ def other_rent_period(listing: Listing) -> str:
 
 
 def price_block(listing: Listing) -> PriceBlock:
-    if listing.price_hidden:
+    """The block of the detail page. Without an amount (none, 0 €, or kept on request) a
+    live listing says "Price on request" and a closed one its state ("Sold", "Let"),
+    whatever `priceInfo` says (Gedeon formats a price of 0 as "0 €")."""
+    if not has_price(listing):
+        state = closed_state(listing)
+        if state:
+            return PriceBlock(amount=state)
         return PriceBlock(amount=_("Price on request"), on_request=True)
     from_upstream = from_price_info(listing.price_info)
     if from_upstream is not None:
         return from_upstream
-    if listing.price is None:
-        return PriceBlock(amount=_("Price on request"), on_request=True)
     return from_fields(listing)
 
 
 def short_price(listing: Listing) -> str:
-    """The price as a card shows it: amount and, for rentals, the period."""
-    if listing.price_hidden or listing.price is None:
-        return _("Price on request")
-    if listing.transaction == Transaction.RENT:
+    """The price as a card shows it: amount and, for rentals (let ones too), the period;
+    the state of a closed listing without an amount, "Price on request" otherwise."""
+    if not has_price(listing):
+        return closed_state(listing) or _("Price on request")
+    transaction = offered(listing)
+    if transaction == Transaction.RENT:
         period = other_rent_period(listing)
         if period:
             return f"{euros(listing.price)} / {period}"
         return _("%(amount)s per month") % {"amount": euros(listing.price)}
-    if listing.transaction == Transaction.HOLIDAYS and listing.rent_period:
+    if transaction == Transaction.HOLIDAYS and listing.rent_period:
         return f"{euros(listing.price)} / {listing.rent_period}"
     return euros(listing.price)

@@ -116,6 +116,7 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
     step = codes.code("property_step", item.get("step"))
     status = codes.code("property_status", item.get("status"))
     public = is_public(codes, step, status)
+    offered = transaction  # a let rental keeps its rent's period and charges
     if status in SOLD_STATUSES:
         transaction = Transaction.SOLD
 
@@ -143,7 +144,7 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
         "property_type": property_type,
         "property_subtype": (codes.label("property_subtype", subtype) or "")[:80],
         "is_new": transaction == Transaction.PROGRAM,
-        "rooms": coerce.positive_integer(item.get("rooms")),
+        "rooms": coerce.room_count(item.get("rooms")),
         "bedrooms": bedrooms if bedrooms else counts["bedrooms"] or bedrooms,
         "bathrooms": counts["bathrooms"] or None,
         "sleeps": coerce.positive_integer(item.get("sleeps")),
@@ -159,7 +160,7 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
         "price_info": {},
     }
     fields.update(_surfaces(codes, item.get("area"), property_type))
-    fields.update(price_fields(codes, item, transaction))
+    fields.update(price_fields(codes, item, offered))
     fields.update(location_fields(item, extras))
     fields.update(energy_fields(codes, item.get("regulations"), extras))
     for catalog, key, name in (

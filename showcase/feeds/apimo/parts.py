@@ -272,15 +272,8 @@ def location_fields(item: dict[str, Any], extras: dict[str, Any]) -> dict[str, A
     region = coerce.text(obj(item.get("region")).get("name"), limit=120)
     if region:
         extras["region"] = {"name": "Région", "value": region, "display": False}
-    latitude = coerce.number(item.get("latitude"))
-    longitude = coerce.number(item.get("longitude"))
-    if (
-        latitude is None
-        or longitude is None
-        or not (-90 <= latitude <= 90)
-        or not (-180 <= longitude <= 180)
-    ):
-        latitude = longitude = None
+    position = coerce.position(item.get("latitude"), item.get("longitude"))
+    latitude, longitude = position or (None, None)
     radius = coerce.number(item.get("radius"))
     radius = radius if radius and radius > 0 else None
     public = coerce.boolean(item.get("publish_address")) is True

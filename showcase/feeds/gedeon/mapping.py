@@ -63,7 +63,7 @@ PROPERTY_TYPES = {
 # extras keys -> (column, reader). Several keys may feed one column; the first present wins.
 EXTRA_COLUMNS: list[tuple[str, tuple[str, ...], Any]] = [
     ("bedrooms", ("nb_chambres",), coerce.positive_integer),
-    ("land_surface", ("surface_terrain",), coerce.number),
+    ("land_surface", ("surface_terrain",), coerce.surface),
     ("floor", ("etage",), coerce.integer),
     ("floors", ("nb_etages",), coerce.integer),
     ("construction_year", ("annee_construction",), coerce.positive_integer),
@@ -147,6 +147,9 @@ def map_ad(ad: Any) -> ListingRecord:
     price = coerce.positive_integer(raw_price)
     if raw_price not in (None, "") and price is None:
         raise RecordRejected(upstream_id, f"price {raw_price!r} is not a number")
+    # Gedeon writes 0 for "price on request": no amount, so no page, JSON-LD or price
+    # search can treat it as a price of 0 €.
+    price = price or None
 
     kind = _object(ad.get("type"))
     category = city_key(coerce.text(kind.get("category")))
@@ -159,12 +162,7 @@ def map_ad(ad: Any) -> ListingRecord:
     stats = _object(ad.get("stats"))
     zip_code = coerce.text(place.get("zip_code"), limit=10)
     city = coerce.text(place.get("city"), limit=120)
-    latitude = coerce.number(place.get("lat"))
-    longitude = coerce.number(place.get("lng"))
-    if latitude is not None and not -90 <= latitude <= 90:
-        latitude = None
-    if longitude is not None and not -180 <= longitude <= 180:
-        longitude = None
+    latitude, longitude = coerce.position(place.get("lat"), place.get("lng")) or (None, None)
     address = coerce.text(place.get("address"), limit=300)
 
     fields: dict[str, Any] = {
@@ -178,12 +176,12 @@ def map_ad(ad: Any) -> ListingRecord:
         "transaction": transaction,
         "transaction_label": coerce.text(ad.get("transaction_type"), limit=60),
         "property_type": property_type,
-        "property_subtype": coerce.text(kind.get("name"), limit=80),
+        "property_subtype": _subtype(kind),
         "is_new": bool(coerce.boolean(ad.get("new"))),
         "price": price,
         "rent_period": coerce.text(ad.get("rent_period"), limit=40),
-        "surface": coerce.number(ad.get("surface")),
-        "rooms": coerce.positive_integer(ad.get("nb_rooms")),
+        "surface": coerce.surface(ad.get("surface")),
+        "rooms": coerce.room_count(ad.get("nb_rooms")),
         "address": address,
         "address_public": bool(address),
         "city": city,
@@ -192,7 +190,7 @@ def map_ad(ad: Any) -> ListingRecord:
         "department": department_from_zip(zip_code),
         "latitude": latitude,
         "longitude": longitude,
-        "accuracy": coerce.number(place.get("acc")),
+        "accuracy": coerce.number(place.get("acc")) if latitude is not None else None,
         "virtual_visit": _url(ad.get("virtualvisit")),
         "upstream_favorite": bool(
             coerce.boolean(extra_value(extras, "coup_de_coeur"))
@@ -250,7 +248,7 @@ def map_embedded_agency(ad: Any) -> AgencyRecord | None:
         upstream_id=coerce.text(agency.get("id"), limit=64),
         name=name,
         slug=slugify(name)[:200] or "agence",
-        logo_url=_url(agency.get("logo")),
+        logo_url=coerce.https_url(agency.get("logo")),
         homepage=_url(agency.get("homepage")),
     )
 
@@ -262,6 +260,7 @@ def map_agency(agency: Any) -> AgencyRecord:
     upstream_id = coerce.text(agency.get("id"), limit=64)
     name = coerce.text(agency.get("name"), limit=200) or upstream_id
     place = _object(agency.get("localization"))
+    latitude, longitude = coerce.position(place.get("lat"), place.get("lng")) or (None, None)
     contact = _object(agency.get("contact"))
     emails = contact.get("emails")
     if isinstance(emails, str):
@@ -271,13 +270,13 @@ def map_agency(agency: Any) -> AgencyRecord:
         name=name,
         slug=slugify(name)[:200] or "agence",
         homepage=_url(agency.get("homepage")),
-        logo_url=_url(agency.get("logo")),
-        photo_url=_url(agency.get("photo")),
+        logo_url=coerce.https_url(agency.get("logo")),
+        photo_url=coerce.https_url(agency.get("photo")),
         address=coerce.text(place.get("address"), limit=300),
         city=coerce.text(place.get("city"), limit=120),
         zip_code=coerce.text(place.get("zip_code"), limit=10),
-        latitude=coerce.number(place.get("lat")),
-        longitude=coerce.number(place.get("lng")),
+        latitude=latitude,
+        longitude=longitude,
         emails=[coerce.text(e) for e in emails or [] if coerce.text(e)],
         phone=coerce.text(contact.get("phone"), limit=40),
         description=coerce.text(agency.get("description")),
@@ -291,11 +290,18 @@ def _photos(value: Any) -> list[PhotoRecord]:
         return []
     photos = []
     for item in value:
-        url = _url(item.get("url") if isinstance(item, dict) else item)
+        # Older Gedeon photo hosts give http:// URLs; an https page must not load them.
+        url = coerce.https_url(item.get("url") if isinstance(item, dict) else item)
         if url:
             desc = coerce.text(item.get("desc"), limit=300) if isinstance(item, dict) else ""
             photos.append(PhotoRecord(url=url, description=desc))
     return photos
+
+
+def _subtype(kind: dict[str, Any]) -> str:
+    """`type.name`, unless it only repeats `type.category` ("Maison"/"maison")."""
+    name = coerce.text(kind.get("name"), limit=80)
+    return "" if city_key(name) == city_key(coerce.text(kind.get("category"))) else name
 
 
 def _url(value: Any) -> str:

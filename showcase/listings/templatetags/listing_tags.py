@@ -13,8 +13,11 @@ from django.utils.translation import gettext as _
 
 from showcase.listings import energy as energy_module
 from showcase.listings import price as price_module
+from showcase.listings.map_points import is_plausible
 from showcase.listings.models import Listing, Photo
-from showcase.listings.photos import sized_url, srcset
+from showcase.listings.numbers import figure
+from showcase.listings.photos import secure_url, sized_url, srcset
+from showcase.listings.text import city_key
 from showcase.listings.textformat import format_text
 
 register = template.Library()
@@ -61,6 +64,50 @@ def cover(listing: Listing) -> Photo | None:
 @register.filter
 def short_price(listing: Listing) -> str:
     return price_module.short_price(listing)
+
+
+@register.filter
+def transaction_name(listing: Listing) -> str:
+    return price_module.transaction_name(listing)
+
+
+@register.filter
+def closed_state(listing: Listing) -> str:
+    return price_module.closed_state(listing)
+
+
+@register.filter
+def is_let(listing: Listing) -> bool:
+    return price_module.is_let(listing)
+
+
+@register.filter
+def type_label(listing: Listing) -> str:
+    """The property type, with the upstream subtype in brackets unless it only repeats the
+    type ("Appartement (Appartement)"): compared without case or accents."""
+    label = str(listing.get_property_type_display())
+    subtype = (listing.property_subtype or "").strip()
+    if not subtype or city_key(subtype) == city_key(label):
+        return label
+    return f"{label} ({subtype})"
+
+
+@register.filter
+def figure_of(value: Any) -> str:
+    """A number as the agency gave it, up to two decimals ("52,12" in French)."""
+    return figure(value if isinstance(value, (int, float)) else None)
+
+
+@register.filter
+def has_position(listing: Listing) -> bool:
+    """A position the page can show (not missing, in range, not 0,0)."""
+    return is_plausible(listing.latitude, listing.longitude)
+
+
+@register.filter
+def photo_url(url: str) -> str:
+    """A photo's full-size URL, over https (no mixed content)."""
+    return secure_url(url)
 
 
 @register.simple_tag
