@@ -6,13 +6,14 @@ from the structured fields (Apimo listings, or Gedeon without `priceInfo`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,6 +30,12 @@ MONTHLY_WORDS = {"", "mois", "month", "mensuel", "par mois"}
 # as `city_key` writes them: "Location", "Location saisonnière", "Location de Vacances".
 RENTAL_LABELS = ("location", "rent", "rental", "holiday", "miete")
 HOLIDAY_LABELS = ("saisonn", "vacances", "holiday", "ferien")
+# Words by which an upstream price text (Gedeon `priceInfo`) gives a rent's period.
+PERIOD_WORDS = re.compile(
+    r"/|\b(mois|mensuel\w*|month\w*|semaine\w*|week\w*|jours?|day|nuit\w*|night\w*"
+    r"|an|ans|annuel\w*|ann[ée]e|year\w*|trimestr\w*|quinzaine|semestr\w*)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -231,8 +238,22 @@ def price_block(listing: Listing) -> PriceBlock:
         return PriceBlock(amount=_("Price on request"), on_request=True)
     from_upstream = from_price_info(listing.price_info)
     if from_upstream is not None:
-        return from_upstream
+        return _with_period(from_upstream, listing)
     return from_fields(listing)
+
+
+def _with_period(block: PriceBlock, listing: Listing) -> PriceBlock:
+    """A rent from upstream text keeps its period: ours is added when the text names none."""
+    transaction = offered(listing)
+    if transaction not in (Transaction.RENT, Transaction.HOLIDAYS):
+        return block
+    written = strip_tags(f"{block.prefix} {block.amount} {block.suffix}")
+    if PERIOD_WORDS.search(written):
+        return block
+    period = from_fields(listing).suffix
+    if period:
+        block.suffix = SafeString(f"{block.suffix} {conditional_escape(period)}".strip())
+    return block
 
 
 def short_price(listing: Listing) -> str:

@@ -170,3 +170,77 @@ def test_reads_french_and_iso_dpe_dates():
     assert map_ad(ad(1, extras={"dpe_date": {"value": "02/05/2024"}})).dpe_date == date(2024, 5, 2)
     assert map_ad(ad(1, extras={"dpe_date": "2024-05-02"})).dpe_date == date(2024, 5, 2)
     assert map_ad(ad(1, extras={"dpe_date": "31/02/2024"})).dpe_date is None
+
+
+def test_a_price_of_zero_is_price_on_request_not_zero_euros():
+    f = map_ad(load("ad_price_on_request.json")).columns()
+    assert f["price"] is None
+    assert map_ad(ad(1, price=None)).columns()["price"] is None
+    assert map_ad(ad(2, price="0")).columns()["price"] is None
+
+
+def test_a_sold_ad_without_price_is_stored_sold_with_no_amount():
+    f = map_ad(load("ad_sold_without_price.json")).columns()
+    assert (f["transaction"], f["price"]) == ("sold", None)
+
+
+@pytest.mark.parametrize(
+    ("category", "name", "expected"),
+    [
+        ("Maison", "MAISON", ""),
+        ("Appartement", "appartement", ""),
+        ("Local Industriel", "Local industriel", ""),
+        ("Bureau", "Bureau ", ""),
+        ("Maison", "Maison de ville", "Maison de ville"),
+    ],
+)
+def test_a_subtype_that_repeats_the_category_is_not_kept(category, name, expected):
+    record = map_ad(ad(1, type={"category": category, "name": name}))
+    assert record.columns()["property_subtype"] == expected
+    assert map_ad(load("ad_type_repeated.json")).columns()["property_subtype"] == ""
+
+
+def test_coordinates_0_0_are_no_position():
+    f = map_ad(load("ad_zero_position.json")).columns()
+    assert (f["latitude"], f["longitude"], f["accuracy"]) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng"), [(0, 0), ("0", "0"), (95, 4.3), (45.4, -200), ("nan", 4.3), (None, 4.3)]
+)
+def test_implausible_coordinates_are_dropped_together(lat, lng):
+    place = {"city": "Saint-Étienne", "zip_code": "42000", "lat": lat, "lng": lng, "acc": 10}
+    f = map_ad(ad(1, localization=place)).columns()
+    assert (f["latitude"], f["longitude"]) == (None, None)
+
+
+def test_an_agency_at_0_0_has_no_position():
+    record = map_agency({"id": "AG1", "name": "Agence", "localization": {"lat": 0, "lng": 0}})
+    assert (record.latitude, record.longitude) == (None, None)
+
+
+def test_surfaces_keep_their_decimals_and_half_rooms_count_as_whole_rooms_only():
+    record = map_ad(load("ad_precise_numbers.json"))
+    f = record.columns()
+    assert f["surface"] == 74.35
+    assert f["land_surface"] == 52.12
+    assert f["rooms"] == 3  # "3,5": the half room is not a room
+    assert f["rooms_details"]["chambre 1"] == {"surface": 14.05}
+    assert map_ad(ad(1, nb_rooms="2.5")).columns()["rooms"] == 2
+    assert map_ad(ad(1, nb_rooms=2.5)).columns()["rooms"] == 2
+
+
+def test_a_dpe_without_date_keeps_its_values_and_letters():
+    f = map_ad(load("ad_dpe_without_date.json")).columns()
+    assert (f["dpe_value"], f["dpe_letter"], f["ges_value"], f["ges_letter"]) == (245, "E", 52, "E")
+    assert f["dpe_date"] is None
+
+
+def test_http_photo_urls_are_stored_over_https():
+    record = map_ad(load("ad_http_photos.json"))
+    assert [p.url for p in record.photos] == [
+        "https://photos.gedeon-old.example/5120007/1/large/1600000000",
+        "https://media.studio-net.fr/biens/5120007/2.jpg",
+    ]
+    logo = {"id": "AG1", "name": "Agence", "logo": "http://img.example/logo.png"}
+    assert map_agency(logo).logo_url == "https://img.example/logo.png"
