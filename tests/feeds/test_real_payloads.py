@@ -19,9 +19,8 @@ from responses import matchers
 from showcase.feeds.sync import sync_feed
 from showcase.listings.models import Listing
 from tests.factories import make_apimo_feed, make_feed
-from tests.feeds.apimo.payloads import AGENCY
+from tests.feeds.apimo.payloads import AGENCY, prop
 from tests.feeds.apimo.payloads import envelope as apimo_envelope
-from tests.feeds.apimo.payloads import prop
 from tests.feeds.gedeon.payloads import envelope, load
 
 pytestmark = pytest.mark.django_db

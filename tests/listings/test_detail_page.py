@@ -195,3 +195,75 @@ def test_the_location_map_is_a_circle_unless_the_address_is_public_and_loads_on_
     assert "tile.openstreetmap.org" in body and '<script src="https://' not in body
     public = make_listing(address="3 rue X", address_public=True)
     assert 'data-precise="1"' in client.get(public.get_absolute_url()).content.decode()
+
+
+def _type_fact(body: str) -> str:
+    return re.search(r"<dt>Type</dt><dd>(.*?)</dd>", body).group(1)
+
+
+@pytest.mark.parametrize("subtype", ["Appartement", "appartement", "APPARTEMENT", "Appartément"])
+def test_a_subtype_that_repeats_the_type_label_is_shown_once(client, subtype):
+    listing = make_listing(property_type="flat", property_subtype=subtype)
+    assert _type_fact(client.get(listing.get_absolute_url()).content.decode()) == "Appartement"
+
+
+def test_a_different_subtype_is_shown_after_the_type(client):
+    listing = make_listing(property_type="flat", property_subtype="Studio")
+    body = client.get(listing.get_absolute_url()).content.decode()
+    assert _type_fact(body) == "Appartement (Studio)"
+
+
+@pytest.mark.parametrize(
+    ("surface", "shown"),
+    [(52.12, "52,12"), (14.05, "14,05"), (52.1, "52,1"), (120.0, "120"), (1200.5, "1\xa0200,5")],
+)
+def test_surfaces_are_shown_with_the_decimals_the_agency_gave(client, surface, shown):
+    listing = make_listing(
+        surface=surface, land_surface=surface, rooms_details={"salon": {"surface": surface}}
+    )
+    body = client.get(listing.get_absolute_url()).content.decode()
+    assert f"<dt>Surface habitable</dt><dd>{shown} m²</dd>" in body
+    assert f"<dt>Terrain</dt><dd>{shown} m²</dd>" in body
+    assert f"<td>{shown} m²</td>" in body
+
+
+def test_a_row_stored_with_price_0_shows_price_on_request_and_no_json_ld_price(client):
+    listing = make_listing(price=0, price_info={"price": {"euros": "0 €"}})
+    body = client.get(listing.get_absolute_url()).content.decode()
+    assert "Prix sur demande" in body and "0\xa0€" not in body and ">0 €<" not in body
+    assert "price" not in jsonld(body)["offers"]
+
+
+def test_a_row_stored_at_0_0_draws_no_pin(client):
+    listing = make_listing(latitude=0.0, longitude=0.0)
+    body = client.get(listing.get_absolute_url()).content.decode()
+    assert "data-location-map" not in body and "openstreetmap.org/?mlat" not in body
+
+
+def test_a_let_rental_keeps_its_rent_period_and_says_let(client):
+    listing = make_listing(transaction="sold", transaction_label="Location", price=900, charges=40)
+    body = client.get(listing.get_absolute_url()).content.decode()
+    assert "Ce bien a été loué." in body and "Ce bien a été vendu." not in body
+    assert "par mois, charges comprises" in body
+    assert "dont 40\xa0€ de charges" in body
+    holiday = make_listing(
+        transaction="sold",
+        transaction_label="Location saisonnière",
+        rent_period="semaine",
+        price=1200,
+    )
+    body = client.get(holiday.get_absolute_url()).content.decode()
+    assert '1\xa0200\xa0€</strong> <span class="price-suffix">/ semaine</span>' in body
+
+
+def test_a_rent_from_price_info_without_a_period_gets_one(client):
+    bare = make_listing(transaction="rent", price=900, price_info={"p": {"euros": "900 €"}})
+    body = client.get(bare.get_absolute_url()).content.decode()
+    assert '<span class="price-suffix">par mois, charges comprises</span>' in body
+    given = make_listing(
+        transaction="rent", price=900, price_info={"p": {"euros": "900 €", "suffix": "/mois CC"}}
+    )
+    body = client.get(given.get_absolute_url()).content.decode()
+    block = re.search(r'<p class="price-main">.*?</p>', body).group(0)
+    assert block.endswith('<span class="price-suffix">/mois CC</span></p>')
+    assert "par mois" not in block

@@ -51,3 +51,16 @@ def test_sized_url_picks_the_smallest_rendition_wide_enough():
     assert "/large2/" in sized_url(OLD, 500)
     assert "/large/" in sized_url(OLD, 200)
     assert "/large3/" in sized_url(OLD, 2000)
+
+
+def test_http_photo_urls_come_out_over_https_in_every_size():
+    from showcase.listings.photos import secure_url
+
+    old = "http://photos.gedeon-old.example/12/1/large/1600000000"
+    assert secure_url(old) == "https://photos.gedeon-old.example/12/1/large/1600000000"
+    assert sized_url(old, 800) == "https://photos.gedeon-old.example/12/1/large3/1600000000"
+    assert "http://" not in srcset(old) and srcset(old).count("https://") == 3
+    studio = "http://media.studio-net.fr/biens/12/1.jpg"
+    assert sized_url(studio, 640).startswith("https://media.studio-net.fr/biens/12/1.jpg?")
+    assert "http://" not in srcset(studio)
+    assert secure_url("https://photos.example/a.jpg") == "https://photos.example/a.jpg"
