@@ -164,7 +164,7 @@ def lean_database() -> Iterator[None]:
 
 
 # Bump when the mapping changes, so every listing is mapped again at the next sync.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"  # 2: price 0, positions 0,0, rooms, surfaces, https photos
 
 
 def raw_hash(item: Any) -> str:

@@ -249,3 +249,21 @@ def test_gedeon_http_photos_are_served_over_https(client):
     assert "https://photos.gedeon-old.example/5120007/1/large3/1600000000 800w" in body
     assert "https://media.studio-net.fr/biens/5120007/2.jpg?width=" in body
     assert json_ld(body)["image"].startswith("https://photos.gedeon-old.example/")
+
+
+def test_rows_stored_by_the_previous_mapping_are_mapped_again_at_the_next_sync(monkeypatch):
+    from showcase.feeds import sync
+
+    monkeypatch.setattr(sync, "MAPPING_VERSION", "1")
+    listing = gedeon_sync("ad_zero_position.json")["ad_zero_position.json"]
+    # What mapping 1 stored for this unchanged ad.
+    Listing.objects.filter(pk=listing.pk).update(latitude=0.0, longitude=0.0, price=0)
+    monkeypatch.undo()
+    feed = listing.feed
+    with responses.RequestsMock() as upstream:
+        upstream.get(f"{GEDEON}/agencies", json=envelope([]))
+        upstream.get(f"{GEDEON}/ads", json=envelope([load("ad_zero_position.json")]))
+        run = sync_feed(feed)
+    listing.refresh_from_db()
+    assert run.updated == 1
+    assert (listing.latitude, listing.longitude, listing.price) == (None, None, 79000)
