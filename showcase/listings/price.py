@@ -28,7 +28,7 @@ SELLER_WORDS = {"vendeur", "seller", "vendeurs", "mandant"}
 MONTHLY_WORDS = {"", "mois", "month", "mensuel", "par mois"}
 # Upstream transaction labels (Apimo category, Gedeon `transaction_type`) of rentals,
 # as `city_key` writes them: "Location", "Location saisonnière", "Location de Vacances".
-RENTAL_LABELS = ("location", "rent", "rental", "holiday", "miete")
+RENTAL_LABELS = {"location", "rent", "rental", "holiday", "holidays", "miete", "vermietung"}
 HOLIDAY_LABELS = ("saisonn", "vacances", "holiday", "ferien")
 # Words by which an upstream price text (Gedeon `priceInfo`) gives a rent's period.
 PERIOD_WORDS = re.compile(
@@ -111,8 +111,8 @@ def is_let(listing: Listing) -> bool:
     closed is told by the upstream label (`transaction_label`) or by a rent period."""
     if listing.transaction != Transaction.SOLD:
         return False
-    label = city_key(listing.transaction_label)
-    return label.startswith(RENTAL_LABELS) or bool((listing.rent_period or "").strip())
+    first_word = (city_key(listing.transaction_label).split() or [""])[0]
+    return first_word in RENTAL_LABELS or bool((listing.rent_period or "").strip())
 
 
 def offered(listing: Listing) -> str:

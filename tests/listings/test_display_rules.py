@@ -107,3 +107,20 @@ def test_figures_keep_up_to_two_decimals_in_each_language(value, french, english
         assert figure(value) == french
     with translation.override("en"):
         assert figure(value) == english
+
+
+@pytest.mark.parametrize(
+    ("label", "let"),
+    [
+        ("Location", True),
+        ("Location saisonnière", True),
+        ("Location de Vacances", True),
+        ("Vente", False),
+        ("Viager", False),
+        ("Rente viagère", False),
+        ("", False),
+    ],
+)
+def test_a_closed_listing_is_let_only_when_it_was_offered_as_a_rental(label, let):
+    assert price.is_let(make_listing(transaction="sold", transaction_label=label)) is let
+    assert price.is_let(make_listing(transaction="rent", transaction_label=label)) is False
