@@ -61,7 +61,11 @@ def real_estate_listing(request: SiteRequest, listing: Listing, image: str = "")
         offer["availability"] = "https://schema.org/SoldOut"
     data["offers"] = offer
     place: dict[str, Any] = {"@type": "Place"}
-    address = {"@type": "PostalAddress", "addressLocality": listing.city, "addressCountry": "FR"}
+    address = {
+        "@type": "PostalAddress",
+        "addressLocality": listing.city,
+        "addressCountry": listing.country or "FR",
+    }
     if listing.zip_code:
         address["postalCode"] = listing.zip_code
     if listing.address_public and listing.address:

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from showcase.listings import energy as energy_module
+from showcase.listings import place
 from showcase.listings import price as price_module
 from showcase.listings.models import Listing, Photo
 from showcase.listings.photos import sized_url, srcset
@@ -81,6 +82,18 @@ def energy_scale(kind: str, letter: str, value: float | None, title: str) -> Saf
 @register.filter
 def formatted_text(text: str, options: list[str] | None) -> SafeString:
     return format_text(text or "", options or [])
+
+
+@register.simple_tag
+def listing_text(text: str, options: list[str] | None, keep: tuple[str, ...] = ()) -> SafeString:
+    """The description with the site's text options; `keep`: names recasing keeps."""
+    return format_text(text or "", options or [], keep=keep or ())
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """ "MA" -> "Maroc" on French pages, "Morocco" on English ones."""
+    return place.country_name(code, get_language() or "fr")
 
 
 @register.filter
