@@ -20,8 +20,12 @@ def test_the_spec_example_maps_onto_our_fields():
     record = mapped(prop())
     f = record.columns()
     assert record.upstream_id == "181297" and record.public
-    # Subtype 5 is not in the snapshot: no subtype name (the type already says "flat").
-    assert (f["transaction"], f["property_type"], f["property_subtype"]) == ("rent", "flat", "")
+    # Subtype 5 is "Appartement" in the shipped catalogs.
+    assert (f["transaction"], f["property_type"], f["property_subtype"]) == (
+        "rent",
+        "flat",
+        "Appartement",
+    )
     assert (f["title"], f["city"], f["zip_code"], f["department"]) == (
         "2P CENTRE NICE",
         "Nice",
@@ -46,8 +50,8 @@ def test_unknown_codes_are_warnings_and_the_property_still_imports():
     assert record.property_subtype == ""
     assert "condition" not in record.extras
     assert record.public
-    # The spec example's regulation types 4 and 7 are not DPE/GES: logged, not guessed.
-    assert ("property_regulation", 4) in codes and record.dpe_value is None
+    # The spec example's regulation types 4 (ERP) and 7 (gas) are known but not energy ones.
+    assert ("property_regulation", 4) not in codes and record.dpe_value is None
 
 
 def test_missing_blocks_give_empty_values_not_errors():
