@@ -172,7 +172,11 @@ def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -
         "text_language": text_language,
         "og_image": og_image,
         "canonical": absolute_url(request, listing.get_absolute_url()),
-        "jsonld": jsonld.script(jsonld.real_estate_listing(request, listing, og_image)),
+        "jsonld": jsonld.script(
+            jsonld.real_estate_listing(
+                request, listing, og_image, name=recased_title(str(listing), text_format, keep)
+            )
+        ),
         "text_format": text_format,
         "text_keep": keep,
         # The meta description follows the site's text options too (e.g. no phone numbers).

@@ -151,7 +151,7 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
         "transaction": transaction,
         "transaction_label": (codes.label("property_category", category) or "")[:60],
         "property_type": property_type,
-        "property_subtype": (codes.label("property_subtype", subtype) or "")[:80],
+        "property_subtype": _subtype_label(codes, type_code, subtype),
         "is_new": transaction == Transaction.PROGRAM,
         "rooms": coerce.positive_integer(item.get("rooms")),
         # The larger of the two: `bedrooms` may leave out the suites and children's rooms
@@ -196,6 +196,13 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
         warnings=tuple(codes.warnings),
         public=public,
     )
+
+
+def _subtype_label(codes: Codes, type_code: int | None, subtype: int | None) -> str:
+    """The subtype's name, unless it only repeats the type's (subtype 5 "Appartement")."""
+    label = (codes.label("property_subtype", subtype) or "")[:80]
+    same = label.casefold() == (codes.label("property_type", type_code) or "").casefold()
+    return "" if same else label
 
 
 def _surfaces(codes: Codes, area: Any, property_type: str) -> dict[str, Any]:
