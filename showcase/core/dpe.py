@@ -59,9 +59,7 @@ def label_letter(energy: float | int | str, climate: float | int | str) -> str:
     return max(letter_for(energy, ENERGY_THRESHOLDS), letter_for(climate, CLIMATE_THRESHOLDS))
 
 
-def classes_for(
-    energy: float | None, climate: float | None, day: date
-) -> tuple[str, str]:
+def classes_for(energy: float | None, climate: float | None, day: date) -> tuple[str, str]:
     """(energy class, climate class) of a DPE made on `day` from its values, "" for a class
     the values cannot give.
 

@@ -23,8 +23,8 @@ from showcase.listings.filters import BASIC_CRITERIA, dress_form
 from showcase.listings.hours import parse_opening_hours
 from showcase.listings.models import Agency, Listing
 from showcase.listings.photos import sized_url
-from showcase.listings.search import listing_search
 from showcase.listings.place import listing_place_names
+from showcase.listings.search import listing_search
 from showcase.listings.textformat import format_text, recased_title
 
 DEFAULT_LIMIT = 24

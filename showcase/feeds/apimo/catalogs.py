@@ -15,9 +15,9 @@ snapshot), and they need no migration or admin screen.
 
 from __future__ import annotations
 
-import logging
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -34,7 +34,9 @@ CULTURE = "fr"
 CACHE_KEY = "apimo:catalog:{name}:{culture}"
 # The French catalogs as the endpoint served them (docs/upstreams/apimo.md, "The catalogs
 # file"): the one copy of the data, read at import.
-SNAPSHOT_FILE = Path(__file__).resolve().parents[3] / "docs" / "upstreams" / "apimo-catalogs-fr.json"
+SNAPSHOT_FILE = (
+    Path(__file__).resolve().parents[3] / "docs" / "upstreams" / "apimo-catalogs-fr.json"
+)
 # The catalogs the mapping reads, under the names the endpoint serves them by.
 NAMES = (
     "property_category",

@@ -173,9 +173,7 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
     fields.update(_surfaces(codes, item.get("area"), property_type))
     fields.update(price_fields(codes, item, transaction))
     fields.update(location_fields(codes, item, extras))
-    fields.update(
-        energy_fields(codes, item.get("regulations"), extras, surface=fields["surface"])
-    )
+    fields.update(energy_fields(codes, item.get("regulations"), extras, surface=fields["surface"]))
     for catalog, key, name in (
         ("property_condition", "condition", "État"),
         ("property_standing", "standing", "Standing"),

@@ -216,18 +216,19 @@ def test_a_french_property_keeps_its_department_and_country(client, feed):
     assert (listing.country, listing.department) == ("FR", "06")
     html = page(client, listing)
     assert jsonld(html)["contentLocation"]["address"]["addressCountry"] == "FR"
-    assert "France" not in re.sub(r"<script.*?</script>", "", html, flags=re.S).split(
-        'id="location-title"'
-    )[1].split("</section>")[0]
+    assert (
+        "France"
+        not in re.sub(r"<script.*?</script>", "", html, flags=re.S)
+        .split('id="location-title"')[1]
+        .split("</section>")[0]
+    )
 
 
 # Point 8: recasing.
 
 
 @responses.activate
-def test_the_spec_examples_capitals_are_recased_keeping_place_names_and_abbreviations(
-    client, feed
-):
+def test_the_spec_examples_capitals_are_recased_keeping_place_names_and_abbreviations(client, feed):
     serve([EXAMPLE])
     sync_feed(feed)
     listing = Listing.objects.get(upstream_id="181297")
