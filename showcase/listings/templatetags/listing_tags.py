@@ -16,7 +16,7 @@ from showcase.listings import place
 from showcase.listings import price as price_module
 from showcase.listings.models import Listing, Photo
 from showcase.listings.photos import sized_url, srcset
-from showcase.listings.textformat import format_text
+from showcase.listings.textformat import format_text, place_names, recased_title
 
 register = template.Library()
 
@@ -140,9 +140,17 @@ def euros(value: Any) -> str:
     return price_module.euros(value)
 
 
-@register.simple_tag
-def localized_title(listing: Listing) -> dict[str, str]:
+@register.simple_tag(takes_context=True)
+def localized_title(context: template.Context, listing: Listing) -> dict[str, str]:
     """The card title in the visitor's language when the feed has it, with the language it
-    is really in (French otherwise), so the template can mark a French fallback with `lang`."""
+    is really in (French otherwise), so the template can mark a French fallback with `lang`.
+
+    Recased like the detail page's title when the site asks for it, keeping the city's name
+    (cards defer `extras`: reading the district would cost a query per card). Cards are
+    cached per site (`card_version`), so one site's options never reach another's cards.
+    """
     title, language = listing.title_in(get_language() or "fr")
+    site = getattr(context.get("request"), "site", None)
+    if site is not None:
+        title = recased_title(title, site.text_format, place_names(listing.city))
     return {"title": title, "lang": language}

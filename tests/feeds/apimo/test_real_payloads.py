@@ -239,3 +239,12 @@ def test_the_spec_examples_capitals_are_recased_keeping_place_names_and_abbrevia
     assert "<h1>2P centre Nice</h1>" in html
     assert "Gambetta / cessole, spacieux 2P, de 52m² exposé" in html
     assert "2P CENTRE NICE" not in html and "spacieux 2p" not in html
+
+
+@responses.activate
+def test_search_cards_recase_the_title_too(client, feed):
+    serve([EXAMPLE])
+    sync_feed(feed)
+    html = client.get("/annonces/", **HOST).content.decode()
+    assert '<h3 class="card-title">2P centre Nice</h3>' in html
+    assert "2P CENTRE NICE" not in html
