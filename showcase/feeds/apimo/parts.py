@@ -4,6 +4,7 @@ location, regulations). Each takes upstream JSON as it comes and never raises.""
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -388,12 +389,14 @@ def energy_fields(
         "surface_carrez": None,
     }
     given = {"dpe": "", "ges": ""}
+    letter_day: date | None = None  # a letter code's date, for values that carry none
     for regulation in items(value):
         code = codes.code("property_regulation", regulation.get("type"))
         raw = regulation.get("value")
         if code in ENERGY_LETTER_REGULATIONS or code in CLIMATE_LETTER_REGULATIONS:
             prefix = "dpe" if code in ENERGY_LETTER_REGULATIONS else "ges"
             given[prefix] = given[prefix] or _letter(codes, f"regulations.{code}", raw)
+            letter_day = letter_day or coerce.day_of(regulation.get("date"))
         elif code == CARREZ_REGULATION:
             carrez = _amount_value(raw)
             fields["surface_carrez"] = carrez if carrez and carrez > 0 else None
@@ -406,7 +409,12 @@ def energy_fields(
         elif code in (DPE_REGULATION, GES_REGULATION):
             prefix = "dpe" if code == DPE_REGULATION else "ges"
             fields[f"{prefix}_value"] = _regulation_value(raw)
-            label = _letter(codes, f"regulations.{prefix}", regulation.get("label"))
+            if fields[f"{prefix}_value"] is None and dpe.is_letter(
+                coerce.text(raw).strip().upper()
+            ):
+                label = coerce.text(raw).strip().upper()  # the letter given as the value
+            else:
+                label = _letter(codes, f"regulations.{prefix}", regulation.get("label"))
             given[prefix] = label or given[prefix]
             day = coerce.day_of(regulation.get("date"))
             if day and (fields["dpe_date"] is None or code == DPE_REGULATION):
@@ -415,6 +423,7 @@ def energy_fields(
             if graph.startswith("data:image/svg+xml"):
                 extras[f"{prefix}_graph"] = {"value": graph, "display": False}
     fields["dpe_letter"], fields["ges_letter"] = given["dpe"], given["ges"]
+    fields["dpe_date"] = fields["dpe_date"] or letter_day
     _derive_letters(codes, fields, surface)
     low, high = fields["energy_cost_min"], fields["energy_cost_max"]
     if low is not None and high is not None and low > high:

@@ -404,3 +404,14 @@ def test_bedrooms_are_the_larger_of_the_field_and_the_bedroom_areas():
     assert mapped(prop(bedrooms=2, areas=areas)).bedrooms == 3
     assert mapped(prop(bedrooms=4, areas=areas)).bedrooms == 4
     assert mapped(prop(bedrooms=0, areas=[])).bedrooms == 0
+
+
+def test_a_letter_given_as_the_value_of_the_dpe_regulation_is_the_class():
+    record = mapped(prop(regulations=regulations((1, "d", "2023-05-10"), (2, "B", None))))
+    assert (record.dpe_value, record.dpe_letter, record.ges_letter) == (None, "D", "B")
+    assert str(record.dpe_date) == "2023-05-10"
+
+
+def test_the_date_of_a_letter_code_dates_the_dpe_when_the_values_have_none():
+    record = mapped(prop(regulations=regulations((50, "C", "2022-02-01"), (1, "150", None))))
+    assert (record.dpe_letter, str(record.dpe_date)) == ("C", "2022-02-01")
