@@ -107,6 +107,7 @@ class ListingRecord:
     inventory_fees: int | None = None
 
     surface: float | None = None
+    surface_carrez: float | None = None  # m² under the Loi Carrez (copropriété lots)
     land_surface: float | None = None
     rooms: int | None = None
     bedrooms: int | None = None
@@ -122,6 +123,7 @@ class ListingRecord:
 
     address: str = ""
     address_public: bool = True
+    country: str = "FR"  # ISO 3166-1 alpha-2
     city: str = ""
     city_key: str = ""
     zip_code: str = ""

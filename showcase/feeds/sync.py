@@ -167,8 +167,11 @@ def lean_database() -> Iterator[None]:
 MAPPING_VERSION = "2"  # 2: price 0, positions 0,0, rooms, surfaces, https photos
 
 
-def raw_hash(item: Any) -> str:
+def raw_hash(item: Any, salt: str = "") -> str:
     """Digest of an upstream item as decoded (same JSON, same digest).
+
+    `salt` is the provider's `mapping_fingerprint()` (what else the mapping read, e.g.
+    Apimo's catalog labels): when it changes, every listing is mapped again.
 
     marshal (format 2: no back-references, so equal values give equal bytes) serialises
     decoded JSON twice as fast as json.dumps; json is the fallback for other types.
@@ -177,7 +180,8 @@ def raw_hash(item: Any) -> str:
         encoded = marshal.dumps(item, 2)
     except ValueError:
         encoded = json.dumps(item, ensure_ascii=False, default=str).encode()
-    return hashlib.sha256(MAPPING_VERSION.encode() + b"|" + encoded).hexdigest()
+    prefix = f"{MAPPING_VERSION}|{salt}" if salt else MAPPING_VERSION
+    return hashlib.sha256(prefix.encode() + b"|" + encoded).hexdigest()
 
 
 def agency_hash(record: AgencyRecord) -> str:
@@ -266,6 +270,7 @@ class _Engine:
         self.seen_ids: set[str] = set()
         self.anonymous = 0
         self.warning_kinds: dict[str, dict[str, Any]] = {}
+        self.fingerprint: str | None = None  # see mapping_fingerprint()
 
     def execute(self, *, since: str | None) -> None:
         run = self.run
@@ -360,10 +365,19 @@ class _Engine:
             return
         agencies_upsert(feed=self.feed, records=records, now=self.now, known=self.agency_ids)
 
+    def mapping_fingerprint(self) -> str:
+        """The provider's optional `mapping_fingerprint()` hook, read once the first page is
+        in (the labels it depends on are loaded by then); "" for providers without one."""
+        if self.fingerprint is None:
+            hook = getattr(self.provider, "mapping_fingerprint", None)
+            self.fingerprint = str(hook()) if callable(hook) else ""
+        return self.fingerprint
+
     def sync_page(self, items: Iterable[Any]) -> None:
         # Unchanged records are recognised from the raw upstream item, before any mapping:
         # a no-change re-sync costs one hash per ad and one SELECT per page.
-        hashed = [(item, self.provider.item_id(item), raw_hash(item)) for item in items]
+        salt = self.mapping_fingerprint()
+        hashed = [(item, self.provider.item_id(item), raw_hash(item, salt)) for item in items]
         known = {
             row[0]: row[1:]
             for row in Listing.objects.filter(

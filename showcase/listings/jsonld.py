@@ -43,13 +43,17 @@ def item_list(
     }
 
 
-def real_estate_listing(request: SiteRequest, listing: Listing, image: str = "") -> dict[str, Any]:
+def real_estate_listing(
+    request: SiteRequest, listing: Listing, image: str = "", *, name: str = ""
+) -> dict[str, Any]:
+    """The detail page's RealEstateListing; `name` is the title as the page shows it
+    (e.g. recased), the stored one by default."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "RealEstateListing",
         "identifier": str(listing.upstream_id),
         "url": absolute_url(request, listing.get_absolute_url()),
-        "name": str(listing),
+        "name": name or str(listing),
     }
     if listing.published_at:
         data["datePosted"] = listing.published_at.date().isoformat()
@@ -63,7 +67,11 @@ def real_estate_listing(request: SiteRequest, listing: Listing, image: str = "")
         offer["availability"] = "https://schema.org/SoldOut"
     data["offers"] = offer
     place: dict[str, Any] = {"@type": "Place"}
-    address = {"@type": "PostalAddress", "addressLocality": listing.city, "addressCountry": "FR"}
+    address = {
+        "@type": "PostalAddress",
+        "addressLocality": listing.city,
+        "addressCountry": listing.country or "FR",
+    }
     if listing.zip_code:
         address["postalCode"] = listing.zip_code
     if listing.address_public and listing.address:

@@ -275,6 +275,8 @@ class Listing(models.Model):
     inventory_fees = models.PositiveIntegerField(_("inventory fees (€)"), null=True, blank=True)
 
     surface = models.FloatField(_("living area (m²)"), null=True, blank=True)
+    # Upstream's Loi Carrez surface (a copropriété lot's private area), shown beside it.
+    surface_carrez = models.FloatField(_("Loi Carrez area (m²)"), null=True, blank=True)
     land_surface = models.FloatField(_("land area (m²)"), null=True, blank=True)
     rooms = models.PositiveSmallIntegerField(_("rooms"), null=True, blank=True)
     bedrooms = models.PositiveSmallIntegerField(_("bedrooms"), null=True, blank=True)
@@ -294,6 +296,8 @@ class Listing(models.Model):
 
     address = models.CharField(_("address"), max_length=300, blank=True)
     address_public = models.BooleanField(_("address is public"), default=True)
+    # ISO 3166-1 alpha-2; a département only for French places.
+    country = models.CharField(_("country"), max_length=2, default="FR")
     city = models.CharField(_("city"), max_length=120, blank=True)
     # Lower-case, accent- and hyphen-free city name, for `localization`.
     city_key = models.CharField(max_length=120, blank=True, db_index=True)

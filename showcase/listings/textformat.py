@@ -90,15 +90,79 @@ def clean_punctuation(text: str) -> str:
     return re.sub(r"(https?)\u00a0:", r"\1:", text)
 
 
-def recase(text: str) -> str:
-    """Sentence case, only when more than 30 % of the letters are capitals (spec)."""
+# Capitals that stay capitals when a text is recased: French property abbreviations.
+ABBREVIATIONS = frozenset(
+    "ADSL ALUR BBC CC DPE EDL ERP FAI GES HC HLM HT LMNP LMP PLU PMR PTZ RATP RDC RER SCI SDB "
+    "SDE SNCF TER TGV TNT TTC TVA VEFA VMC WC ZAC".split()
+)
+# Room counts and norms: 2P, T3, F4, T2BIS, RT2012, RE2020.
+_CODE = re.compile(r"(?:\d{1,2}P|[TF]\d{1,2}(?:BIS)?|RT\d{4}|RE\d{4})")
+_CLASS_BEFORE = re.compile(r"(?:DPE|GES|CLASSE|ÉNERGIE|CLIMAT)\s*:?\s*$", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"((?<=[.!?…])\s+|\n+)")
+_WORD = re.compile(r"\w+")
+
+
+def _mostly_capitals(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
-    if not letters or sum(c.isupper() for c in letters) / len(letters) <= 0.3:
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.5
+
+
+def _proper(name: str) -> str:
+    """A place name as written, or title-cased when upstream wrote it in capitals."""
+    return name.title() if name.isupper() else name
+
+
+def _recase_sentence(sentence: str, names: list[tuple[re.Pattern[str], str]]) -> str:
+    def word(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in ABBREVIATIONS or _CODE.fullmatch(token):
+            return token
+        before = match.string[max(0, match.start() - 12) : match.start()]
+        if len(token) == 1 and token in "ABCDEFG" and _CLASS_BEFORE.search(before):
+            return token  # "DPE C": an energy class
+        return token.lower()
+
+    result = _WORD.sub(word, sentence)
+    for pattern, proper in names:
+        result = pattern.sub(proper, result)
+    first = next((i for i, c in enumerate(result) if c.isalpha()), None)
+    if first is not None and result[first].islower():
+        result = result[:first] + result[first].upper() + result[first + 1 :]
+    return result
+
+
+def recase(text: str, keep: Iterable[str] = ()) -> str:
+    """Sentence case for the sentences (and lines) written mostly in capitals; the others
+    are left alone. Abbreviations (ABBREVIATIONS, 2P, T3, "DPE C") keep their capitals and
+    the place names in `keep` (the listing's city and district) their own case.
+
+    Gedeon's `tf=recase` (spec "Formatage des résultats") recases a text with more than
+    30 % capitals; applied to a whole text that lowers the names and abbreviations of its
+    normal sentences too, so the choice is made sentence by sentence, at more than half.
+    """
+    if not _mostly_capitals(text) and not any(
+        _mostly_capitals(part) for part in _SENTENCE_BREAK.split(text)[::2]
+    ):
         return text
-    lowered = text.lower()
-    return re.sub(
-        r"(^|[.!?]\s+|\n\s*)([a-zà-ÿ])", lambda m: m.group(1) + m.group(2).upper(), lowered
-    )
+    names = [
+        (re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE), _proper(name))
+        for name in sorted({n.strip() for n in keep if n and n.strip()}, key=len, reverse=True)
+    ]
+    parts = _SENTENCE_BREAK.split(text)
+    for index in range(0, len(parts), 2):
+        if _mostly_capitals(parts[index]):
+            parts[index] = _recase_sentence(parts[index], names)
+    return "".join(parts)
+
+
+def place_names(city: str, district: str = "") -> tuple[str, ...]:
+    """The names `recase` keeps for a listing: its city and its district."""
+    return tuple(name for name in (city.strip(), district.strip()) if name)
+
+
+def recased_title(title: str, options: Iterable[str], keep: Iterable[str] = ()) -> str:
+    """The title as the site's options want it: recased like the description (plain text)."""
+    return recase(title, keep) if "recase" in set(options) else title
 
 
 def anchor_urls(html: str) -> str:
@@ -119,8 +183,8 @@ def to_html(text: str) -> str:
     return "".join(f"<p>{p.strip().replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
+# After `recase`, which needs the listing's place names (format_text applies it first).
 TEXT_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
-    ("recase", recase),
     ("strip-urls", strip_urls),
     ("strip-mails", strip_mails),
     ("strip-phones", strip_phones),
@@ -132,9 +196,12 @@ TEXT_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
-def format_text(text: str, options: Iterable[str]) -> SafeString:
-    """The description formatted with a site's `tf` options, as safe HTML."""
+def format_text(text: str, options: Iterable[str], *, keep: Iterable[str] = ()) -> SafeString:
+    """The description formatted with a site's `tf` options, as safe HTML; `keep` are the
+    place names `recase` keeps (the listing's city and district, `place_names`)."""
     chosen = set(options)
+    if "recase" in chosen:
+        text = recase(text, keep)
     for name, step in TEXT_STEPS:
         if name in chosen:
             text = step(text)

@@ -23,8 +23,9 @@ from showcase.listings.filters import BASIC_CRITERIA, dress_form
 from showcase.listings.hours import parse_opening_hours
 from showcase.listings.models import Agency, Listing
 from showcase.listings.photos import sized_url
+from showcase.listings.place import listing_place_names
 from showcase.listings.search import listing_search
-from showcase.listings.textformat import format_text
+from showcase.listings.textformat import format_text, recased_title
 
 DEFAULT_LIMIT = 24
 MAX_LIMIT = 100
@@ -158,6 +159,9 @@ def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -
     first_photo = photos[0].url if photos else ""
     og_image = sized_url(first_photo, 800) if first_photo else ""
     text_format = request.site.text_format
+    # Recasing keeps the listing's own place names (issue #14, point 8).
+    keep = listing_place_names(listing.city, listing.extras)
+    title = recased_title(title, text_format, keep)
     facades = embeds.listing_facades(listing.medias, listing.virtual_visit)
     context = {
         "listing": listing,
@@ -168,10 +172,15 @@ def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -
         "text_language": text_language,
         "og_image": og_image,
         "canonical": absolute_url(request, listing.get_absolute_url()),
-        "jsonld": jsonld.script(jsonld.real_estate_listing(request, listing, og_image)),
+        "jsonld": jsonld.script(
+            jsonld.real_estate_listing(
+                request, listing, og_image, name=recased_title(str(listing), text_format, keep)
+            )
+        ),
         "text_format": text_format,
+        "text_keep": keep,
         # The meta description follows the site's text options too (e.g. no phone numbers).
-        "summary": strip_tags(format_text(description, text_format)),
+        "summary": strip_tags(format_text(description, text_format, keep=keep)),
         "map_tiles": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_ATTRIBUTION,
         # Never smaller than 250 m when the address is not public, whatever upstream says.

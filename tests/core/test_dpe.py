@@ -45,3 +45,39 @@ def test_a_dpe_is_valid_ten_years_and_never_if_made_before_the_2021_reform():
     assert dpe.is_outdated(date(2023, 3, 14), today=date(2033, 3, 15))
     assert dpe.is_outdated(date(2021, 6, 30), today=date(2021, 7, 1))
     assert not dpe.is_outdated(dpe.NEW_DPE_SINCE, today=date(2021, 7, 1))
+
+
+@pytest.mark.parametrize(
+    ("value", "letter"),
+    [(50, "A"), (50.9, "A"), (51, "B"), (90, "B"), (91, "C"), (150, "C"), (151, "D")]
+    + [(230, "D"), (231, "E"), (330, "E"), (331, "F"), (450, "F"), (451, "G")],
+)
+def test_an_old_dpe_energy_value_is_classed_on_the_2006_scale(value, letter):
+    assert dpe.letter_for(value, dpe.OLD_ENERGY_THRESHOLDS) == letter
+
+
+@pytest.mark.parametrize(
+    ("value", "letter"),
+    [(5, "A"), (6, "B"), (10, "B"), (11, "C"), (20, "C"), (21, "D"), (35, "D")]
+    + [(36, "E"), (55, "E"), (56, "F"), (80, "F"), (81, "G")],
+)
+def test_an_old_dpe_climate_value_is_classed_on_the_2006_scale(value, letter):
+    assert dpe.letter_for(value, dpe.OLD_CLIMATE_THRESHOLDS) == letter
+
+
+def test_classes_since_july_2021_take_the_worse_of_energy_and_climate():
+    assert dpe.classes_for(214, 6, date(2023, 5, 10)) == ("D", "B")
+    assert dpe.classes_for(100, 60, date(2021, 7, 1)) == ("E", "E")
+    # Without the emissions the double threshold cannot be applied: no energy class.
+    assert dpe.classes_for(214, None, date(2023, 5, 10)) == ("", "")
+    assert dpe.classes_for(None, 6, date(2023, 5, 10)) == ("", "B")
+
+
+def test_classes_before_july_2021_come_from_two_independent_old_scales():
+    assert dpe.classes_for(240, 40, date(2021, 6, 30)) == ("E", "E")
+    assert dpe.classes_for(100, 60, date(2015, 1, 1)) == ("C", "F")
+    assert dpe.classes_for(240, None, date(2019, 3, 4)) == ("E", "")
+
+
+def test_negative_values_give_no_class():
+    assert dpe.classes_for(-5, -1, date(2023, 1, 1)) == ("", "")

@@ -46,7 +46,7 @@ def test_clean_punctuation_follows_french_typography():
     assert tf.clean_punctuation("voir https://x.example") == "voir https://x.example"
 
 
-def test_recase_only_when_more_than_30_percent_capitals():
+def test_recase_only_sentences_mostly_in_capitals():
     assert tf.recase("BELLE MAISON. GRAND JARDIN") == "Belle maison. Grand jardin"
     assert tf.recase("Belle maison à Lyon, proche RER") == "Belle maison à Lyon, proche RER"
 
@@ -81,3 +81,40 @@ def test_every_option_of_the_spec_is_known():
         "recase",
         "html",
     }
+
+
+def test_recase_lowers_sentences_mostly_in_capitals_and_keeps_the_listings_place_names():
+    text = "GAMBETTA / CESSOLE, SPACIEUX 2P, de 52m² exposé …"
+    assert tf.recase(text, ["Nice", "Gambetta"]) == (
+        "Gambetta / cessole, spacieux 2P, de 52m² exposé …"
+    )
+    assert tf.recase("2P CENTRE NICE", ["Nice"]) == "2P centre Nice"
+
+
+def test_recase_keeps_abbreviations_room_counts_and_energy_classes_in_capitals():
+    assert tf.recase("T3 AU RDC AVEC VMC, DPE C, PROCHE RER ET TGV. F2BIS RT2012") == (
+        "T3 au RDC avec VMC, DPE C, proche RER et TGV. F2BIS RT2012"
+    )
+
+
+def test_recase_leaves_sentences_in_normal_case_alone():
+    text = "APPARTEMENT T2 LUMINEUX. Proche du RER B et des commerces de Lyon."
+    assert tf.recase(text, ["Lyon"]) == (
+        "Appartement T2 lumineux. Proche du RER B et des commerces de Lyon."
+    )
+
+
+def test_recase_gives_place_names_written_in_capitals_their_title_case():
+    assert tf.recase("MAISON À SAINT-ÉTIENNE, QUARTIER BELLEVUE", ["SAINT-ÉTIENNE"]) == (
+        "Maison à Saint-Étienne, quartier bellevue"
+    )
+
+
+def test_format_text_recases_with_the_names_it_is_given():
+    html = tf.format_text("STUDIO À NICE CENTRE", ["recase"], keep=("Nice",))
+    assert "Studio à Nice centre" in html
+
+
+def test_the_title_is_recased_only_when_the_site_asks_for_it():
+    assert tf.recased_title("2P CENTRE NICE", ["recase"], ("Nice",)) == "2P centre Nice"
+    assert tf.recased_title("2P CENTRE NICE", ["html"], ("Nice",)) == "2P CENTRE NICE"

@@ -1,7 +1,9 @@
 """Apimo catalogs: what the numeric codes mean (docs/upstreams/apimo.md, "Catalogs").
 
-A French snapshot ships in the code so a sync never depends on the catalogs
-endpoint; labels refreshed from `GET /catalogs/{name}?culture=fr` overlay it.
+The French catalogs ship with the code (docs/upstreams/apimo-catalogs-fr.json, every
+code the endpoint served) so a sync never depends on the catalogs endpoint; labels
+refreshed from `GET /catalogs/{name}?culture=fr` overlay them (the endpoint stays
+authoritative: codes added since the dump come from it).
 Ids are the stable keys (labels repeat), so our normalized values are keyed by
 id in the mapping; the labels only name things (subtype, period, room names).
 
@@ -13,8 +15,12 @@ snapshot), and they need no migration or admin screen.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Mapping
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -26,89 +32,46 @@ logger = logging.getLogger(__name__)
 
 CULTURE = "fr"
 CACHE_KEY = "apimo:catalog:{name}:{culture}"
+# The French catalogs as the endpoint served them (docs/upstreams/apimo.md, "The catalogs
+# file"): the one copy of the data, read at import.
+SNAPSHOT_FILE = (
+    Path(__file__).resolve().parents[3] / "docs" / "upstreams" / "apimo-catalogs-fr.json"
+)
+# The catalogs the mapping reads, under the names the endpoint serves them by.
+NAMES = (
+    "property_category",
+    "property_type",
+    "property_subtype",
+    "property_step",
+    "property_status",
+    "property_period",
+    "property_agreement",
+    "property_areas",
+    "property_regulation",
+    "property_condition",
+    "property_standing",
+    "unit_area",
+)
 
-# The French snapshot of 2026-07 (docs/upstreams/apimo.md, "Catalogs").
-SNAPSHOT: dict[str, dict[int, str]] = {
-    "property_category": {
-        1: "Vente",
-        2: "Location",
-        3: "Location saisonnière",
-        4: "Programme",
-        5: "Viager",
-        6: "Enchère",
-    },
-    "property_type": {
-        1: "Appartement",
-        2: "Maison",
-        3: "Terrain",
-        4: "Commerce",
-        5: "Garage/Parking",
-        6: "Immeuble",
-        7: "Bureau",
-        8: "Bateau",
-        9: "Locaux d'activité/Entrepôts",
-        10: "Cave/Box",
-    },
-    "property_step": {1: "En cours", 2: "En attente", 3: "Terminé", 4: "Supprimé"},
-    "property_status": {
-        1: "En cours",
-        20: "Attente mandat",
-        21: "Mandat expiré",
-        22: "Sous offre/réservation",
-        24: "Sous contrat",
-        25: "Attente acte/bail",
-        27: "Attente correction",
-        28: "Attente validation",
-        29: "Autre",
-        30: "Vendu/loué par l'agence",
-        31: "Vendu/loué par le propriétaire",
-        32: "Vendu/loué par un confrère",
-        33: "Retiré par l'agence",
-        34: "Retiré par le propriétaire",
-        35: "Annulé",
-        39: "Autre",
-        40: "À détruire",
-    },
-    "property_period": {
-        1: "Jour",
-        2: "Semaine",
-        3: "Quinzaine",
-        4: "Mois",
-        5: "Trimestre",
-        6: "Bimensuel",
-        7: "Semestre",
-        8: "An",
-    },
-    "property_agreement": {
-        1: "Simple",
-        2: "Co-exclusif",
-        3: "Exclusif",
-        4: "Délégation",
-        5: "Agent exclusif",
-        6: "Confrère",
-        7: "Verbal",
-    },
-    # Only the groups the snapshot names; the endpoint gives the other room names.
-    "property_areas": {
-        1: "Chambre",
-        53: "Chambre",
-        70: "Chambre",
-        8: "Salle de bains",
-        13: "Salle d'eau",
-        41: "Salle d'eau",
-        42: "Salle de bains",
-        5: "Parking",
-        6: "Cave",
-        43: "Balcon",
-    },
-    # Regulation type 1 = DPE energy, 2 = GES (docs/upstreams/apimo.md, "Regulations").
-    "property_regulation": {1: "DPE", 2: "GES"},
-    # Unit 1 is the square metre, the only unit French agencies use (inference).
-    "property_unit": {1: "m²"},
-}
-# Catalogs with no snapshot: known from the endpoint only, unknown codes otherwise.
-REFRESHED_ONLY = ("property_subtype", "property_condition", "property_standing")
-NAMES = (*SNAPSHOT, *REFRESHED_ONLY)
+
+def snapshot_load(path: Path = SNAPSHOT_FILE) -> dict[str, dict[int, str]]:
+    """The shipped catalogs `{"catalogs": {name: {code: label}}}` -> {name: {int code: label}}.
+
+    Raises OSError or ValueError when the file is missing or malformed: the code cannot
+    name anything without it, so a broken deployment fails at start, not mid-sync.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    tables = data["catalogs"] if isinstance(data, dict) else None
+    if not isinstance(tables, dict):
+        raise ValueError(f"{path}: no `catalogs` object")
+    return {
+        name: {int(code): str(label) for code, label in labels.items()}
+        for name, labels in tables.items()
+        if isinstance(labels, dict)
+    }
+
+
+SNAPSHOT: dict[str, dict[int, str]] = snapshot_load()
 
 
 class Catalogs:
@@ -125,6 +88,19 @@ class Catalogs:
         if code is None:
             return None
         return self.tables.get(name, {}).get(code)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of every label these catalogs give (hex, 16 characters).
+
+        Listings mapped with other labels (the endpoint was down, or relabelled a code)
+        are mapped again when it changes: the sync mixes it into each listing's digest.
+        """
+        encoded = json.dumps(
+            {name: sorted(self.tables.get(name, {}).items()) for name in NAMES},
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(encoded.encode()).hexdigest()[:16]
 
 
 def parse_catalog(entries: Any) -> dict[int, str]:

@@ -58,6 +58,16 @@ TYPES = {
     9: PropertyType.INDUSTRIAL,
     10: PropertyType.GARAGE,  # cellar/box
 }
+# unit_area labels -> m² (exact definitions: international foot and yard, acre of 4,840 yd²).
+M2_PER_UNIT = {
+    "m²": 1.0,
+    "m2": 1.0,
+    "ft²": 0.09290304,
+    "yd²": 0.83612736,
+    "acre": 4046.8564224,
+    "ha": 10000.0,
+    "ares": 100.0,
+}
 PUBLIC_STEP = 1
 DELETED_STEP = 4
 AVAILABLE_STATUSES = {1, 22, 24, 25}  # available, under offer, under contract, awaiting deed
@@ -142,10 +152,12 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
         "transaction": transaction,
         "transaction_label": (codes.label("property_category", category) or "")[:60],
         "property_type": property_type,
-        "property_subtype": (codes.label("property_subtype", subtype) or "")[:80],
+        "property_subtype": _subtype_label(codes, type_code, subtype),
         "is_new": transaction == Transaction.PROGRAM,
         "rooms": coerce.room_count(item.get("rooms")),
-        "bedrooms": bedrooms if bedrooms else counts["bedrooms"] or bedrooms,
+        # The larger of the two: `bedrooms` may leave out suites and children's rooms that
+        # the `areas[]` list names.
+        "bedrooms": max(bedrooms or 0, counts["bedrooms"]) or bedrooms,
         "bathrooms": counts["bathrooms"] or None,
         "sleeps": coerce.positive_integer(item.get("sleeps")),
         "floor": coerce.integer(floor.get("value")),
@@ -161,8 +173,8 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
     }
     fields.update(_surfaces(codes, item.get("area"), property_type))
     fields.update(price_fields(codes, item, offered))
-    fields.update(location_fields(item, extras))
-    fields.update(energy_fields(codes, item.get("regulations"), extras))
+    fields.update(location_fields(codes, item, extras))
+    fields.update(energy_fields(codes, item.get("regulations"), extras, surface=fields["surface"]))
     for catalog, key, name in (
         ("property_condition", "condition", "État"),
         ("property_standing", "standing", "Standing"),
@@ -185,12 +197,28 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
     )
 
 
+def _subtype_label(codes: Codes, type_code: int | None, subtype: int | None) -> str:
+    """The subtype's name, unless it only repeats the type's (subtype 5 "Appartement")."""
+    label = (codes.label("property_subtype", subtype) or "")[:80]
+    same = label.casefold() == (codes.label("property_type", type_code) or "").casefold()
+    return "" if same else label
+
+
 def _surfaces(codes: Codes, area: Any, property_type: str) -> dict[str, Any]:
+    """`area` in its `unit` (unit_area catalog) -> m²; a unit we cannot convert gives no
+    figure (and a warning) rather than a wrong one."""
     area = obj(area)
-    unit = codes.code("property_unit", area.get("unit"))
+    unit = codes.code("unit_area", area.get("unit"))
     value = coerce.number(area.get("value"))
-    if unit is not None and codes.label("property_unit", unit) not in ("m²", "m2"):
-        value = None  # an unknown unit: no figure rather than a wrong one
+    if value is not None and unit is not None:
+        factor = M2_PER_UNIT.get(codes.label("unit_area", unit) or "")
+        if factor is None:
+            codes.warnings.append(
+                {"field": "area.unit", "value": unit, "reason": "unit not convertible to m²"}
+            )
+            value = None
+        else:
+            value = round(value * factor, 2)
     if value is not None and value <= 0:
         value = None
     land = value if property_type == PropertyType.TERRAIN else None

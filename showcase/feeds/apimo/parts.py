@@ -4,6 +4,7 @@ location, regulations). Each takes upstream JSON as it comes and never raises.""
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -14,10 +15,25 @@ from showcase.feeds.records import PhotoRecord
 from showcase.listings.models import Transaction
 from showcase.listings.text import city_key, department_from_zip
 
-BEDROOM_AREAS = {1, 53, 70}
+# property_areas: every kind of bedroom (chambre, de maître, suite, de service, d'enfants;
+# not 114 "Chambre froide", a cold room) and of bathroom or shower room.
+BEDROOM_AREAS = {1, 53, 54, 70, 104}
 BATHROOM_AREAS = {8, 13, 41, 42}
-DPE_REGULATION = 1
-GES_REGULATION = 2
+# property_regulation codes (docs/upstreams/apimo-catalogs-fr.json).
+DPE_REGULATION = 1  # "Énergie - Consommation conventionnelle": kWhEP/m²/year
+GES_REGULATION = 2  # "Énergie - Estimation des émissions": kg CO₂eq/m²/year
+CARREZ_REGULATION = 3  # "Loi Carrez": m²
+ENERGY_LETTER_REGULATIONS = {50, 56}  # "DPE (...)", "Classe de performance énergétique"
+CLIMATE_LETTER_REGULATIONS = {52}  # "GES (Gaz à Effet de Serre)"
+COST_LOW_REGULATION = 120  # "Énergie - Montant bas estimé des dépenses annuelles ...": €
+COST_HIGH_REGULATION = 121  # "... Montant haut ...": €
+COST_YEAR_REGULATION = 122  # "Énergie - Année de référence des prix de l'énergie"
+# Since 1 July 2024 homes under 40 m² have their own thresholds (docs/legal.md §5.1, E12):
+# no class is derived for them from the general scale.
+SMALL_HOME_M2 = 40
+# ISO 3166-1 codes of places with French postcodes and départements (mainland, DOM, the
+# overseas collectivities): a département is read from their zip code, never elsewhere.
+FRENCH_POSTCODE_COUNTRIES = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC"}
 MONTHS_PER_PERIOD = {4: 1, 5: 3, 7: 6, 8: 12}  # month, quarter, semester, year
 MONTHLY = 4
 # Coordinates of a property whose address is private and that Apimo did not blur.
@@ -258,11 +274,27 @@ def _copropriete(codes: Codes, residence: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def location_fields(item: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
-    """City, zip, district, coordinates; the street only when `publish_address` is true.
+def country_code(codes: Codes, value: Any) -> str:
+    """`country` (ISO 3166-1 alpha-2, any case) -> "MA"; absent -> "FR" (French agencies);
+    anything else -> "FR" with a warning on the sync run."""
+    text = coerce.text(value).strip().upper()
+    if re.fullmatch(r"[A-Z]{2}", text):
+        return text
+    if text:
+        codes.warnings.append(
+            {"field": "country", "value": text[:20], "reason": "not an ISO 3166-1 code: FR"}
+        )
+    return "FR"
+
+
+def location_fields(codes: Codes, item: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    """Country, city, zip, district, coordinates; the street only when `publish_address` is
+    true. A département only in France (zip code of a French place: 06100 -> "06",
+    97110 -> "971", 20000 -> "2A"): Essaouira's 44000 is not Loire-Atlantique.
 
     A private address with exact coordinates (`radius` 0) is blurred to about a km.
     """
+    country = country_code(codes, item.get("country"))
     city = obj(item.get("city"))
     name = coerce.text(city.get("name"), limit=120)
     zip_code = coerce.text(city.get("zipcode"), limit=10)
@@ -289,10 +321,11 @@ def location_fields(item: dict[str, Any], extras: dict[str, Any]) -> dict[str, A
     return {
         "address": address,
         "address_public": public and bool(address),
+        "country": country,
         "city": name,
         "city_key": city_key(name),
         "zip_code": zip_code,
-        "department": department_from_zip(zip_code),
+        "department": department_from_zip(zip_code) if country in FRENCH_POSTCODE_COUNTRIES else "",
         "latitude": latitude,
         "longitude": longitude,
         "accuracy": accuracy,
@@ -308,32 +341,117 @@ def _regulation_value(value: Any) -> float | None:
     return coerce.number(first)
 
 
-def energy_fields(codes: Codes, value: Any, extras: dict[str, Any]) -> dict[str, Any]:
-    """`regulations[]`: DPE (type 1) and GES (type 2) values, letters, date; SVG kept."""
+def _amount_value(value: Any) -> float | None:
+    """One figure written with spaces, a unit or a decimal comma: "1 270 €", "48,5 m²"."""
+    raw = re.sub(r"[\s\u00a0\u202f]|€|m²|m2|eur", "", coerce.text(value), flags=re.IGNORECASE)
+    return coerce.number(raw.replace(",", ".")) if raw else None
+
+
+def _letter(codes: Codes, field: str, value: Any) -> str:
+    """A class letter A-G (any case) or "" with a warning for anything else."""
+    letter = coerce.text(value).strip().upper()
+    if dpe.is_letter(letter):
+        return letter
+    if letter:
+        codes.warnings.append({"field": field, "value": letter[:10], "reason": "not A-G"})
+    return ""
+
+
+def energy_fields(
+    codes: Codes, value: Any, extras: dict[str, Any], *, surface: float | None = None
+) -> dict[str, Any]:
+    """`regulations[]` -> the DPE, its energy costs and the Carrez surface.
+
+    Values from types 1 (kWhEP/m²/year) and 2 (kg CO₂eq/m²/year) with the DPE's `date`;
+    letters from their `label`, else from the letter types 50/56 (energy) and 52 (climate),
+    else derived from the values with the scales of the DPE's date (core/dpe.py
+    `classes_for`; not without a date, nor for a home under 40 m²). Types 120/121 are the
+    low/high estimated annual energy costs (€), 122 the reference year of the energy prices
+    (CCH R126-23, docs/legal.md E4-E5), type 3 the Loi Carrez surface (m²). The SVG of
+    `graph` is kept, hidden.
+    """
     fields: dict[str, Any] = {
         "dpe_value": None,
         "dpe_letter": "",
         "ges_value": None,
         "ges_letter": "",
         "dpe_date": None,
+        "energy_cost_min": None,
+        "energy_cost_max": None,
+        "energy_cost_reference": "",
+        "surface_carrez": None,
     }
+    given = {"dpe": "", "ges": ""}
+    letter_day: date | None = None  # a letter code's date, for values that carry none
     for regulation in items(value):
         code = codes.code("property_regulation", regulation.get("type"))
-        if code not in (DPE_REGULATION, GES_REGULATION):
-            continue
-        prefix = "dpe" if code == DPE_REGULATION else "ges"
-        fields[f"{prefix}_value"] = _regulation_value(regulation.get("value"))
-        letter = coerce.text(regulation.get("label")).upper()
-        if dpe.is_letter(letter):
-            fields[f"{prefix}_letter"] = letter
-        elif letter:
-            codes.warnings.append(
-                {"field": f"regulations.{prefix}", "value": letter[:10], "reason": "not A-G"}
-            )
-        day = coerce.day_of(regulation.get("date"))
-        if day and (fields["dpe_date"] is None or code == DPE_REGULATION):
-            fields["dpe_date"] = day
-        graph = coerce.text(regulation.get("graph"))
-        if graph.startswith("data:image/svg+xml"):
-            extras[f"{prefix}_graph"] = {"value": graph, "display": False}
+        raw = regulation.get("value")
+        if code in ENERGY_LETTER_REGULATIONS or code in CLIMATE_LETTER_REGULATIONS:
+            prefix = "dpe" if code in ENERGY_LETTER_REGULATIONS else "ges"
+            given[prefix] = given[prefix] or _letter(codes, f"regulations.{code}", raw)
+            letter_day = letter_day or coerce.day_of(regulation.get("date"))
+        elif code == CARREZ_REGULATION:
+            carrez = _amount_value(raw)
+            fields["surface_carrez"] = carrez if carrez and carrez > 0 else None
+        elif code in (COST_LOW_REGULATION, COST_HIGH_REGULATION):
+            amount = _amount_value(raw)
+            key = "energy_cost_min" if code == COST_LOW_REGULATION else "energy_cost_max"
+            fields[key] = round(amount) if amount and amount > 0 else None
+        elif code == COST_YEAR_REGULATION:
+            fields["energy_cost_reference"] = _prices_reference(raw)
+        elif code in (DPE_REGULATION, GES_REGULATION):
+            prefix = "dpe" if code == DPE_REGULATION else "ges"
+            fields[f"{prefix}_value"] = _regulation_value(raw)
+            if fields[f"{prefix}_value"] is None and dpe.is_letter(
+                coerce.text(raw).strip().upper()
+            ):
+                label = coerce.text(raw).strip().upper()  # the letter given as the value
+            else:
+                label = _letter(codes, f"regulations.{prefix}", regulation.get("label"))
+            given[prefix] = label or given[prefix]
+            day = coerce.day_of(regulation.get("date"))
+            if day and (fields["dpe_date"] is None or code == DPE_REGULATION):
+                fields["dpe_date"] = day
+            graph = coerce.text(regulation.get("graph"))
+            if graph.startswith("data:image/svg+xml"):
+                extras[f"{prefix}_graph"] = {"value": graph, "display": False}
+    fields["dpe_letter"], fields["ges_letter"] = given["dpe"], given["ges"]
+    fields["dpe_date"] = fields["dpe_date"] or letter_day
+    _derive_letters(codes, fields, surface)
+    low, high = fields["energy_cost_min"], fields["energy_cost_max"]
+    if low is not None and high is not None and low > high:
+        fields["energy_cost_min"], fields["energy_cost_max"] = high, low
+        codes.warnings.append(
+            {"field": "regulations.120-121", "value": f"{low}>{high}", "reason": "swapped"}
+        )
     return fields
+
+
+def _derive_letters(codes: Codes, fields: dict[str, Any], surface: float | None) -> None:
+    """Fill the letters Apimo left out from the values, on the scales of the DPE's date."""
+    if fields["dpe_letter"] and fields["ges_letter"]:
+        return
+    if fields["dpe_value"] is None and fields["ges_value"] is None:
+        return
+    day = fields["dpe_date"]
+    if day is None:
+        codes.warnings.append(
+            {"field": "regulations", "reason": "DPE values without a date: no class derived"}
+        )
+        return
+    if day >= dpe.NEW_DPE_SINCE and surface is not None and surface < SMALL_HOME_M2:
+        codes.warnings.append(
+            {"field": "regulations", "reason": "home under 40 m²: no class derived"}
+        )
+        return
+    energy, climate = dpe.classes_for(fields["dpe_value"], fields["ges_value"], day)
+    fields["dpe_letter"] = fields["dpe_letter"] or energy
+    fields["ges_letter"] = fields["ges_letter"] or climate
+
+
+def _prices_reference(value: Any) -> str:
+    """Type 122: a year ("2021") -> the DPE's phrase for it; any other text kept as given."""
+    text = coerce.text(value, limit=200).strip()
+    if re.fullmatch(r"(19|20)\d\d", text):
+        return f"Prix moyens des énergies indexés sur l'année {text} (abonnements compris)"
+    return text

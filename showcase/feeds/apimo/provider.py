@@ -36,6 +36,14 @@ class ApimoProvider:
         self._catalogs()  # before the pages: mapping runs while the next page is read
         return self.client.property_pages(since=since)
 
+    def mapping_fingerprint(self) -> str:
+        """What the mapping depends on besides the item: the catalog labels of this sync.
+
+        The sync engine mixes it into each listing's digest (showcase/feeds/sync.py
+        `raw_hash`), so a change of labels maps every listing again.
+        """
+        return f"apimo-catalogs:{self._catalogs().fingerprint}"
+
     def item_id(self, item: Any) -> str | None:
         return apimo_mapping.property_id(item)
 

@@ -64,6 +64,7 @@ PROPERTY_TYPES = {
 EXTRA_COLUMNS: list[tuple[str, tuple[str, ...], Any]] = [
     ("bedrooms", ("nb_chambres",), coerce.positive_integer),
     ("land_surface", ("surface_terrain",), coerce.surface),
+    ("surface_carrez", ("surface_carrez",), coerce.surface),  # upstream-facts.md: likely
     ("floor", ("etage",), coerce.integer),
     ("floors", ("nb_etages",), coerce.integer),
     ("construction_year", ("annee_construction",), coerce.positive_integer),

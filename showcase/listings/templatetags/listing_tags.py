@@ -12,13 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from showcase.listings import energy as energy_module
+from showcase.listings import place
 from showcase.listings import price as price_module
 from showcase.listings.map_points import is_plausible
 from showcase.listings.models import Listing, Photo
 from showcase.listings.numbers import figure
 from showcase.listings.photos import secure_url, sized_url, srcset
 from showcase.listings.text import city_key
-from showcase.listings.textformat import format_text
+from showcase.listings.textformat import format_text, place_names, recased_title
 
 register = template.Library()
 
@@ -130,6 +131,18 @@ def formatted_text(text: str, options: list[str] | None) -> SafeString:
     return format_text(text or "", options or [])
 
 
+@register.simple_tag
+def listing_text(text: str, options: list[str] | None, keep: tuple[str, ...] = ()) -> SafeString:
+    """The description with the site's text options; `keep`: names recasing keeps."""
+    return format_text(text or "", options or [], keep=keep or ())
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """ "MA" -> "Maroc" on French pages, "Morocco" on English ones."""
+    return place.country_name(code, get_language() or "fr")
+
+
 @register.filter
 def display_extras(listing: Listing) -> OrderedDict[str, list[tuple[str, str]]]:
     """Extras whose `display` is true, grouped by category (spec "extras")."""
@@ -174,9 +187,17 @@ def euros(value: Any) -> str:
     return price_module.euros(value)
 
 
-@register.simple_tag
-def localized_title(listing: Listing) -> dict[str, str]:
+@register.simple_tag(takes_context=True)
+def localized_title(context: template.Context, listing: Listing) -> dict[str, str]:
     """The card title in the visitor's language when the feed has it, with the language it
-    is really in (French otherwise), so the template can mark a French fallback with `lang`."""
+    is really in (French otherwise), so the template can mark a French fallback with `lang`.
+
+    Recased like the detail page's title when the site asks for it, keeping the city's name
+    (cards defer `extras`: reading the district would cost a query per card). Cards are
+    cached per site (`card_version`), so one site's options never reach another's cards.
+    """
     title, language = listing.title_in(get_language() or "fr")
+    site = getattr(context.get("request"), "site", None)
+    if site is not None:
+        title = recased_title(title, site.text_format, place_names(listing.city))
     return {"title": title, "lang": language}

@@ -58,3 +58,9 @@ AGENCY = {
         {"category": 2},
     ],
 }
+
+
+def fixture(name: str) -> dict[str, Any]:
+    """One recorded-shape property of tests/fixtures/apimo/ (personal data invented)."""
+    item: dict[str, Any] = json.loads((FIXTURES / name).read_text())
+    return item

@@ -20,7 +20,7 @@ def test_the_spec_example_maps_onto_our_fields():
     record = mapped(prop())
     f = record.columns()
     assert record.upstream_id == "181297" and record.public
-    # Subtype 5 is not in the snapshot: no subtype name (the type already says "flat").
+    # Subtype 5 is "Appartement", as the type says: not repeated.
     assert (f["transaction"], f["property_type"], f["property_subtype"]) == ("rent", "flat", "")
     assert (f["title"], f["city"], f["zip_code"], f["department"]) == (
         "2P CENTRE NICE",
@@ -46,8 +46,8 @@ def test_unknown_codes_are_warnings_and_the_property_still_imports():
     assert record.property_subtype == ""
     assert "condition" not in record.extras
     assert record.public
-    # The spec example's regulation types 4 and 7 are not DPE/GES: logged, not guessed.
-    assert ("property_regulation", 4) in codes and record.dpe_value is None
+    # The spec example's regulation types 4 (ERP) and 7 (gas) are known but not energy ones.
+    assert ("property_regulation", 4) not in codes and record.dpe_value is None
 
 
 def test_missing_blocks_give_empty_values_not_errors():
@@ -292,3 +292,126 @@ def test_the_agency_object_with_its_fee_schedule():
         ("Vente", 5.0, None),
         ("Location", 8.5, None),
     ]
+
+
+def regulations(*entries):
+    return [{"type": t, "value": v, "date": d} for t, v, d in entries]
+
+
+def test_energy_costs_read_amounts_written_with_spaces_units_or_commas():
+    record = mapped(
+        prop(
+            regulations=regulations(
+                (120, "1 150 €", None), (121, "1590,40", None), (122, "2023", None)
+            )
+        )
+    )
+    assert (record.energy_cost_min, record.energy_cost_max) == (1150, 1590)
+    assert record.energy_cost_reference.endswith("l'année 2023 (abonnements compris)")
+
+
+def test_an_energy_prices_reference_given_as_a_sentence_is_kept_as_it_is():
+    text = "Prix moyens des énergies indexés au 1er janvier 2021 (abonnements compris)"
+    assert mapped(prop(regulations=regulations((122, text, None)))).energy_cost_reference == text
+
+
+def test_energy_costs_given_the_wrong_way_round_are_ordered_with_a_warning():
+    record = mapped(prop(regulations=regulations((120, "2000", None), (121, "1500", None))))
+    assert (record.energy_cost_min, record.energy_cost_max) == (1500, 2000)
+    assert any(w.get("reason") == "swapped" for w in record.warnings)
+
+
+def test_dpe_values_without_a_date_give_no_class_and_say_why():
+    record = mapped(prop(regulations=regulations((1, "214", None), (2, "6", None))))
+    assert (record.dpe_value, record.dpe_letter, record.ges_letter) == (214.0, "", "")
+    assert any("without a date" in w.get("reason", "") for w in record.warnings)
+
+
+def test_no_class_is_derived_for_a_home_under_40_square_metres():
+    item = prop(
+        area={"unit": 1, "value": 31},
+        regulations=regulations((1, "310", "2024-09-02"), (2, "9", "2024-09-02")),
+    )
+    record = mapped(item)
+    assert (record.dpe_letter, record.ges_letter) == ("", "")
+    assert any("under 40" in w.get("reason", "") for w in record.warnings)
+
+
+def test_a_label_on_the_value_wins_and_a_bad_letter_is_a_warning():
+    item = prop(
+        regulations=[
+            {"type": 1, "value": "214", "date": "2023-05-10", "label": "e"},
+            {"type": 2, "value": "6", "date": "2023-05-10"},
+            {"type": 52, "value": "Z"},
+        ]
+    )
+    record = mapped(item)
+    assert (record.dpe_letter, record.ges_letter) == ("E", "B")  # "Z" refused, B derived
+    assert {"field": "regulations.52", "value": "Z", "reason": "not A-G"} in record.warnings
+
+
+def test_the_classe_de_performance_energetique_code_gives_the_energy_letter():
+    record = mapped(prop(regulations=regulations((56, "C", None))))
+    assert record.dpe_letter == "C"
+
+
+def test_the_loi_carrez_surface_comes_from_regulation_3():
+    assert mapped(prop(regulations=regulations((3, "48,5 m²", None)))).surface_carrez == 48.5
+    assert mapped(prop(regulations=regulations((3, "0", None)))).surface_carrez is None
+    assert mapped(prop()).surface_carrez is None
+
+
+@pytest.mark.parametrize(
+    ("country", "zip_code", "stored", "department"),
+    [
+        ("FR", "06100", "FR", "06"),
+        ("fr", "20090", "FR", "2A"),
+        ("FR", "97110", "FR", "971"),
+        ("GP", "97110", "GP", "971"),
+        ("RE", "97400", "RE", "974"),
+        ("MA", "44000", "MA", ""),
+        ("MC", "98000", "MC", ""),
+        ("ES", "07001", "ES", ""),
+        (None, "06100", "FR", "06"),
+    ],
+)
+def test_only_french_places_get_a_department(country, zip_code, stored, department):
+    item = prop(country=country, city={"id": 1, "name": "X", "zipcode": zip_code})
+    record = mapped(item)
+    assert (record.country, record.department) == (stored, department)
+
+
+def test_a_country_that_is_not_an_iso_code_is_france_with_a_warning():
+    record = mapped(prop(country="France"))
+    assert record.country == "FR" and record.department == "06"
+    assert {"field": "country", "value": "FRANCE", "reason": "not an ISO 3166-1 code: FR"} in (
+        record.warnings
+    )
+
+
+def test_areas_in_other_units_are_converted_to_square_metres():
+    assert mapped(prop(area={"unit": 2, "value": 1000})).surface == 92.9  # ft²
+    assert mapped(prop(type=3, area={"unit": 7, "value": "1,5"})).land_surface == 15000  # ha
+    record = mapped(prop(area={"unit": 3, "value": 4}))  # kanal: no known factor
+    assert record.surface is None
+    assert {"field": "area.unit", "value": 3, "reason": "unit not convertible to m²"} in (
+        record.warnings
+    )
+
+
+def test_bedrooms_are_the_larger_of_the_field_and_the_bedroom_areas():
+    areas = [{"type": t, "number": 1} for t in (1, 53, 54)]
+    assert mapped(prop(bedrooms=2, areas=areas)).bedrooms == 3
+    assert mapped(prop(bedrooms=4, areas=areas)).bedrooms == 4
+    assert mapped(prop(bedrooms=0, areas=[])).bedrooms == 0
+
+
+def test_a_letter_given_as_the_value_of_the_dpe_regulation_is_the_class():
+    record = mapped(prop(regulations=regulations((1, "d", "2023-05-10"), (2, "B", None))))
+    assert (record.dpe_value, record.dpe_letter, record.ges_letter) == (None, "D", "B")
+    assert str(record.dpe_date) == "2023-05-10"
+
+
+def test_the_date_of_a_letter_code_dates_the_dpe_when_the_values_have_none():
+    record = mapped(prop(regulations=regulations((50, "C", "2022-02-01"), (1, "150", None))))
+    assert (record.dpe_letter, str(record.dpe_date)) == ("C", "2022-02-01")
