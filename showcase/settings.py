@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "showcase.tenants",
     "showcase.leads",
     "showcase.alerts",
+    "showcase.outbox",
 ]
 # The demo (fake upstream APIs, generated data, the `demo` command) is a development tool:
 # a production process does not load it unless asked (`make audit` builds its demo that way).

@@ -79,12 +79,16 @@ def contact_agency(request: SiteRequest, pk: int) -> HttpResponse:
 
 
 def thanks(request: SiteRequest) -> HttpResponse:
-    listing = None
+    """Says what happened and what happens next, as the lead's delivery status has it."""
+    lead = None
     try:
         pk = int(_thanks_signer.unsign(request.GET.get("r", "")))
     except (signing.BadSignature, ValueError):
         pk = None
     if pk is not None:
         lead = Lead.objects.for_site(request.site).filter(pk=pk).select_related("listing").first()
-        listing = lead.listing if lead else None
-    return render(request, "leads/thanks.html", {"listing": listing})
+    return render(
+        request,
+        "leads/thanks.html",
+        {"lead": lead, "listing": lead.listing if lead else None},
+    )
