@@ -37,6 +37,8 @@ ALERTS_MAX_ITEMS = env_int("ALERTS_MAX_ITEMS", 20)
 LEADS_FALLBACK_EMAIL = env_str("LEADS_FALLBACK_EMAIL", "")
 # At most N messages per e-mail address (2N per IP address) per period of seconds.
 LEADS_RATE_LIMIT = (env_int("LEADS_RATE_LIMIT", 5), env_int("LEADS_RATE_PERIOD", 600))
+# At most N alert sign-ups per e-mail address (2N per IP address) per period of seconds.
+ALERTS_RATE_LIMIT = (env_int("ALERTS_RATE_LIMIT", 5), env_int("ALERTS_RATE_PERIOD", 3600))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
