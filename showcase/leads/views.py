@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from showcase.core.site import SiteRequest
@@ -78,6 +79,7 @@ def contact_agency(request: SiteRequest, pk: int) -> HttpResponse:
     return _handle(request, listing=None, agency=agency)
 
 
+@never_cache  # it follows the lead's delivery: a cached copy would go stale
 def thanks(request: SiteRequest) -> HttpResponse:
     """Says what happened and what happens next, as the lead's delivery status has it."""
     lead = None

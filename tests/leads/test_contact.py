@@ -90,6 +90,7 @@ def test_the_thanks_page_says_what_happens_next_and_never_claims_an_unsent_email
     ack = Message.objects.get(kind="lead.acknowledgement")
     ack.status, ack.attempts = Status.GAVE_UP, 8
     lead_record_delivery(Message, ack)
+    assert Lead.objects.get().acknowledgement == Delivery.GAVE_UP
     failed = client.get(thanks).content.decode()
     assert "pas pu vous envoyer d" in failed and "votre message est bien enregistré" in failed
     assert "a été envoyé" not in failed
