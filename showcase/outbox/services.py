@@ -122,6 +122,16 @@ def message_send(message: Message, now: datetime | None = None) -> BaseException
     return error
 
 
+def message_claim(message: Message, now: datetime) -> bool:
+    """Take `message` for this run: a compare-and-set on the status and next attempt this
+    run read, so of two runs that read the same row only one sends it."""
+    return bool(
+        Message.objects.filter(
+            pk=message.pk, status=message.status, next_attempt_at=message.next_attempt_at
+        ).update(next_attempt_at=now + CLAIM)
+    )
+
+
 def outbox_send(
     *, kind_prefix: str = "", now: datetime | None = None, limit: int = 500
 ) -> SendReport:
@@ -138,10 +148,7 @@ def outbox_send(
         .order_by("next_attempt_at", "pk")[:limit]
     )
     for index, message in enumerate(due):
-        claimed = Message.objects.filter(
-            pk=message.pk, status=message.status, next_attempt_at=message.next_attempt_at
-        ).update(next_attempt_at=now + CLAIM)
-        if not claimed:
+        if not message_claim(message, now):
             continue  # another runner took it
         error = message_send(message, now)
         if error is None:
