@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from showcase.alerts.models import Alert, AlertItem
-from showcase.listings.models import Listing
 from showcase.core.cache import hits_count
+from showcase.listings.models import Listing
 from showcase.listings.search import listing_search
 from showcase.outbox.models import Message, Status
 from showcase.outbox.services import SendReport, message_queue, outbox_send
@@ -159,9 +159,7 @@ def alert_subscribe(
                 waiting = Message.objects.about(CONFIRMATION, existing.pk).filter(
                     status__in=[Status.QUEUED, Status.FAILED]
                 )
-                Alert.objects.filter(pk=existing.pk).update(
-                    frequency=frequency, language=language
-                )
+                Alert.objects.filter(pk=existing.pk).update(frequency=frequency, language=language)
                 existing.frequency, existing.language = frequency, language
                 if not waiting.exists():
                     _queue_confirmation(existing)

@@ -20,7 +20,7 @@ class MessageAdmin(SiteScopedAdmin):
     search_fields = ["subject", "to", "last_error"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
-    readonly_fields = [
+    readonly_fields = (
         "tenant",
         "kind",
         "ref",
@@ -36,7 +36,7 @@ class MessageAdmin(SiteScopedAdmin):
         "last_error",
         "created_at",
         "sent_at",
-    ]
+    )
     fields = readonly_fields
 
     @admin.display(description=_("to"))

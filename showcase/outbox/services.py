@@ -7,12 +7,16 @@ import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
 
 from showcase.outbox.models import Message, Status
+
+if TYPE_CHECKING:
+    from showcase.tenants.models import Tenant
 from showcase.outbox.signals import delivery_recorded
 
 logger = logging.getLogger(__name__)
@@ -42,7 +46,7 @@ def message_queue(
     subject: str,
     body: str,
     ref: object = "",
-    tenant: object = None,
+    tenant: Tenant | None = None,
     reply_to: Iterable[str] = (),
     headers: dict[str, str] | None = None,
 ) -> Message:

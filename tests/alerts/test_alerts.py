@@ -282,9 +282,7 @@ def test_agents_see_only_their_sites_alerts_in_admin(client, two_agencies):
     assert "a@example.org" in html and "b@example.org" not in html
 
 
-def test_sign_up_with_the_mail_server_down_stores_the_alert_and_the_link_is_retried(
-    client, site
-):
+def test_sign_up_with_the_mail_server_down_stores_the_alert_and_the_link_is_retried(client, site):
     response = _post(client)
     assert response.status_code == 302
     alert = Alert.objects.get()
@@ -305,9 +303,7 @@ def test_sign_up_with_the_mail_server_down_stores_the_alert_and_the_link_is_retr
     assert _confirm(client, alert).status_code == 200
 
 
-def test_the_pending_page_says_what_happens_next_without_claiming_an_email_was_sent(
-    client, site
-):
+def test_the_pending_page_says_what_happens_next_without_claiming_an_email_was_sent(client, site):
     response = _post(client)
     html = client.get(response["Location"], HTTP_HOST=HOST).content.decode()
     assert "Nous vous enverrons par e-mail un lien" in html

@@ -78,9 +78,7 @@ def test_a_lead_is_stored_with_its_emails_queued_and_the_outbox_sends_them(clien
     assert "T3 lumineux" in client.get(response["Location"]).content.decode()
 
 
-def test_the_thanks_page_says_what_happens_next_and_never_claims_an_unsent_email(
-    client, listing
-):
+def test_the_thanks_page_says_what_happens_next_and_never_claims_an_unsent_email(client, listing):
     response = client.post(f"/contact/annonce/{listing.pk}/", form_data())
     thanks = response["Location"]
     before = client.get(thanks).content.decode()
@@ -159,9 +157,7 @@ def test_leads_retry_exits_non_zero_and_says_how_many_failed(client, listing):
     assert failure.value.returncode == 1
 
 
-def test_a_lead_without_any_address_to_notify_is_kept_and_queued_once_one_is_set(
-    client, settings
-):
+def test_a_lead_without_any_address_to_notify_is_kept_and_queued_once_one_is_set(client, settings):
     settings.LEADS_FALLBACK_EMAIL = ""
     listing = make_listing(title="Sans contact", contact={})
     assert client.post(f"/contact/annonce/{listing.pk}/", form_data()).status_code == 302

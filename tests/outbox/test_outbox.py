@@ -245,9 +245,7 @@ def test_failures_back_off_then_give_up_after_the_last_attempt():
 def test_a_refused_message_does_not_stop_the_run_but_an_unreachable_server_does():
     _queue(3)
     refused = smtplib.SMTPRecipientsRefused({"person0@example.org": (550, b"unknown")})
-    with mock.patch.object(
-        EmailBackend, "send_messages", side_effect=[refused, 1, 1]
-    ):
+    with mock.patch.object(EmailBackend, "send_messages", side_effect=[refused, 1, 1]):
         report = outbox_send()
     assert (report.sent, report.failed, report.left) == (2, 1, 0)
     _queue(3)
@@ -306,8 +304,9 @@ def test_purge_deletes_old_sent_and_abandoned_messages_only():
 @pytest.mark.django_db
 def test_agents_see_only_their_sites_outgoing_emails_in_the_admin(client, two_agencies):
     _queue(1, tenant=two_agencies["a"])
-    message_queue(kind="test.note", to=["b@example.org"], subject="B", body="x",
-                  tenant=two_agencies["b"])
+    message_queue(
+        kind="test.note", to=["b@example.org"], subject="B", body="x", tenant=two_agencies["b"]
+    )
     client.force_login(two_agencies["alice"])
     html = client.get("/admin/outbox/message/", HTTP_HOST="testserver").content.decode()
     assert "person0@example.org" in html and "b@example.org" not in html
