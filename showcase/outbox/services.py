@@ -100,25 +100,27 @@ def _record(message: Message, now: datetime, error: BaseException | None) -> Non
         last_error=message.last_error,
         next_attempt_at=message.next_attempt_at,
     )
-    delivery_recorded.send(sender=Message, message=message)
+    # The outcome is stored: a receiver's failure is logged and the run goes on.
+    for receiver, result in delivery_recorded.send_robust(sender=Message, message=message):
+        if isinstance(result, Exception):
+            logger.error("e-mail %s: %r failed: %r", message.pk, receiver, result)
 
 
 def message_send(message: Message, now: datetime | None = None) -> BaseException | None:
     """Talk to the mail server for one message and record the outcome; returns the error,
     or None when sent. Never call it inside a transaction: SMTP can take EMAIL_TIMEOUT
     seconds per step, and the database must stay writable meanwhile."""
-    email = EmailMessage(
-        subject=message.subject,
-        body=message.body,
-        from_email=message.from_email,
-        to=message.to,
-        reply_to=message.reply_to or None,
-        headers=message.headers or None,
-        connection=get_connection(fail_silently=False),
-    )
     error: BaseException | None = None
     try:
-        email.send(fail_silently=False)
+        EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            from_email=message.from_email,
+            to=message.to,
+            reply_to=message.reply_to or None,
+            headers=message.headers or None,
+            connection=get_connection(fail_silently=False),
+        ).send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
         error = exc
         logger.warning("e-mail %s (%s) not sent: %s", message.pk, message.kind, exc)

@@ -338,3 +338,31 @@ def test_resending_a_lead_from_the_admin_queues_it_instead_of_waiting_on_the_mai
     lead.refresh_from_db()
     assert lead.notification_status == Delivery.PENDING
     assert Message.objects.get(kind="lead.notification").status == Status.QUEUED
+
+
+@pytest.mark.django_db
+def test_a_malformed_message_fails_alone_and_the_run_goes_on():
+    bad = message_queue(
+        kind="test.note", to=["a@example.org"], subject="x", body="y", headers={"X-Bad": "a\nb"}
+    )
+    _queue(1)
+    report = outbox_send()
+    assert (report.sent, report.failed, report.left) == (1, 1, 0)
+    bad.refresh_from_db()
+    assert bad.status == Status.FAILED and "BadHeaderError" in bad.last_error
+
+
+@pytest.mark.django_db
+def test_a_failing_status_receiver_does_not_stop_the_run():
+    from showcase.outbox.signals import delivery_recorded
+
+    def broken(sender, message, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("receiver bug")
+
+    delivery_recorded.connect(broken, sender=Message, dispatch_uid="test.broken")
+    try:
+        _queue(2)
+        assert outbox_send().sent == 2
+    finally:
+        delivery_recorded.disconnect(dispatch_uid="test.broken", sender=Message)
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
