@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 from io import StringIO
 from unittest import mock
 
@@ -272,3 +273,28 @@ def test_purge_deletes_old_leads_only_and_validates_its_argument(listing):
     assert not Lead.objects.filter(pk=old.pk).exists() and Lead.objects.count() == 1
     with pytest.raises(CommandError, match="number and a unit"):
         call_command("leads", "purge", "--older-than", "three years")
+
+
+def test_erasing_or_purging_leads_deletes_their_queued_emails_too(client, two_agencies, settings):
+    settings.LEADS_FALLBACK_EMAIL = "accueil@agence-a.test"
+    listing = two_agencies["listing_a"]
+    for n in range(2):
+        client.post(
+            f"/contact/annonce/{listing.pk}/",
+            form_data(email=f"personne{n}@example.org"),
+            HTTP_HOST="agence-a.test",
+        )
+    first, second = Lead.objects.order_by("pk")
+    assert Message.objects.filter(ref=str(first.pk)).count() == 2
+    client.force_login(two_agencies["alice"])
+    response = client.post(
+        "/admin/leads/lead/",
+        {"action": "erase_person", "_selected_action": [first.pk]},
+        HTTP_HOST="testserver",
+    )
+    assert response.status_code == 302
+    assert not Message.objects.filter(ref=str(first.pk)).exists()
+    assert Message.objects.filter(ref=str(second.pk)).count() == 2
+    Lead.objects.filter(pk=second.pk).update(created_at=timezone.now() - timedelta(days=4 * 365))
+    call_command("leads", "purge", "--older-than", "3y", stdout=StringIO())
+    assert not Lead.objects.exists() and not Message.objects.exists()
