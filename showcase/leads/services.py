@@ -23,6 +23,7 @@ from showcase.leads.notifications import (
 from showcase.listings.models import Agency, Listing
 from showcase.outbox.models import Message, Status
 from showcase.outbox.services import (
+    CLAIM,
     MAX_ATTEMPTS,
     SendReport,
     backoff,
@@ -204,6 +205,11 @@ def leads_queue_failed(*, now: datetime | None = None, limit: int = 200) -> int:
     for lead in Lead.objects.notification_due(now).order_by("next_attempt_at")[:limit]:
         if Message.objects.about(NOTIFICATION, lead.pk).exists():
             continue  # the outbox retries it
+        # Claim: of two overlapping runs, only the one that moves next_attempt_at queues.
+        if not Lead.objects.filter(pk=lead.pk, next_attempt_at=lead.next_attempt_at).update(
+            next_attempt_at=now + CLAIM
+        ):
+            continue
         queued += _queue_notification(lead, now)
     return queued
 

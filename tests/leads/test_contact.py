@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from showcase.leads.forms import _signer
 from showcase.leads.models import Delivery, Lead
-from showcase.leads.services import lead_record_delivery
+from showcase.leads.services import lead_record_delivery, leads_queue_failed
 from showcase.outbox.models import Message, Status
 from tests.factories import make_listing
 
@@ -168,7 +168,19 @@ def test_a_lead_without_any_address_to_notify_is_kept_and_queued_once_one_is_set
     assert not Message.objects.filter(kind="lead.notification").exists()
     settings.LEADS_FALLBACK_EMAIL = "accueil@agence.example"
     Lead.objects.filter(pk=lead.pk).update(next_attempt_at=timezone.now())
+    stale = Lead.objects.get(pk=lead.pk)  # what an overlapping run read
     call_command("leads", "retry", stdout=StringIO())
+    assert Message.objects.filter(kind="lead.notification").count() == 1
+    # An overlapping run that read the lead before the first queued it (and before the
+    # message existed) loses the claim: the notification is not queued twice.
+    with (
+        mock.patch.object(Lead.objects, "notification_due") as due,
+        mock.patch.object(Message.objects, "about") as about,
+    ):
+        due.return_value.order_by.return_value = [stale]
+        about.return_value.exists.return_value = False
+        assert leads_queue_failed() == 0
+    assert Message.objects.filter(kind="lead.notification").count() == 1
     lead.refresh_from_db()
     assert lead.notification_status == Delivery.SENT
     assert lead.recipient == "accueil@agence.example"
