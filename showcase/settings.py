@@ -37,6 +37,8 @@ ALERTS_MAX_ITEMS = env_int("ALERTS_MAX_ITEMS", 20)
 LEADS_FALLBACK_EMAIL = env_str("LEADS_FALLBACK_EMAIL", "")
 # At most N messages per e-mail address (2N per IP address) per period of seconds.
 LEADS_RATE_LIMIT = (env_int("LEADS_RATE_LIMIT", 5), env_int("LEADS_RATE_PERIOD", 600))
+# At most N alert sign-ups per e-mail address (2N per IP address) per period of seconds.
+ALERTS_RATE_LIMIT = (env_int("ALERTS_RATE_LIMIT", 5), env_int("ALERTS_RATE_PERIOD", 3600))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "showcase.tenants",
     "showcase.leads",
     "showcase.alerts",
+    "showcase.outbox",
 ]
 # The demo (fake upstream APIs, generated data, the `demo` command) is a development tool:
 # a production process does not load it unless asked (`make audit` builds its demo that way).
@@ -164,7 +167,14 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# E-mails are queued in the database (showcase.outbox) and sent by `manage.py outbox send`;
+# in development (and the demo) that command prints them instead of needing a mail server.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

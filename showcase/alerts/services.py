@@ -1,24 +1,30 @@
-"""Alert services: subscribe, confirm, unsubscribe, collect matches, send, purge."""
+"""Alert services: subscribe, confirm, unsubscribe, collect matches, queue and send, purge.
+
+E-mails are queued in the outbox with what they are about; only `alerts send` and
+`outbox send` talk to the mail server, outside any transaction."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from showcase.alerts.models import Alert, AlertItem
+from showcase.core.cache import hits_count
 from showcase.listings.models import Listing
 from showcase.listings.search import listing_search
+from showcase.outbox.models import Message, Status
+from showcase.outbox.services import SendReport, message_queue, outbox_send
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +33,9 @@ UNSUBSCRIBE_SALT = "alerts.unsubscribe"
 # Query parameters that only shape the page, not which listings match.
 PAGE_ONLY = {"page", "limit", "sort"}
 SEED_LIMIT = 5000
+PREFIX = "alert."
+CONFIRMATION = "alert.confirmation"
+DIGEST = "alert.digest"
 
 
 def criteria_query(query: QueryDict) -> str:
@@ -69,36 +78,51 @@ def _link(alert: Alert, name: str, token: str) -> str:
         return alert.base_url.rstrip("/") + reverse(name, kwargs={"token": token})
 
 
-def _send(alert: Alert, subject: str, template: str, context: dict, *, list_headers: bool) -> None:
+def _queue(alert: Alert, kind: str, subject: str, template: str, context: dict) -> Message:
+    """Render one e-mail of this alert and queue it in the outbox (no network)."""
     unsubscribe = _link(alert, "alert-unsubscribe", unsubscribe_token(alert))
     with translation.override(alert.language):
         body = render_to_string(template, {"alert": alert, "unsubscribe": unsubscribe, **context})
     headers = {}
-    if list_headers:
+    if kind == DIGEST:
         # RFC 2369 and RFC 8058: mail clients offer their own one-click unsubscribe.
         headers = {
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    EmailMultiAlternatives(subject, body, to=[alert.email], headers=headers).send()
-
-
-def alert_subscribe(
-    *, tenant, email: str, query: str, frequency: str, language: str, base_url: str
-) -> Alert:
-    """Store an unconfirmed alert and send the confirmation link (double opt-in)."""
-    alert = Alert.objects.create(
-        tenant=tenant,
-        email=email.strip(),
-        query=query,
-        frequency=frequency,
-        language=language,
-        base_url=base_url,
+    return message_queue(
+        kind=kind,
+        ref=alert.pk,
+        tenant=alert.tenant,
+        to=[alert.email],
+        subject=subject,
+        body=body,
+        headers=headers,
     )
-    with translation.override(language):
+
+
+class RateLimited(Exception):
+    """Too many sign-ups lately from this address or this client."""
+
+
+def alert_rate_check(*, ip: str, email: str) -> None:
+    """Count one sign-up; raise RateLimited past ALERTS_RATE_LIMIT per e-mail address (twice
+    that per client IP address) per ALERTS_RATE_PERIOD seconds."""
+    limit, period = settings.ALERTS_RATE_LIMIT
+    ip_key = "alerts:rate:ip:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
+    mail_key = "alerts:rate:mail:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    ip_ok = hits_count(ip_key, period) <= limit * 2
+    mail_ok = hits_count(mail_key, period) <= limit
+    if not (ip_ok and mail_ok):
+        raise RateLimited
+
+
+def _queue_confirmation(alert: Alert) -> Message:
+    with translation.override(alert.language):
         subject = translation.gettext("Confirm your property alert")
-    _send(
+    return _queue(
         alert,
+        CONFIRMATION,
         subject,
         "alerts/email_confirm.txt",
         {
@@ -106,9 +130,51 @@ def alert_subscribe(
             "search": search_url(alert),
             "hours": settings.ALERTS_CONFIRM_MAX_AGE // 3600,
         },
-        list_headers=False,
     )
-    return alert
+
+
+def alert_subscribe(
+    *, tenant, email: str, query: str, frequency: str, language: str, base_url: str
+) -> tuple[Alert, bool]:
+    """Store an unconfirmed alert and queue its confirmation link (double opt-in), in one
+    transaction; `manage.py outbox send` sends the link. Returns (alert, created).
+
+    The same criteria again from the same address make no second alert: an unconfirmed
+    one gets a new link unless its link is still waiting to be sent; a confirmed one is
+    left as it is (and nothing is sent)."""
+    email = email.strip()
+    now = timezone.now()
+    with transaction.atomic():
+        existing = (
+            Alert.objects.filter(tenant=tenant, email__iexact=email, query=query)
+            .filter(
+                Q(confirmed_at__isnull=False)
+                | Q(created_at__gt=now - timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE))
+            )
+            .order_by("-confirmed_at", "-created_at")
+            .first()
+        )
+        if existing is not None:
+            if existing.confirmed_at is None:
+                waiting = Message.objects.about(CONFIRMATION, existing.pk).filter(
+                    status__in=[Status.QUEUED, Status.FAILED]
+                )
+                Alert.objects.filter(pk=existing.pk).update(frequency=frequency, language=language)
+                existing.frequency, existing.language = frequency, language
+                if not waiting.exists():
+                    _queue_confirmation(existing)
+            return existing, False
+        alert = Alert.objects.create(
+            tenant=tenant,
+            email=email,
+            query=query,
+            frequency=frequency,
+            language=language,
+            base_url=base_url,
+            created_at=now,
+        )
+        _queue_confirmation(alert)
+    return alert, True
 
 
 def alert_confirm(token: str) -> Alert | None:
@@ -134,8 +200,10 @@ def alert_for_unsubscribe(token: str) -> Alert | None:
 
 
 def alert_unsubscribe(alert: Alert) -> None:
-    """Unsubscribing deletes the alert and its ledger: nothing about it is kept."""
-    alert.delete()
+    """Unsubscribing deletes the alert, its ledger and its e-mails: nothing about it is kept."""
+    with transaction.atomic():
+        Message.objects.about(PREFIX, alert.pk).delete()
+        alert.delete()
 
 
 def search_url(alert: Alert) -> str:
@@ -195,11 +263,11 @@ def alert_collect(alert: Alert) -> Digest:
     )
 
 
-def alert_send_one(alert: Alert, now: datetime) -> bool:
-    """Send this alert's digest if it is due and has news. Safe under concurrent runs: the
-    alert is claimed by a compare-and-set on `last_sent_at` inside the transaction that
-    writes the ledger, so a second runner finds nothing to claim; a failed e-mail rolls
-    everything back for the next run."""
+def alert_queue_one(alert: Alert, now: datetime) -> bool:
+    """Queue this alert's digest if it is due and has news (no network: the outbox sends
+    it, with retries). Safe under concurrent runs: the alert is claimed by a
+    compare-and-set on `last_sent_at` inside the transaction that writes the ledger and
+    queues the e-mail, so a second runner finds nothing to claim."""
     with transaction.atomic():
         claimed = (
             Alert.objects.due(now)
@@ -219,27 +287,37 @@ def alert_send_one(alert: Alert, now: datetime) -> bool:
                 "%(count)d new matches for your property search",
                 len(digest.new) + len(digest.drops) + digest.more,
             ) % {"count": len(digest.new) + len(digest.drops) + digest.more}
-        _send(
+        _queue(
             alert,
+            DIGEST,
             subject,
             "alerts/email_digest.txt",
             {"digest": digest, "search": search_url(alert)},
-            list_headers=True,
         )
     return True
 
 
-def alerts_send(*, now: datetime | None = None) -> tuple[int, int]:
-    """Send every due alert: (e-mails sent, failures)."""
+def alerts_queue(*, now: datetime | None = None) -> tuple[int, int]:
+    """Queue the digest of every due alert: (digests queued, alerts that failed)."""
     now = now or timezone.now()
-    sent = failed = 0
+    queued = failed = 0
     for alert in Alert.objects.due(now).select_related("tenant").order_by("pk").iterator():
         try:
-            sent += alert_send_one(alert, now)
+            queued += alert_queue_one(alert, now)
         except Exception:
             failed += 1
-            logger.exception("alert %s could not be sent", alert.pk)
-    return sent, failed
+            logger.exception("alert %s: digest not queued", alert.pk)
+    return queued, failed
+
+
+def alerts_send(*, now: datetime | None = None) -> SendReport:
+    """Queue the due digests, then send the due alert e-mails (digests, confirmation
+    links) outside any transaction. An alert whose digest could not be made counts as
+    failed."""
+    _queued, broken = alerts_queue(now=now)
+    report = outbox_send(kind_prefix=PREFIX, now=now)
+    report.failed += broken
+    return report
 
 
 def alerts_purge(*, older_than: datetime, now: datetime | None = None) -> int:
@@ -250,5 +328,11 @@ def alerts_purge(*, older_than: datetime, now: datetime | None = None) -> int:
     stale = Alert.objects.filter(created_at__lt=older_than) | Alert.objects.unconfirmed().filter(
         created_at__lt=expiry
     )
-    _total, per_model = stale.delete()
+    with transaction.atomic():
+        refs = [str(pk) for pk in stale.values_list("pk", flat=True)]
+        for start in range(0, len(refs), 500):  # bounded IN lists
+            Message.objects.filter(
+                kind__startswith=PREFIX, ref__in=refs[start : start + 500]
+            ).delete()
+        _total, per_model = stale.delete()
     return per_model.get(Alert._meta.label, 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from showcase.alerts import services
 from showcase.alerts.forms import AlertForm
 from showcase.core.site import SiteRequest, absolute_url
+from showcase.leads.views import _client_ip
 from showcase.listings.search import listing_search
 
 
@@ -23,16 +25,29 @@ def create(request: SiteRequest) -> HttpResponse:
         form = AlertForm(initial={"query": services.criteria_query(request.GET)})
     query = services.criteria_query(QueryDict(form["query"].value() or ""))
     found = listing_search(site=request.site, params=QueryDict(query))
+    status = 200
     if request.method == "POST" and form.is_valid() and not found.errors:
-        services.alert_subscribe(
-            tenant=request.site.tenant,
-            email=form.cleaned_data["email"],
-            query=query,
-            frequency=form.cleaned_data["frequency"],
-            language=get_language() or "fr",
-            base_url=absolute_url(request, "/").rstrip("/"),
-        )
-        return redirect("alert-pending")
+        try:
+            services.alert_rate_check(ip=_client_ip(request), email=form.cleaned_data["email"])
+        except services.RateLimited:
+            form.add_error(
+                None,
+                _(
+                    "Several alerts were requested for this address or from your connection "
+                    "in a short time. Please try again in an hour."
+                ),
+            )
+            status = 429
+        else:
+            services.alert_subscribe(
+                tenant=request.site.tenant,
+                email=form.cleaned_data["email"],
+                query=query,
+                frequency=form.cleaned_data["frequency"],
+                language=get_language() or "fr",
+                base_url=absolute_url(request, "/").rstrip("/"),
+            )
+            return redirect("alert-pending")
     return render(
         request,
         "alerts/create.html",
@@ -42,6 +57,7 @@ def create(request: SiteRequest) -> HttpResponse:
             "count": found.results.count(),
             "query": query,
         },
+        status=status,
     )
 
 

@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteListFilter, SiteScopedAdmin
 from showcase.leads.models import Lead, LeadStatus
-from showcase.leads.services import lead_deliver, person_export, person_leads
+from showcase.leads.services import (
+    lead_notify_again,
+    leads_forget_messages,
+    person_export,
+    person_leads,
+)
 
 CSV_COLUMNS = [
     "created_at",
@@ -45,7 +50,7 @@ FIELDS = (
     "notified_at",
     "next_attempt_at",
     "last_error",
-    "acknowledged",
+    "acknowledgement",
 )
 
 
@@ -116,12 +121,17 @@ class LeadAdmin(SiteScopedAdmin):
 
     @admin.action(description=_("Send the notification again"))
     def resend(self, request: HttpRequest, queryset: QuerySet) -> None:
-        sent = sum(1 for lead in queryset if lead_deliver(lead))
-        failed = queryset.count() - sent
+        # Queued, not sent here: the admin page must not wait on the mail server either.
+        leads = list(queryset)
+        queued = sum(1 for lead in leads if lead_notify_again(lead))
+        failed = len(leads) - queued
         self.message_user(
             request,
-            _("%(sent)d notification(s) sent, %(failed)d failed (see each lead's last error).")
-            % {"sent": sent, "failed": failed},
+            _(
+                "%(queued)d notification(s) will be sent within minutes, %(failed)d could not "
+                "be queued (see each lead's last error)."
+            )
+            % {"queued": queued, "failed": failed},
             messages.SUCCESS if not failed else messages.WARNING,
         )
 
@@ -155,7 +165,9 @@ class LeadAdmin(SiteScopedAdmin):
         emails = {lead.email.lower() for lead in queryset}
         deleted = 0
         for email in emails:
-            count, _detail = person_leads(scoped, email).delete()
+            leads = person_leads(scoped, email)
+            deleted += leads_forget_messages(leads)
+            count, _detail = leads.delete()
             deleted += count
         self.message_user(
             request,

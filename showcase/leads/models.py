@@ -27,9 +27,8 @@ class Delivery(models.TextChoices):
 
 
 class LeadQuerySet(SiteOwnedQuerySet["Lead"]):
-    def due_for_delivery(self, now=None):
-        """Notifications not delivered yet whose next attempt is due."""
-        now = now or timezone.now()
+    def notification_due(self, now):
+        """Leads whose notification is not sent and whose next attempt is due at `now`."""
         return self.filter(
             notification_status__in=[Delivery.PENDING, Delivery.FAILED], next_attempt_at__lte=now
         )
@@ -83,6 +82,7 @@ class Lead(models.Model):
         related_name="assigned_leads",
         verbose_name=_("assigned to"),
     )
+    # The notification's and acknowledgement's delivery, as the outbox last reported it.
     recipient = models.EmailField(_("notified address"), blank=True)
     notification_status = models.CharField(
         _("notification"), max_length=10, choices=Delivery.choices, default=Delivery.PENDING
@@ -91,7 +91,12 @@ class Lead(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
     notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
-    acknowledged = models.BooleanField(_("acknowledgement sent"), default=False)
+    acknowledgement = models.CharField(
+        _("acknowledgement to the sender"),
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.PENDING,
+    )
     # Same person, listing and message within a few minutes: one lead (double clicks).
     dedupe_key = models.CharField(max_length=64, unique=True)
 

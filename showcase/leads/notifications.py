@@ -1,22 +1,23 @@
-"""E-mails about a lead: the notification to the agency and the acknowledgement to the sender."""
+"""E-mails about a lead, queued in the outbox: the notification to the agency and the
+acknowledgement to the sender. Nothing here talks to a mail server."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from showcase.leads.models import Lead
+from showcase.outbox.models import Message
+from showcase.outbox.services import message_queue
 
-logger = logging.getLogger(__name__)
+NOTIFICATION = "lead.notification"
+ACKNOWLEDGEMENT = "lead.acknowledgement"
 
 
-def _one_line(text: str, limit: int = 150) -> str:
-    return " ".join(str(text).split())[:limit]
+class NoRecipient(ValueError):
+    """Neither the listing, the agency, the site nor the settings give an address."""
 
 
 def recipient_for(lead: Lead) -> str:
@@ -32,40 +33,42 @@ def recipient_for(lead: Lead) -> str:
     return settings.LEADS_FALLBACK_EMAIL
 
 
-def send_notification(lead: Lead) -> str:
-    """Send the lead to the agency; returns the address used. Raises on failure."""
+def queue_notification(lead: Lead) -> Message:
+    """Queue the lead for the agency (in French, the agencies' language).
+
+    Raises NoRecipient when no address is known."""
     recipient = recipient_for(lead)
     if not recipient:
-        raise ValueError(
+        raise NoRecipient(
             "No address to notify: set the site's lead e-mail or LEADS_FALLBACK_EMAIL."
         )
     with translation.override("fr"):
-        subject = _one_line(
-            _("Contact request: %(about)s") % {"about": lead.listing_label or _("your agency")}
-        )
+        subject = _("Contact request: %(about)s") % {
+            "about": lead.listing_label or _("your agency")
+        }
         body = render_to_string("emails/lead_notification.txt", {"lead": lead})
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    return message_queue(
+        kind=NOTIFICATION,
+        ref=lead.pk,
+        tenant=lead.tenant,
         to=[recipient],
         reply_to=[lead.email],
+        subject=subject[:150],
+        body=body,
         headers={"X-Vitrine-Lead": str(lead.pk)},
     )
-    message.send(fail_silently=False)
-    return recipient
 
 
-def send_acknowledgement(lead: Lead) -> bool:
-    """Tell the sender we received the message; a failure here is logged, not retried."""
+def queue_acknowledgement(lead: Lead) -> Message:
+    """Queue the note telling the sender, in their language, that we received the message."""
     with translation.override(lead.language or "fr"):
-        subject = _one_line(_("We have received your message"))
+        subject = _("We have received your message")
         body = render_to_string("emails/lead_ack.txt", {"lead": lead})
-    try:
-        EmailMessage(
-            subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[lead.email]
-        ).send()
-    except Exception as exc:  # noqa: BLE001
-        logger.warning("lead %s: acknowledgement not sent: %s", lead.pk, exc)
-        return False
-    return True
+    return message_queue(
+        kind=ACKNOWLEDGEMENT,
+        ref=lead.pk,
+        tenant=lead.tenant,
+        to=[lead.email],
+        subject=subject,
+        body=body,
+    )

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from showcase.core.site import SiteRequest
@@ -78,13 +79,18 @@ def contact_agency(request: SiteRequest, pk: int) -> HttpResponse:
     return _handle(request, listing=None, agency=agency)
 
 
+@never_cache  # it follows the lead's delivery: a cached copy would go stale
 def thanks(request: SiteRequest) -> HttpResponse:
-    listing = None
+    """Says what happened and what happens next, as the lead's delivery status has it."""
+    lead = None
     try:
         pk = int(_thanks_signer.unsign(request.GET.get("r", "")))
     except (signing.BadSignature, ValueError):
         pk = None
     if pk is not None:
         lead = Lead.objects.for_site(request.site).filter(pk=pk).select_related("listing").first()
-        listing = lead.listing if lead else None
-    return render(request, "leads/thanks.html", {"listing": listing})
+    return render(
+        request,
+        "leads/thanks.html",
+        {"lead": lead, "listing": lead.listing if lead else None},
+    )

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import re
+import smtplib
 from datetime import timedelta
+from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from showcase.alerts import services
 from showcase.alerts.models import Alert, AlertItem, Frequency
+from showcase.outbox.models import Message, Status
 from tests.factories import make_feed, make_listing, make_tenant
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +29,23 @@ def site():
     return tenant, feed
 
 
+def _send(**kwargs):
+    """`alerts send`'s unit: (e-mails sent, failures)."""
+    report = services.alerts_send(**kwargs)
+    return report.sent, report.failed
+
+
+def _post(client, query="transaction=sell&localization=lyon", frequency="daily", **extra):
+    data = {"email": "marie@example.org", "frequency": frequency, "query": query}
+    data.update(extra.pop("data", {}))
+    return client.post("/alertes/nouvelle/", data, HTTP_HOST=HOST, **extra)
+
+
 def _subscribe(client, query="transaction=sell&localization=lyon", frequency="daily", **extra):
-    response = client.post(
-        "/alertes/nouvelle/",
-        {"email": "marie@example.org", "frequency": frequency, "query": query},
-        HTTP_HOST=HOST,
-        **extra,
-    )
+    """Sign up, then run the outbox as cron would: the confirmation link arrives."""
+    response = _post(client, query, frequency, **extra)
     assert response.status_code == 302, response.content.decode()[:2000]
+    call_command("outbox", "send", stdout=StringIO())
     return Alert.objects.latest("pk")
 
 
@@ -63,7 +77,7 @@ def test_double_opt_in_sends_nothing_before_confirmation(client, site):
     assert len(mail.outbox) == 1
     assert alert.base_url == f"http://{HOST}"
     make_listing(feed=feed, transaction="sell", city="Lyon", city_key="lyon")
-    assert services.alerts_send() == (0, 0)
+    assert _send() == (0, 0)
     assert len(mail.outbox) == 1
 
 
@@ -80,7 +94,7 @@ def test_confirmation_then_only_new_matching_listings_are_sent(client, site):
     new = make_listing(feed=feed, city="Lyon", city_key="lyon", title="Nouveau T3")
     make_listing(feed=feed, city="Paris", city_key="paris", title="Ailleurs")
     make_listing(feed=feed, city="Lyon", city_key="lyon", transaction="rent", title="Location")
-    assert services.alerts_send() == (1, 0)
+    assert _send() == (1, 0)
     message = mail.outbox[-1]
     assert message.to == ["marie@example.org"]
     assert "Nouveau T3" in message.body
@@ -109,8 +123,8 @@ def test_a_listing_is_announced_once_per_alert(site):
     tenant, feed = site
     alert = _confirmed_alert(tenant, frequency=Frequency.IMMEDIATE)
     make_listing(feed=feed, city="Lyon", city_key="lyon", title="Maison A")
-    assert services.alerts_send() == (1, 0)
-    assert services.alerts_send() == (0, 0)
+    assert _send() == (1, 0)
+    assert _send() == (0, 0)
     assert len(mail.outbox) == 1
     assert AlertItem.objects.filter(alert=alert).count() == 1
 
@@ -121,9 +135,9 @@ def test_a_claimed_alert_is_not_sent_twice_by_a_concurrent_run(site):
     make_listing(feed=feed, city="Lyon", city_key="lyon")
     stale_copy = Alert.objects.get(pk=alert.pk)  # what a second runner read before the first sent
     now = timezone.now()
-    assert services.alert_send_one(alert, now) is True
-    assert services.alert_send_one(stale_copy, now) is False
-    assert len(mail.outbox) == 1
+    assert services.alert_queue_one(alert, now) is True
+    assert services.alert_queue_one(stale_copy, now) is False
+    assert Message.objects.filter(kind="alert.digest").count() == 1
 
 
 def test_price_drops_are_sent_with_the_previous_price(site):
@@ -133,13 +147,13 @@ def test_price_drops_are_sent_with_the_previous_price(site):
     AlertItem.objects.create(alert=alert, listing=listing, price=300000)
     listing.price = 320000
     listing.save()
-    assert services.alerts_send() == (0, 0)  # a rise is no news
+    assert _send() == (0, 0)  # a rise is no news
     listing.price = 290000
     listing.save()
-    assert services.alerts_send() == (1, 0)
+    assert _send() == (1, 0)
     assert "Loft" in mail.outbox[-1].body
     assert "320" in mail.outbox[-1].body  # was 320 000 €
-    assert services.alerts_send() == (0, 0)
+    assert _send() == (0, 0)
 
 
 def test_daily_alert_sends_at_most_one_email_a_day_and_weekly_one_a_week(site):
@@ -149,10 +163,10 @@ def test_daily_alert_sends_at_most_one_email_a_day_and_weekly_one_a_week(site):
         tenant, frequency=Frequency.WEEKLY, last_sent_at=timezone.now() - timedelta(days=3)
     )
     make_listing(feed=feed, city="Lyon", city_key="lyon")
-    assert services.alerts_send() == (0, 0)
-    assert services.alerts_send(now=timezone.now() + timedelta(hours=20)) == (1, 0)
+    assert _send() == (0, 0)
+    assert _send(now=timezone.now() + timedelta(hours=20)) == (1, 0)
     assert mail.outbox[-1].to == [daily.email]
-    assert services.alerts_send(now=timezone.now() + timedelta(days=4, hours=1)) == (1, 0)
+    assert _send(now=timezone.now() + timedelta(days=4, hours=1)) == (1, 0)
     assert AlertItem.objects.filter(alert=weekly).count() == 1
 
 
@@ -266,3 +280,112 @@ def test_agents_see_only_their_sites_alerts_in_admin(client, two_agencies):
     client.force_login(two_agencies["alice"])
     html = client.get("/admin/alerts/alert/", HTTP_HOST="testserver").content.decode()
     assert "a@example.org" in html and "b@example.org" not in html
+
+
+def test_sign_up_with_the_mail_server_down_stores_the_alert_and_the_link_is_retried(client, site):
+    response = _post(client)
+    assert response.status_code == 302
+    alert = Alert.objects.get()
+    assert alert.confirmed_at is None
+    message = Message.objects.get(kind="alert.confirmation", ref=str(alert.pk))
+    assert message.status == Status.QUEUED and mail.outbox == []
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=ConnectionRefusedError(111, "Connection refused"),
+    ):
+        with pytest.raises(CommandError, match="1 e-mail"):
+            call_command("alerts", "send", stdout=StringIO())
+    message.refresh_from_db()
+    assert message.status == Status.FAILED and "Connection refused" in message.last_error
+    Message.objects.update(next_attempt_at=timezone.now())
+    call_command("alerts", "send", stdout=StringIO())
+    assert _link(mail.outbox[-1], "alertes/confirmer")
+    assert _confirm(client, alert).status_code == 200
+
+
+def test_the_pending_page_says_what_happens_next_without_claiming_an_email_was_sent(client, site):
+    response = _post(client)
+    html = client.get(response["Location"], HTTP_HOST=HOST).content.decode()
+    assert "Nous vous enverrons par e-mail un lien" in html
+    assert "Nous vous avons envoyé" not in html
+
+
+def test_the_same_criteria_again_from_the_same_address_make_no_second_alert(client, site):
+    first = _subscribe(client)
+    links = len(mail.outbox)
+    # Again, differently capitalised, while the first link is still waiting to be sent:
+    Message.objects.update(status=Status.QUEUED)
+    assert _post(client, data={"email": "Marie@Example.org"}).status_code == 302
+    assert Alert.objects.count() == 1
+    assert Message.objects.filter(kind="alert.confirmation").count() == 1
+    # Once the first link went out, asking again sends a new link to the same alert.
+    Message.objects.update(status=Status.SENT)
+    assert _post(client, frequency="weekly").status_code == 302
+    assert Alert.objects.count() == 1
+    assert Alert.objects.get().frequency == Frequency.WEEKLY
+    call_command("outbox", "send", stdout=StringIO())
+    assert len(mail.outbox) == links + 1
+    # A confirmed alert is left alone: no second alert, nothing sent.
+    _confirm(client, first)
+    assert _post(client).status_code == 302
+    call_command("outbox", "send", stdout=StringIO())
+    assert Alert.objects.count() == 1 and len(mail.outbox) == links + 1
+    # Other criteria are another alert.
+    _subscribe(client, query="transaction=rent")
+    assert Alert.objects.count() == 2
+
+
+def test_sign_ups_are_limited_per_address(client, site, settings):
+    settings.ALERTS_RATE_LIMIT = (2, 3600)
+    for n in range(2):
+        assert _post(client, query=f"transaction=sell&rooms={n + 1}").status_code == 302
+    response = _post(client, query="transaction=sell&rooms=4")
+    assert response.status_code == 429
+    assert "Plusieurs alertes" in response.content.decode()
+    assert Alert.objects.count() == 2 and Message.objects.count() == 2
+
+
+def test_sign_ups_are_limited_per_client(client, site, settings):
+    settings.ALERTS_RATE_LIMIT = (2, 3600)
+    for n in range(4):
+        response = _post(client, data={"email": f"personne{n}@example.org"})
+        assert response.status_code == 302
+    response = _post(client, data={"email": "personne5@example.org"})
+    assert response.status_code == 429
+    assert Alert.objects.count() == 4
+    # Another client is not held back by this one.
+    other = _post(client, data={"email": "autre@example.org"}, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 302
+
+
+def test_alerts_send_exits_non_zero_and_says_how_many_failed(site):
+    tenant, feed = site
+    _confirmed_alert(tenant)
+    make_listing(feed=feed, city="Lyon", city_key="lyon", title="Maison")
+    out = StringIO()
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=smtplib.SMTPRecipientsRefused({"paul@example.org": (550, b"no")}),
+    ):
+        with pytest.raises(CommandError, match="1 e-mail"):
+            call_command("alerts", "send", stdout=out)
+    assert "0 alert e-mail(s) sent, 1 failed." in out.getvalue()
+    # The digest is kept and retried, the ledger written with it: nothing announced twice.
+    digest = Message.objects.get(kind="alert.digest")
+    assert digest.status == Status.FAILED and "Maison" in digest.body
+    Message.objects.update(next_attempt_at=timezone.now())
+    assert _send() == (1, 0)
+    assert _send() == (0, 0)
+    assert len(mail.outbox) == 1
+
+
+def test_unsubscribing_and_purging_delete_the_alerts_emails_too(client, site):
+    alert = _subscribe(client)
+    assert Message.objects.filter(ref=str(alert.pk)).exists()
+    path = f"/alertes/desabonner/{services.unsubscribe_token(alert)}/"
+    client.post(path, HTTP_HOST=HOST)
+    assert not Message.objects.exists()
+    stale = _subscribe(client)
+    Alert.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=30))
+    call_command("alerts", "purge", stdout=StringIO())
+    assert not Alert.objects.exists() and not Message.objects.exists()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+from io import StringIO
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from showcase.leads.forms import _signer
@@ -62,6 +65,8 @@ def test_a_lead_notification_is_really_sent_and_well_formed(client, smtp_server)
         },
     )
     assert response.status_code == 302
+    assert smtp_server.messages == []  # nothing is sent during the request
+    call_command("outbox", "send", stdout=StringIO())
     assert Lead.objects.get().notification_status == Delivery.SENT
     notification = next(m for m in smtp_server.messages if "agent@agence.test" in m[1])
     assert notification[1] == ["agent@agence.test"]
@@ -76,11 +81,11 @@ def test_a_lead_notification_is_really_sent_and_well_formed(client, smtp_server)
 
 
 @pytest.mark.django_db
-def test_with_the_smtp_server_down_the_lead_waits_for_a_retry(client, settings):
+def test_with_the_smtp_server_down_the_lead_is_received_and_waits_for_a_retry(client, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     listing = make_listing(contact={"mail": "agent@agence.test"})
-    client.post(
+    response = client.post(
         f"/contact/annonce/{listing.pk}/",
         {
             "name": "Jean",
@@ -90,5 +95,9 @@ def test_with_the_smtp_server_down_the_lead_waits_for_a_retry(client, settings):
             "started": _signer.sign(str(int(timezone.now().timestamp()) - 30)),
         },
     )
+    assert response.status_code == 302
+    assert Lead.objects.get().notification_status == Delivery.PENDING
+    with pytest.raises(CommandError, match="1 e-mail"):
+        call_command("outbox", "send", stdout=StringIO())
     lead = Lead.objects.get()
     assert lead.notification_status == Delivery.FAILED and "Connection refused" in lead.last_error

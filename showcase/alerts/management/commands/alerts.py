@@ -1,4 +1,5 @@
-"""`manage.py alerts send` (after each sync, cron-safe) and `manage.py alerts purge`."""
+"""`manage.py alerts send` (after each sync, cron-safe: queues the due digests and sends the
+alert e-mails of the outbox, exits 1 when some failed) and `manage.py alerts purge`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from showcase.alerts.services import alerts_purge, alerts_send
 from showcase.leads.management.commands.leads import parse_age
+from showcase.outbox.management.commands.outbox import report_or_fail
 
 
 class Command(BaseCommand):
@@ -28,10 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "send":
-            sent, failed = alerts_send()
-            self.stdout.write(f"{sent} alert e-mail(s) sent, {failed} failed (retried next run).")
-            if failed:
-                raise SystemExit(1)
+            report_or_fail(self.stdout, alerts_send(), "alert e-mail(s)")
             return
         age = (
             parse_age(options["older_than"])

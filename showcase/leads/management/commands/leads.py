@@ -1,4 +1,5 @@
-"""`manage.py leads retry` (cron-safe) and `manage.py leads purge --older-than 3y`."""
+"""`manage.py leads retry` (cron-safe: sends the due lead e-mails of the outbox, exits 1 when
+some failed) and `manage.py leads purge --older-than 3y`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from showcase.leads.services import leads_purge, leads_retry
+from showcase.outbox.management.commands.outbox import report_or_fail
 
 UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
@@ -29,11 +31,13 @@ def parse_age(text: str) -> timedelta:
 
 
 class Command(BaseCommand):
-    help = "Send lead notifications again, or delete old leads."
+    help = "Send the due lead e-mails, or delete old leads."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        actions.add_parser("retry", help="Send the notifications that failed and are due again.")
+        actions.add_parser(
+            "retry", help="Send the lead e-mails that are due (new ones and retries)."
+        )
         purge = actions.add_parser("purge", help="Delete leads older than a duration.")
         purge.add_argument(
             "--older-than", help="e.g. 3y, 18m, 90d (default: LEADS_RETENTION_DAYS)", default=None
@@ -41,8 +45,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "retry":
-            sent, failed = leads_retry()
-            self.stdout.write(f"{sent} notification(s) sent, {failed} failed (will retry later).")
+            report_or_fail(self.stdout, leads_retry(), "lead e-mail(s)")
             return
         age = (
             parse_age(options["older_than"])
