@@ -48,9 +48,21 @@ def is_apimo(listing: Any) -> bool:
 
 
 def client_for(listing: Any) -> ApimoClient:
+    """The client of the listing's feed; ActionFailed for a listing that is not Apimo's or
+    whose agency is not the feed's configured one (the client only addresses the feed's
+    agency; a property of another agency is none of this feed's business)."""
     if not is_apimo(listing):
         raise ActionFailed(_("This listing does not come from an Apimo feed."))
-    return ApimoClient(listing.feed)
+    agency, feed = listing.agency, listing.feed
+    if agency is not None and str(agency.upstream_id) != str(feed.upstream_agency_id):
+        raise ActionFailed(
+            _(
+                "This property belongs to Apimo agency %(agency)s, not to the feed's agency "
+                "%(feed_agency)s: nothing was sent."
+            )
+            % {"agency": agency.upstream_id, "feed_agency": feed.upstream_agency_id}
+        )
+    return ApimoClient(feed)
 
 
 def failure_message(exc: UpstreamError) -> str:
