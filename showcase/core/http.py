@@ -213,7 +213,9 @@ def _is_api_content(response: requests.Response) -> bool:
 
 def _same_origin(url_a: str, url_b: str) -> bool:
     a, b = urlsplit(url_a), urlsplit(url_b)
-    return _origin(a.scheme, a.hostname or "", a.port) == _origin(b.scheme, b.hostname or "", b.port)
+    return _origin(a.scheme, a.hostname or "", a.port) == _origin(
+        b.scheme, b.hostname or "", b.port
+    )
 
 
 def upstream_message(

@@ -109,9 +109,7 @@ def test_the_gedeon_key_appears_nowhere_after_add_and_syncs_that_succeed_and_fai
         pages.append(
             client.get(reverse("admin:feeds_syncrun_change", args=[run_.pk])).content.decode()
         )
-    logs = "\n".join(
-        logging.Formatter("%(message)s").format(record) for record in caplog.records
-    )
+    logs = "\n".join(logging.Formatter("%(message)s").format(record) for record in caplog.records)
     assert "key=" in logs or "key=" in "".join(outputs)  # URLs were logged or printed...
     for where, text in {
         "command output": "\n".join(outputs),
