@@ -80,8 +80,7 @@ class PictureForm(forms.Form):
 
     def clean_picture(self) -> actions.PreparedPicture:
         upload = self.cleaned_data["picture"]
-        actions.picture_size_check(upload.size)  # before reading it into memory
-        return actions.picture_prepare(upload.read())
+        return actions.picture_prepare(actions.picture_read(upload, size=upload.size))
 
 
 class ProviderAccessForm(forms.Form):
