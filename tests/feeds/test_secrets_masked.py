@@ -236,3 +236,30 @@ def test_a_redirect_is_not_followed_so_the_key_goes_nowhere_else():
     with pytest.raises(UpstreamBadResponse, match="redirect"):
         GedeonClient(feed).ad("1")
     assert [c.request.url.split("?")[0] for c in responses.calls] == ["http://gedeon.test/ads/1"]
+
+
+@pytest.mark.django_db
+def test_runs_stored_before_masking_are_masked_by_the_migration():
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import make_feed
+
+    migration = importlib.import_module(
+        "showcase.feeds.migrations.0003_mask_credentials_in_stored_sync_runs"
+    )
+    feed = make_feed(api_key=KEY)
+    leaked = SyncRun.objects.create(
+        feed=feed,
+        status="failed",
+        error=f"could not be reached (url: /ads?key={KEY}&limit=100)",
+        warnings=[{"reason": f"agencies not read: invalid key {KEY}"}],
+    )
+    clean = SyncRun.objects.create(feed=feed, status="success")
+    migration.mask_runs(apps, None)
+    leaked.refresh_from_db()
+    clean.refresh_from_db()
+    assert KEY not in leaked.error + json.dumps(leaked.warnings)
+    assert f"key={MASK}&limit=100" in leaked.error
+    assert clean.error == "" and clean.warnings == []
