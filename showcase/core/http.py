@@ -57,7 +57,10 @@ class RedactingFilter(logging.Filter):
     """Masks credentials (see `redact`) in a log record's message and traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed call is the handler's to report
+            return True
         masked = redact(message)
         if masked != message:
             record.msg, record.args = masked, None
