@@ -60,6 +60,8 @@ def main() -> None:
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnop")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # The fake Gedeon listens on 127.0.0.1: credentials may go there for the benchmark only.
+    os.environ.setdefault("FEEDS_EXTRA_ALLOWED_HOSTS", "http://127.0.0.1")
     os.environ["DJANGO_SETTINGS_MODULE"] = "showcase.settings"
     import django
 

@@ -208,6 +208,12 @@ TEXT_FORMAT_OPTIONS = env_list(
 FEEDS_HTTP_TIMEOUT = (env_int("FEEDS_CONNECT_TIMEOUT", 5), env_int("FEEDS_READ_TIMEOUT", 30))
 FEEDS_HTTP_RETRIES = env_int("FEEDS_HTTP_RETRIES", 4)
 FEEDS_USER_AGENT = env_str("FEEDS_USER_AGENT", "Vitrine/0.1 (+https://github.com/vitrine)")
+# Hosts a feed's credentials may go to besides each provider's official API host:
+# "host[:port]" (https) or "http://host[:port]"; no port means any port. The demo's
+# fake upstreams listen on 127.0.0.1, so the demo allows plain http there.
+FEEDS_EXTRA_ALLOWED_HOSTS = env_list(
+    "FEEDS_EXTRA_ALLOWED_HOSTS", ["http://127.0.0.1", "http://localhost"] if DEMO else []
+)
 # Largest picture file an agent may upload to Apimo from the admin (bytes).
 APIMO_PICTURE_MAX_BYTES = env_int("APIMO_PICTURE_MAX_BYTES", 15_000_000)
 
@@ -241,7 +247,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Credentials (Gedeon's `key` in URLs, ...) are masked in every line (core/http.py).
+    "filters": {"secrets": {"()": "showcase.core.http.RedactingFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -12,3 +12,11 @@ from showcase.settings import INSTALLED_APPS
 
 if "showcase.demo" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "showcase.demo"]
+
+# Feeds in tests point at made-up hosts faked with `responses`, and at local fake upstreams.
+FEEDS_EXTRA_ALLOWED_HOSTS = [
+    "http://127.0.0.1",
+    "http://gedeon.test",
+    "http://apimo.test",
+    "http://x.test",
+]

@@ -11,5 +11,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_login_failed
 
         from showcase.core.auth_throttle import count_failure
+        from showcase.core.http import install_log_redaction
 
         user_login_failed.connect(count_failure, dispatch_uid="core-login-failures")
+        install_log_redaction()

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteScopedAdmin
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
-from showcase.feeds.registry import PROVIDERS, missing_credentials
+from showcase.feeds.permissions import may_change_feed, may_manage_connection
+from showcase.feeds.registry import PROVIDERS, base_url_clean, missing_credentials
 from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
 from showcase.listings.admin import ListingAdmin
 
@@ -19,10 +20,18 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 SECRET_FIELDS = ("api_key", "token")
+# A new source of listings: the next sync must be a full pass, not changes since a cursor
+# that another account or agency gave.
+SOURCE_FIELDS = ("kind", "base_url", "provider_id", "upstream_agency_id")
+# What an agent sees of a feed: never a credential, not even a masked provider id.
+AGENT_FIELDS = ["name", "kind", "base_url", "credentials", "upstream_agency_id", "is_active"]
+SYNC_STATE_FIELDS = ["cursor", "last_full_sync_at", "created_at"]
 
 
 class FeedForm(forms.ModelForm):
-    """Credentials are write-only: never shown back; left empty, they stay as stored."""
+    """Credentials are write-only: never shown back; left empty, they stay as stored.
+    The base URL must be one the feed's provider may send credentials to
+    (showcase.feeds.registry.base_url_clean)."""
 
     class Meta:
         model = Feed
@@ -41,6 +50,8 @@ class FeedForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in SECRET_FIELDS:
+            if name not in self.fields:  # an agent's form has no connection fields
+                continue
             self.fields[name].required = False
             if self.instance.pk and getattr(self.instance, name):
                 self.fields[name].help_text = _("A value is stored. Leave empty to keep it.")
@@ -52,22 +63,65 @@ class FeedForm(forms.ModelForm):
             if not data.get(name) and self.instance.pk:
                 data[name] = getattr(self.instance, name)
         for credential in missing_credentials(data.get("kind") or "", data):
-            self.add_error(credential.field, credential.admin_message)
+            if credential.field in self.fields:
+                self.add_error(credential.field, credential.admin_message)
+        kind, base_url = data.get("kind"), data.get("base_url")
+        if "base_url" in self.fields and kind and base_url:
+            spec = PROVIDERS[kind]
+            try:
+                data["base_url"] = base_url_clean(kind, base_url)
+            except ValueError:
+                self.add_error(
+                    "base_url",
+                    _(
+                        "Credentials may only be sent to the provider's API (%(hosts)s) or to "
+                        "a host the operator allows in the settings; no user name, query or "
+                        "fragment."
+                    )
+                    % {"hosts": ", ".join(f"https://{h}" for h in spec.official_hosts)},
+                )
         return data
 
 
 @admin.register(Feed)
 class FeedAdmin(SiteScopedAdmin):
+    """Operators (showcase/feeds/permissions.py) add, delete and configure feeds; an agent
+    sees their sites' feeds without any credential and may only switch a feed on or off
+    when no other site reads it."""
+
     form = FeedForm
-    agents_may_add = True
     list_display = ["name", "kind", "base_url", "credentials", "last_sync", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "base_url"]
     actions = ["sync_now"]
-    readonly_fields = ["cursor", "last_full_sync_at", "created_at"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("runs")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return may_manage_connection(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or may_change_feed(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting a feed deletes its listings on every site that reads it.
+        if not may_manage_connection(request.user):
+            return False
+        return request.user.is_superuser or self._in_scope(request, obj)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if may_manage_connection(request.user):
+            return super().get_fields(request, obj)
+        # Listed explicitly: a view-only page would print api_key and token in clear.
+        return AGENT_FIELDS + SYNC_STATE_FIELDS
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if may_manage_connection(request.user):
+            return SYNC_STATE_FIELDS
+        return [f for f in AGENT_FIELDS if f != "is_active"] + SYNC_STATE_FIELDS
 
     @admin.display(description=_("credentials"))
     def credentials(self, feed: Feed) -> str:
@@ -118,6 +172,8 @@ class FeedAdmin(SiteScopedAdmin):
             self.message_user(request, summary, level)
 
     def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
+        if change and set(SOURCE_FIELDS) & set(form.changed_data):
+            obj.cursor, obj.last_full_sync_at = "", None
         super().save_model(request, obj, form, change)
         user = request.user  # signed in: the admin lets no one else save
         if not change and user.is_authenticated and not user.is_superuser:

@@ -63,6 +63,9 @@ class Feed(models.Model):
         ordering = ["name"]
         verbose_name = _("feed")
         verbose_name_plural = _("feeds")
+        # Kind, base URL, credentials, provider and upstream agency: the operator's
+        # (superusers, or whoever is given this); agents see them read-only.
+        permissions = [("manage_connection", _("Can change a feed's connection settings"))]
 
     def __str__(self) -> str:
         return self.name
@@ -76,13 +79,19 @@ class Feed(models.Model):
         return masked(self.secret)
 
 
+# Secrets shorter than this show nothing of themselves; longer ones their last characters.
+MASK_REVEAL_FROM = 20
+MASK_REVEAL_CHARS = 3
+
+
 def masked(secret: str) -> str:
-    """Show only enough of a credential to recognise it."""
+    """A credential as the admin and the command show it: a fixed run of dots (which
+    tells neither its length nor its start), followed by its last 3 characters only
+    when it has at least 20, enough to tell two long keys apart; "" when there is none."""
     if not secret:
         return ""
-    if len(secret) <= 8:
-        return "•" * len(secret)
-    return f"{secret[:2]}{'•' * 6}{secret[-2:]}"
+    tail = secret[-MASK_REVEAL_CHARS:] if len(secret) >= MASK_REVEAL_FROM else ""
+    return "•" * 8 + tail
 
 
 class SyncStatus(models.TextChoices):

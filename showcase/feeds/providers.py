@@ -48,6 +48,9 @@ class ProviderSpec:
     kind: str  # a FeedKind value (showcase/feeds/models.py)
     cli_help: str  # the `feeds add <kind>` help, e.g. "A Gedeon feed."
     credentials: tuple[Credential, ...]
+    # The provider's own API hosts: credentials go there (https) or to the hosts the
+    # operator allows in settings.FEEDS_EXTRA_ALLOWED_HOSTS, nowhere else.
+    official_hosts: tuple[str, ...]
     # Builds the adapter the sync engine drives (pages, ids, mapping, agencies, cursor).
     source: Callable[[Feed], Provider]
     # A panel for the listing change page (admin actions upstream), if the provider has one.

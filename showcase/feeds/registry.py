@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from showcase.core.http import base_url_check
 from showcase.feeds.apimo.provider import PROVIDER as APIMO
 from showcase.feeds.gedeon.provider import PROVIDER as GEDEON
 from showcase.feeds.models import Feed
@@ -34,3 +35,13 @@ def missing_credentials(kind: str, values: Mapping[str, Any]) -> list[Credential
     unknown kind (its callers refuse the kind itself)."""
     spec = PROVIDERS.get(kind)
     return spec.missing_credentials(values) if spec else []
+
+
+def base_url_clean(kind: str, url: str) -> str:
+    """`url` without its trailing slash if a feed of `kind` may send its credentials there
+    (the provider's official host, or one the operator allows); UpstreamHostRefused (a
+    ValueError whose message says why, in English) otherwise, and for an unknown kind."""
+    spec = PROVIDERS.get(kind)
+    if spec is None:
+        raise ValueError(f"No provider for feeds of kind {kind!r}.")
+    return base_url_check(url, official_hosts=spec.official_hosts)

@@ -150,24 +150,6 @@ def test_feed_credentials_are_write_only(client, world):
     assert feed.api_key.startswith("key-")  # kept
 
 
-def test_a_feed_added_by_an_agent_belongs_to_their_site(client, world):
-    client.force_login(world["alice"])
-    client.post(
-        reverse("admin:feeds_feed_add"),
-        {
-            "name": "new-feed",
-            "kind": "gedeon",
-            "base_url": "https://api.gedeon.im",
-            "api_key": "k",
-            "provider_id": "",
-            "token": "",
-            "upstream_agency_id": "",
-            "is_active": "on",
-        },
-    )
-    assert list(Feed.objects.get(name="new-feed").tenants.all()) == [world["a"]]
-
-
 def test_sync_now_reports_the_summary(client, world):
     client.force_login(world["alice"])
     feed = world["feed_a"]

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from showcase.feeds.models import Feed
 from showcase.listings.models import Listing
+from tests.factories import make_listing
 from tests.feeds.gedeon.payloads import ad, envelope
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_refuses_a_duplicate_name_and_a_bad_url_with_clear_messages():
     with pytest.raises(CommandError, match="already exists"):
         run("add", "gedeon", "--name", "parc", "--key", "k")
     with pytest.raises(CommandError, match="not an http"):
-        run("add", "gedeon", "--name", "other", "--key", "k", "--base-url", "ftp://x")
+        run("add", "gedeon", "--name", "other", "--key", "k", "--base-url", "ftp://x.test")
     with pytest.raises(CommandError, match="name"):
         run("add", "gedeon", "--name", "bad name!", "--key", "k")
 
@@ -85,12 +86,76 @@ def test_sync_of_an_unknown_feed_is_an_error():
         run("sync", "nope")
 
 
-def test_remove_deletes_the_feed_and_refuses_unknown_names():
+def test_remove_with_yes_deletes_the_feed_and_refuses_unknown_names():
     run("add", "gedeon", "--name", "parc", "--key", "k")
-    out, _ = run("remove", "parc")
+    out, _ = run("remove", "parc", "--yes")
     assert "Removed" in out and not Feed.objects.exists()
     with pytest.raises(CommandError, match="Unknown feed 'parc'"):
+        run("remove", "parc", "--yes")
+
+
+def test_remove_without_yes_in_a_non_interactive_run_refuses_and_keeps_everything():
+    run("add", "gedeon", "--name", "parc", "--key", "k")
+    make_listing(feed=Feed.objects.get(name="parc"))
+    with (
+        mock.patch("showcase.feeds.management.commands.feeds._interactive", return_value=False),
+        pytest.raises(CommandError, match="1 cached listing.*run again with --yes"),
+    ):
         run("remove", "parc")
+    assert Feed.objects.filter(name="parc").exists() and Listing.objects.count() == 1
+
+
+@pytest.mark.parametrize(("answer", "removed"), [("yes", True), ("", False), ("y", False)])
+def test_remove_at_a_terminal_asks_and_removes_only_on_yes(answer, removed):
+    run("add", "gedeon", "--name", "parc", "--key", "k")
+    with (
+        mock.patch("showcase.feeds.management.commands.feeds._interactive", return_value=True),
+        mock.patch("builtins.input", return_value=answer) as asked,
+    ):
+        if removed:
+            run("remove", "parc")
+        else:
+            with pytest.raises(CommandError, match="was not removed"):
+                run("remove", "parc")
+    assert "cannot be undone" in asked.call_args.args[0]
+    assert Feed.objects.filter(name="parc").exists() is not removed
+
+
+def test_a_non_interactive_remove_is_refused_when_stdin_is_not_a_terminal(monkeypatch):
+    run("add", "gedeon", "--name", "parc", "--key", "k")
+    monkeypatch.setattr("sys.stdin", StringIO(""))
+    with pytest.raises(CommandError, match="--yes"):
+        run("remove", "parc")
+    assert Feed.objects.filter(name="parc").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example",
+        "http://api.gedeon.im",  # plain http, even to the official host
+        "https://api.gedeon.im:8443",
+        "https://user:pw@api.gedeon.im",
+        "https://api.gedeon.im.evil.example",
+        "https://api.gedeon.im?x=1",
+        "http://10.0.0.1",
+    ],
+)
+def test_add_refuses_a_base_url_off_the_providers_api_host(url):
+    with pytest.raises(CommandError, match="not|cannot|no query"):
+        run("add", "gedeon", "--name", "parc", "--key", "SECRETKEY123", "--base-url", url)
+    assert not Feed.objects.exists()
+
+
+def test_add_accepts_the_official_host_and_hosts_the_operator_allows(settings):
+    run("add", "gedeon", "--name", "official", "--key", "k")
+    assert Feed.objects.get(name="official").base_url == "https://api.gedeon.im"
+    settings.FEEDS_EXTRA_ALLOWED_HOSTS = ["gedeon-proxy.example:8443"]
+    url = "https://gedeon-proxy.example:8443/v1"
+    run("add", "gedeon", "--name", "proxied", "--key", "k", "--base-url", url)
+    assert Feed.objects.get(name="proxied").base_url == url
+    with pytest.raises(CommandError):  # https only for a host given without a scheme
+        run("add", "gedeon", "--name", "plain", "--key", "k", "--base-url", url.replace("s:", ":"))
 
 
 @responses.activate

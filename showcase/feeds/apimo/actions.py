@@ -11,15 +11,16 @@ import base64
 import io
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from showcase.core.http import UpstreamAuthError, UpstreamError
+from showcase.core.images import ImageLimits, ImageRefused, image_decode, read_bounded
 from showcase.feeds.apimo.client import ApimoClient
 from showcase.feeds.models import FeedKind
 from showcase.listings import embeds
@@ -35,8 +36,11 @@ MEDIA_TYPES: dict[int, str] = {
 }
 PICTURE_FORMATS = {"JPEG", "PNG", "WEBP"}
 PICTURE_MAX_SIDE = 1920
-# Refuse images whose pixels alone would weigh hundreds of MB once decoded.
-PICTURE_MAX_PIXELS = 50_000_000
+# As the header announces it: a 80-megapixel camera JPEG is decoded at 1/4 scale or less.
+PICTURE_MAX_PIXELS = 80_000_000
+# Pixels as decoded (after the JPEG scale reduction), at 4 bytes each: 16 megapixels for a
+# PNG or WebP, whose pixels are all decoded. Processing peaks at about twice this.
+PICTURE_MAX_DECODED_BYTES = 64 * 1024 * 1024
 
 
 class ActionFailed(Exception):
@@ -48,9 +52,21 @@ def is_apimo(listing: Any) -> bool:
 
 
 def client_for(listing: Any) -> ApimoClient:
+    """The client of the listing's feed; ActionFailed for a listing that is not Apimo's or
+    whose agency is not the feed's configured one (the client only addresses the feed's
+    agency; a property of another agency is none of this feed's business)."""
     if not is_apimo(listing):
         raise ActionFailed(_("This listing does not come from an Apimo feed."))
-    return ApimoClient(listing.feed)
+    agency, feed = listing.agency, listing.feed
+    if agency is not None and str(agency.upstream_id) != str(feed.upstream_agency_id):
+        raise ActionFailed(
+            _(
+                "This property belongs to Apimo agency %(agency)s, not to the feed's agency "
+                "%(feed_agency)s: nothing was sent."
+            )
+            % {"agency": agency.upstream_id, "feed_agency": feed.upstream_agency_id}
+        )
+    return ApimoClient(feed)
 
 
 def failure_message(exc: UpstreamError) -> str:
@@ -134,30 +150,52 @@ class PreparedPicture:
         return base64.b64encode(self.jpeg).decode("ascii")
 
 
-def picture_size_check(size: int) -> None:
-    limit = settings.APIMO_PICTURE_MAX_BYTES
-    if size > limit:
-        raise ValidationError(
-            _("The picture is too large (at most %(size)s).") % {"size": filesizeformat(limit)}
-        )
+def picture_limits() -> ImageLimits:
+    return ImageLimits(
+        formats=PICTURE_FORMATS,
+        max_bytes=settings.APIMO_PICTURE_MAX_BYTES,
+        max_pixels=PICTURE_MAX_PIXELS,
+        max_decoded_bytes=PICTURE_MAX_DECODED_BYTES,
+    )
+
+
+def _refusal(exc: ImageRefused) -> ValidationError:
+    if exc.reason == "bytes":
+        size = filesizeformat(settings.APIMO_PICTURE_MAX_BYTES)
+        return ValidationError(_("The picture is too large (at most %(size)s).") % {"size": size})
+    if exc.reason == "format":
+        return ValidationError(_("Send a JPEG, PNG or WebP picture."))
+    if exc.reason == "pixels":
+        return ValidationError(_("The picture has too many pixels."))
+    return ValidationError(_("This file is not a readable picture."))
+
+
+def picture_read(upload: IO[bytes], *, size: int | None) -> bytes:
+    """The uploaded file's bytes, never more than APIMO_PICTURE_MAX_BYTES read into memory;
+    ValidationError beyond."""
+    try:
+        return read_bounded(upload, picture_limits(), size=size)
+    except ImageRefused as exc:
+        raise _refusal(exc) from exc
 
 
 def picture_prepare(data: bytes) -> PreparedPicture:
     """A real JPEG, PNG or WebP image, re-encoded as a JPEG of at most 1920 px on its long
-    side, turned upright, without any metadata (EXIF, GPS, ICC, comments)."""
-    picture_size_check(len(data))
+    side, turned upright, without any metadata (EXIF, GPS, ICC, comments).
+
+    Bytes, format and pixel count are checked before any pixel is decoded, a JPEG is
+    decoded at the smallest scale that still gives 1920 px, and the decoded pixels are
+    bounded (PICTURE_MAX_DECODED_BYTES): a small file of very many pixels is refused, not
+    decoded. ValidationError with the reason otherwise."""
+    box = (PICTURE_MAX_SIDE, PICTURE_MAX_SIDE)
     try:
-        image = Image.open(io.BytesIO(data))
-        if image.format not in PICTURE_FORMATS:
-            raise ValidationError(_("Send a JPEG, PNG or WebP picture."))
-        if image.width * image.height > PICTURE_MAX_PIXELS:
-            raise ValidationError(_("The picture has too many pixels."))
-        image.load()
-        upright = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("This file is not a readable picture.")) from exc
-    upright.thumbnail((PICTURE_MAX_SIDE, PICTURE_MAX_SIDE), Image.Resampling.LANCZOS)
-    rgba = upright.convert("RGBA")
+        image = image_decode(data, picture_limits(), fit=box)
+    except ImageRefused as exc:
+        raise _refusal(exc) from exc
+    # In place: no second full-size copy when the picture is already upright.
+    ImageOps.exif_transpose(image, in_place=True)
+    image.thumbnail(box, Image.Resampling.LANCZOS)
+    rgba = image.convert("RGBA")
     # A fresh image: nothing of the original's `info` (EXIF, ICC, XMP, comments) follows.
     clean = Image.new("RGB", rgba.size, (255, 255, 255))
     clean.paste(rgba, mask=rgba.getchannel("A"))

@@ -22,7 +22,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from showcase.feeds.apimo import actions
+from showcase.feeds.permissions import may_change_feed
 from showcase.listings.models import Listing
 
 if TYPE_CHECKING:
@@ -79,8 +80,7 @@ class PictureForm(forms.Form):
 
     def clean_picture(self) -> actions.PreparedPicture:
         upload = self.cleaned_data["picture"]
-        actions.picture_size_check(upload.size)  # before reading it into memory
-        return actions.picture_prepare(upload.read())
+        return actions.picture_prepare(actions.picture_read(upload, size=upload.size))
 
 
 class ProviderAccessForm(forms.Form):
@@ -161,12 +161,18 @@ class ApimoPages:
 
     def _apimo_listing(self, request: HttpRequest, object_id: str) -> Listing:
         """The listing, if it is an Apimo one the agent may change; 404 otherwise, so an
-        agent learns nothing about other sites' listings."""
+        agent learns nothing about other sites' listings. Changing the property upstream
+        is for the operator or an agent whose sites alone read the feed (403): on a feed
+        several sites share, it would change the other sites' listing too."""
         listing = self.model_admin.get_object(request, unquote(object_id))
         if listing is None or not self.model_admin.has_change_permission(request, listing):
             raise Http404(_("No such listing."))
         if not actions.is_apimo(listing):
             raise Http404(_("This listing does not come from an Apimo feed."))
+        if not may_change_feed(request.user, listing.feed):
+            raise PermissionDenied(
+                _("This feed is shared with other sites: only the operator changes it upstream.")
+            )
         return listing
 
     def _overview_url(self, listing: Listing) -> str:

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -18,6 +19,9 @@ from showcase.core.http import UpstreamBadResponse, build_session, request_json
 from showcase.feeds.models import Feed
 from showcase.feeds.records import RawPage
 
+# The only host the provider id and token go to unless the operator allows another
+# (settings.FEEDS_EXTRA_ALLOWED_HOSTS; showcase.core.http.base_url_check).
+OFFICIAL_HOSTS = ("api.apimo.pro",)
 MAX_REQUESTS_PER_SECOND = 10
 # Spec "Retrieve the properties list": limit at most 200.
 PAGE_SIZE = 200
@@ -67,10 +71,11 @@ class ApimoClient:
 
     @property
     def agency_path(self) -> str:
-        return f"agencies/{self.feed.upstream_agency_id}"
+        # Quoted: an id is one path segment, never a way to another agency's path.
+        return f"agencies/{quote(str(self.feed.upstream_agency_id), safe='')}"
 
     def property_path(self, property_id: str | int) -> str:
-        return f"{self.agency_path}/properties/{property_id}"
+        return f"{self.agency_path}/properties/{quote(str(property_id), safe='')}"
 
     def _call(
         self,
@@ -91,6 +96,8 @@ class ApimoClient:
             provider=self.provider,
             feed_name=self.feed.name,
             credential="provider id and token",
+            official_hosts=OFFICIAL_HOSTS,
+            secrets=(self.feed.token,),
         )
 
     # Read endpoints; the sync engine calls these through ApimoProvider.

@@ -9,7 +9,7 @@ from typing import Any
 from showcase.feeds.apimo import mapping as apimo_mapping
 from showcase.feeds.apimo.admin_actions import ApimoPanel
 from showcase.feeds.apimo.catalogs import Catalogs, catalogs_load
-from showcase.feeds.apimo.client import ApimoClient
+from showcase.feeds.apimo.client import OFFICIAL_HOSTS, ApimoClient
 from showcase.feeds.apimo.credentials import CREDENTIALS
 from showcase.feeds.models import Feed, FeedKind
 from showcase.feeds.providers import ProviderSpec
@@ -78,6 +78,7 @@ PROVIDER = ProviderSpec(
     kind=FeedKind.APIMO,
     cli_help="An Apimo feed.",
     credentials=CREDENTIALS,
+    official_hosts=OFFICIAL_HOSTS,
     source=ApimoProvider,
     listing_panel=ApimoPanel(),
 )

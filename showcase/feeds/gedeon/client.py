@@ -15,6 +15,9 @@ from showcase.core.http import build_session, request_json
 from showcase.feeds.models import Feed
 from showcase.feeds.records import RawPage
 
+# The only host the key is sent to unless the operator allows another
+# (settings.FEEDS_EXTRA_ALLOWED_HOSTS; showcase.core.http.base_url_check).
+OFFICIAL_HOSTS = ("api.gedeon.im",)
 PAGE_SIZE = 100
 # Every transaction, sold included: without `transaction` Gedeon leaves sold ads out.
 ALL_TRANSACTIONS = "sell,rent,holidays,viager,program,sold"
@@ -40,6 +43,8 @@ class GedeonClient:
             provider=self.provider,
             feed_name=self.feed.name,
             credential="API key",
+            official_hosts=OFFICIAL_HOSTS,
+            secrets=(self.feed.api_key,),
         )
 
     def _pages(self, path: str, params: dict[str, Any]) -> Iterator[RawPage]:

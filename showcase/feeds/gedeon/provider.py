@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from showcase.feeds.gedeon import mapping
-from showcase.feeds.gedeon.client import GedeonClient
+from showcase.feeds.gedeon.client import OFFICIAL_HOSTS, GedeonClient
 from showcase.feeds.gedeon.credentials import CREDENTIALS
 from showcase.feeds.models import Feed, FeedKind
 from showcase.feeds.providers import ProviderSpec
@@ -47,5 +47,6 @@ PROVIDER = ProviderSpec(
     kind=FeedKind.GEDEON,
     cli_help="A Gedeon feed.",
     credentials=CREDENTIALS,
+    official_hosts=OFFICIAL_HOSTS,
     source=GedeonProvider,
 )

@@ -48,8 +48,8 @@ def test_a_tall_webp_is_downscaled_on_its_long_side_and_loses_its_icc_profile():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"GIF89a not really", "readable"),
-        (b"", "readable"),
+        (b"GIF89a not really", "JPEG, PNG or WebP"),  # only those formats are even parsed
+        (b"", "JPEG, PNG or WebP"),
         (jpeg_with_exif((300, 200)).getvalue()[:400], "readable"),  # truncated
         (encoded(Image.new("RGB", (8, 8)), "GIF"), "JPEG, PNG or WebP"),
         (encoded(Image.new("RGB", (8, 8)), "BMP"), "JPEG, PNG or WebP"),

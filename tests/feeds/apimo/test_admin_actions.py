@@ -14,7 +14,14 @@ from django.urls import reverse
 from PIL import Image
 
 from showcase.listings.models import Listing
-from tests.factories import make_apimo_feed, make_feed, make_listing, make_photo, make_tenant
+from tests.factories import (
+    make_agency,
+    make_apimo_feed,
+    make_feed,
+    make_listing,
+    make_photo,
+    make_tenant,
+)
 
 BASE = "http://apimo.test"
 PROPERTY = f"{BASE}/agencies/182/properties/181297"
@@ -118,6 +125,49 @@ def test_an_agent_of_another_site_can_neither_see_nor_act(client, world, name, a
     target = url(name, world["listing"], *args)
     response = client.post(target, data) if data is not None else client.get(target)
     assert response.status_code == 404
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    ("name", "args", "data"),
+    [
+        ("_media_add", (), {"media_type": "2", "content": "https://youtu.be/JGowo0ARgPo"}),
+        ("_picture_delete", ("66321497",), {}),
+        ("_media_delete", ("77",), {}),
+        ("_providers", (), {"provider": "100", "active": "0"}),
+    ],
+)
+def test_an_agent_cannot_change_upstream_a_property_another_site_also_shows(
+    client, world, name, args, data
+):
+    listing = world["listing"]
+    other = make_tenant("agence-c.test", feeds=[listing.feed])  # site C reads the feed too
+    client.force_login(world["alice"])
+    response = client.post(url(name, listing, *args), data)
+    assert response.status_code == 403
+    assert len(responses.calls) == 0
+    # The operator may.
+    root = get_user_model().objects.create_superuser("root", "root@x.test", "pw")
+    client.force_login(root)
+    responses.post(f"{PROPERTY}/providers", json={"success": True})
+    responses.post(f"{PROPERTY}/medias", json={"id": 1})
+    responses.delete(f"{PROPERTY}/medias/77", json={"success": True})
+    responses.delete(f"{PROPERTY}/pictures/66321497", json={"success": True})
+    assert client.post(url(name, listing, *args), data).status_code == 302
+    assert len(responses.calls) == 1 and other.pk
+
+
+@responses.activate
+def test_a_property_of_another_agency_than_the_feeds_is_never_changed_upstream(alice, world):
+    listing = world["listing"]
+    listing.agency = make_agency(feed=listing.feed, upstream_id="999", name="Other agency")
+    listing.save()
+    response = alice.post(
+        url("_providers", listing), {"provider": "100", "active": "0"}, follow=True
+    )
+    [message] = messages_of(response)
+    assert "999" in message and "182" in message
     assert len(responses.calls) == 0
 
 

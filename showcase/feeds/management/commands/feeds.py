@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from tqdm import tqdm
 
-from showcase.feeds.models import Feed, SyncStatus
-from showcase.feeds.registry import PROVIDERS
+from showcase.core.http import redact
+from showcase.feeds.models import DEFAULT_BASE_URLS, Feed, FeedKind, SyncStatus
+from showcase.feeds.registry import PROVIDERS, base_url_clean
 from showcase.feeds.services import feed_create
 from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
 
@@ -34,6 +36,9 @@ class Command(BaseCommand):
         sync.add_argument("--full", action="store_true", help="Force a full pass.")
         remove = actions.add_parser("remove", help="Remove a feed and its cached listings.")
         remove.add_argument("name", metavar="NAME")
+        remove.add_argument(
+            "--yes", action="store_true", help="Do not ask for confirmation (scripts, cron)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"handle_{options['action']}")(**options)
@@ -44,12 +49,16 @@ class Command(BaseCommand):
         if Feed.objects.filter(name=name).exists():
             raise CommandError(f"A feed named '{name}' already exists.")
         credentials = {c.field: options.get(c.dest) or "" for c in PROVIDERS[kind].credentials}
+        secrets = credentials.values()
+        base_url = options.get("base_url") or DEFAULT_BASE_URLS[FeedKind(kind)]
         try:
-            feed = feed_create(
-                kind=kind, name=name, base_url=options.get("base_url"), **credentials
-            )
+            base_url = base_url_clean(kind, base_url)
+        except ValueError as exc:
+            raise CommandError(redact(str(exc), secrets)) from None
+        try:
+            feed = feed_create(kind=kind, name=name, base_url=base_url, **credentials)
         except ValidationError as exc:
-            raise CommandError(_explain(exc)) from exc
+            raise CommandError(redact(_explain(exc), secrets)) from None
         self.stdout.write(f"Added {feed.kind} feed '{feed.name}' ({feed.base_url}).")
 
     def handle_list(self, **options: Any) -> None:
@@ -66,7 +75,7 @@ class Command(BaseCommand):
             else:
                 last = f"last sync {run.started_at:%Y-%m-%d %H:%M} {run.status}: {_summary(run)}"
                 if run.error:
-                    last += f" ({run.error})"
+                    last += f" ({_masked(run.error, feed)})"
             secret = feed.masked_secret
             self.stdout.write(f"{feed.name}\t{feed.kind}\t{feed.base_url}\tkey {secret}\t{last}")
 
@@ -101,21 +110,36 @@ class Command(BaseCommand):
                 continue
             bar.close()
             line = f"{feed.name}: {run.status} - {_summary(run)}"
+            error = _masked(run.error, feed)
             if run.status == SyncStatus.FAILED:
-                failures.append(f"{feed.name}: {run.error}")
-                self.stderr.write(f"{line}\n  {run.error}")
+                failures.append(f"{feed.name}: {error}")
+                self.stderr.write(f"{line}\n  {error}")
             else:
-                if run.error:
-                    line += f" ({run.error})"
+                if error:
+                    line += f" ({error})"
                 self.stdout.write(line)
         if failures:
             raise CommandError(f"{len(failures)} feed(s) failed; every cached listing was kept.")
 
     def handle_remove(self, **options: Any) -> None:
+        """Deletes the feed and every listing and agency synced from it, on every site
+        that reads it: only with --yes, or after a "yes" typed at a terminal."""
         name = options["name"]
-        deleted, _ = Feed.objects.filter(name=name).delete()
-        if not deleted:
+        feed = Feed.objects.filter(name=name).first()
+        if feed is None:
             raise CommandError(f"Unknown feed '{name}'. See: manage.py feeds list")
+        if not options["yes"]:
+            listings = feed.listings.count()
+            question = (
+                f"Remove feed '{name}' and its {listings} cached listing(s) from every site "
+                "that shows them? This cannot be undone."
+            )
+            if not _interactive():
+                raise CommandError(f"{question} Not confirmed: run again with --yes.")
+            answer = input(f"{question} Type 'yes' to confirm: ")
+            if answer.strip().lower() != "yes":
+                raise CommandError(f"Feed '{name}' was not removed.")
+        feed.delete()
         self.stdout.write(f"Removed feed '{name}' and its cached listings.")
 
 
@@ -130,6 +154,17 @@ class _Raw:
 
     def flush(self) -> None:
         self.out.flush()
+
+
+def _interactive() -> bool:
+    """A person can answer: both stdin and stdout are terminals (not cron, a pipe, CI)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _masked(text: str, feed: Feed) -> str:
+    """`text` (e.g. a stored run error, possibly from before errors were masked at the
+    source) without the feed's credentials."""
+    return redact(text, (feed.api_key, feed.token))
 
 
 def _summary(run: Any) -> str:
