@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from showcase.core.client_ip import client_ip
 from showcase.core.site import SiteRequest
 from showcase.leads.forms import ContactForm
 from showcase.leads.models import Lead
@@ -20,8 +21,8 @@ _thanks_signer = signing.Signer(salt="leads.thanks")
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # Behind the reverse proxy, REMOTE_ADDR is set from X-Forwarded-For by the proxy setup.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # The visitor's, read through our trusted proxies: REMOTE_ADDR alone is nginx's.
+    return client_ip(request)
 
 
 def _handle(
