@@ -42,7 +42,7 @@ def pages_invalidate(site_keys: list[str]) -> None:
         version_bump(f"pages:{key}")
 
 
-def _request_page_version(request: SiteRequest) -> int:
+def request_page_version(request: SiteRequest) -> int:
     """The site's page version, read once per request (whole page and cards agree)."""
     version = getattr(request, "_page_version", None)
     if version is None:
@@ -55,7 +55,7 @@ def _cache_key(request: SiteRequest) -> str:
     key = request.site.key
     url = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
-    version = _request_page_version(request)
+    version = request_page_version(request)
     return f"pagecache:{key}:{version}:{get_language()}:{request.method == 'HEAD'}:{digest}"
 
 
@@ -130,5 +130,5 @@ def card_cache(request: SiteRequest) -> dict[str, Any]:
     key = request.site.key
     return {
         "card_cache_seconds": settings.CARD_CACHE_SECONDS,
-        "card_version": SimpleLazyObject(lambda: f"{key}.{_request_page_version(request)}"),
+        "card_version": SimpleLazyObject(lambda: f"{key}.{request_page_version(request)}"),
     }
