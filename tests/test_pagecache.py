@@ -34,7 +34,9 @@ def test_the_cache_key_includes_the_tenant_language_and_full_url(client, two_age
     assert client.get("/annonces/?type=house", **A)["X-Cache"] == "miss"
 
 
-def test_a_sync_of_tenant_a_invalidates_a_but_not_b(client, two_agencies, django_capture_on_commit_callbacks):
+def test_a_sync_of_tenant_a_invalidates_a_but_not_b(
+    client, two_agencies, django_capture_on_commit_callbacks
+):
     client.get("/annonces/", **A)
     client.get("/annonces/", **B)
     with django_capture_on_commit_callbacks(execute=True):
@@ -43,7 +45,9 @@ def test_a_sync_of_tenant_a_invalidates_a_but_not_b(client, two_agencies, django
     assert client.get("/annonces/", **B)["X-Cache"] == "hit"
 
 
-def test_an_admin_edit_invalidates_the_tenant_pages(client, two_agencies, django_capture_on_commit_callbacks):
+def test_an_admin_edit_invalidates_the_tenant_pages(
+    client, two_agencies, django_capture_on_commit_callbacks
+):
     client.get("/annonces/", **A)
     listing = two_agencies["listing_a"]
     listing.hidden = True
@@ -73,7 +77,9 @@ def test_logged_in_users_never_get_cached_pages(client, two_agencies):
     assert "X-Cache" not in client.get("/annonces/", **A)
 
 
-def test_detail_pages_answer_conditional_requests_with_304(client, db, django_capture_on_commit_callbacks):
+def test_detail_pages_answer_conditional_requests_with_304(
+    client, db, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     listing = make_listing(upstream_updated_at=timezone.now())

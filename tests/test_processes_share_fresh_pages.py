@@ -182,9 +182,7 @@ def test_hits_counted_by_several_processes_at_once_are_never_lost(database):
         "    version_bump('processes:burst')\n"
     )
     counters = [
-        subprocess.Popen(
-            [sys.executable, "-c", PRELUDE + code], cwd=ROOT, env=_env(database)
-        )
+        subprocess.Popen([sys.executable, "-c", PRELUDE + code], cwd=ROOT, env=_env(database))
         for _ in range(3)
     ]
     assert [process.wait(timeout=60) for process in counters] == [0, 0, 0]

@@ -68,9 +68,7 @@ def hits_count(key: str, period: int) -> int:
             return 1
         try:
             with transaction.atomic():
-                Counter.objects.create(
-                    key=key, value=1, expires_at=now + timedelta(seconds=period)
-                )
+                Counter.objects.create(key=key, value=1, expires_at=now + timedelta(seconds=period))
         except IntegrityError:  # another process started this window first: count in it
             continue
         # A new key: a good moment to drop windows that ended (one indexed DELETE).

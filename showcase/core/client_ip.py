@@ -26,7 +26,10 @@ def parse_ip(raw: str) -> str | None:
     """
     value = raw.strip()
     if value.startswith("["):
-        value = value[1:].partition("]")[0]
+        inside, closed, port = value[1:].partition("]")
+        if not closed or (port and not port.startswith(":")):
+            return None
+        value = inside
     elif value.count(":") == 1:  # IPv4 with a port; IPv6 has two colons at least
         value = value.partition(":")[0]
     try:
