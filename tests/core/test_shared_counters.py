@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from showcase.core.cache import hits_count, hits_get, version_bump, version_get
@@ -51,25 +49,5 @@ def test_a_window_restarts_once_it_has_ended():
     assert Counter.objects.get(key="leads:x").expires_at > timezone.now() + timedelta(seconds=50)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_hits_are_never_lost():
-    """Each thread has its own database connection, as each gunicorn worker does."""
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"] == ":memory:":
-        pytest.skip("an in-memory SQLite database is private to one connection")
-    threads_count, per_thread = 4, 10
-
-    def hammer() -> None:
-        try:
-            for _ in range(per_thread):
-                hits_count("burst", 60)
-                version_bump("burst")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=hammer) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert hits_get("burst") == threads_count * per_thread
-    assert version_get("burst") == 1 + threads_count * per_thread
+# Concurrent hits from several processes: tests/test_processes_share_fresh_pages.py (the
+# suite's in-memory database cannot be shared by connections the way a file is).
