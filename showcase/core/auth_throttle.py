@@ -14,14 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from showcase.core.cache import hits_count, hits_get
-from showcase.core.client_ip import client_ip
+from showcase.core.client_ip import client_network
 
 logger = logging.getLogger("showcase.security")
 
 
 def _key(request: HttpRequest | None, username: str) -> str:
     # The visitor's address, not the proxy's: else anyone could lock every agent out.
-    ip = client_ip(request) if request is not None else ""
+    ip = client_network(request) if request is not None else ""
     digest = hashlib.sha256(f"{ip}|{username.lower()}".encode()).hexdigest()[:32]
     return f"login-failures:{digest}"
 

@@ -67,3 +67,13 @@ def client_ip(request: HttpRequest) -> str:
         if forwarded is not None:
             return forwarded
     return parse_ip(request.META.get("REMOTE_ADDR", "")) or UNKNOWN
+
+
+def client_network(request: HttpRequest) -> str:
+    """Who to count in rate limits and lockouts: the visitor's IPv4 address, or the /64
+    network of an IPv6 one ("2001:db8:1:2::/64"): one subscriber usually holds a whole /64
+    and can change address within it at will, which would reset any per-address count."""
+    ip = client_ip(request)
+    if ip == UNKNOWN or ":" not in ip:
+        return ip
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from showcase.core.client_ip import client_ip, forwarded_client, parse_ip
+from showcase.core.client_ip import client_ip, client_network, forwarded_client, parse_ip
 
 NGINX = "127.0.0.1"
 
@@ -83,3 +83,14 @@ def test_a_missing_or_malformed_remote_addr_is_unknown(settings):
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request(remote="")) == "unknown"
     assert client_ip(request(remote="garbage")) == "unknown"
+
+
+def test_ipv6_visitors_are_counted_by_their_64_network_and_ipv4_ones_by_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    one = client_network(request(forwarded="2001:db8:1:2::10"))
+    same_subscriber = client_network(request(forwarded="2001:db8:1:2:aaaa:bbbb:cccc:dddd"))
+    assert one == same_subscriber == "2001:db8:1:2::/64"
+    assert client_network(request(forwarded="2001:db8:1:3::10")) != one
+    assert client_network(request(forwarded="198.51.100.7")) == "198.51.100.7"
+    assert client_network(request(forwarded="::ffff:198.51.100.7")) == "198.51.100.7"
+    assert client_network(request(remote="garbage")) == "unknown"

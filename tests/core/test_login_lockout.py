@@ -50,3 +50,10 @@ def test_a_forged_header_does_not_escape_the_lockout(client, agent):
 def test_failures_are_counted_in_the_shared_store(client, agent):
     login(client, "wrong", visitor="203.0.113.66")
     assert Counter.objects.filter(key__startswith="login-failures:", value=1).count() == 1
+
+
+def test_an_ipv6_attacker_rotating_within_its_64_stays_locked_out(client, agent):
+    for n in range(3):
+        login(client, "wrong", visitor=f"2001:db8:7:8::{n + 1}")
+    login(client, "pw", visitor="2001:db8:7:8::99")
+    assert "_auth_user_id" not in client.session

@@ -39,3 +39,12 @@ def test_without_a_trusted_proxy_a_forged_header_does_not_buy_a_new_budget(clien
     assert post(client, listing, "203.0.113.1", "un@example.org").status_code == 302
     assert post(client, listing, "203.0.113.2", "deux@example.org").status_code == 302
     assert post(client, listing, "203.0.113.3", "trois@example.org").status_code == 429
+
+
+def test_an_ipv6_visitor_changing_address_within_its_64_keeps_one_budget(client, settings):
+    settings.LEADS_RATE_LIMIT = (1, 600)
+    settings.TRUSTED_PROXY_COUNT = 1
+    listing = make_listing(contact={"mail": "agent@agence.example"})
+    assert post(client, listing, "2001:db8:5:6::1", "un@example.org").status_code == 302
+    assert post(client, listing, "2001:db8:5:6::2", "deux@example.org").status_code == 302
+    assert post(client, listing, "2001:db8:5:6::3", "trois@example.org").status_code == 429
