@@ -149,11 +149,15 @@ def test_an_admin_edit_in_another_process_reaches_every_workers_cached_pages(ser
         "from showcase.listings.models import Listing\n"
         "listing = Listing.objects.get(upstream_id='P0')\n"
         "listing.hidden = True\n"
-        "listing.save()  # what the admin's change form does\n",
+        "listing.save()  # what the admin's change form does\n"
+        "edited = Listing.objects.get(upstream_id='P3')\n"
+        "edited.title = 'Maison rénovée par l’agent'\n"
+        "edited.save()  # same upstream digest: only the site's version renews its card\n",
     )
     answers = [_search(server) for _ in range(8)]
     assert {total for total, _, _ in answers} == {before - 1}
     assert not any("Maison numéro 0" in body for _, _, body in answers)
+    assert all("Maison rénovée par l’agent" in body for _, _, body in answers)
 
 
 def test_a_sync_in_another_process_reaches_every_workers_cached_pages(server, database):
