@@ -230,6 +230,12 @@ LOGIN_FAILURE_LIMIT = (env_int("LOGIN_FAILURE_LIMIT", 5), env_int("LOGIN_LOCKOUT
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Reverse proxies of ours in front of the site, each appending to X-Forwarded-For (the
+# documented nginx: 1). Rate limits and login lockouts count the address that many hops from
+# the right of that header; 0 counts REMOTE_ADDR (no proxy).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:

@@ -13,11 +13,18 @@ A = {"HTTP_HOST": "agence-a.test"}
 B = {"HTTP_HOST": "agence-b.test"}
 
 
-def test_anonymous_pages_are_served_from_the_cache(client, two_agencies, django_assert_num_queries):
+def test_anonymous_pages_are_served_from_the_cache_reading_only_the_shared_versions(
+    client, two_agencies
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     assert client.get("/annonces/", **A)["X-Cache"] == "miss"
-    with django_assert_num_queries(0):
+    with CaptureQueriesContext(connection) as queries:
         response = client.get("/annonces/", **A)
     assert response["X-Cache"] == "hit" and "Maison A" in response.content.decode()
+    assert len(queries) == 2  # the hosts' version, then the site's pages' version
+    assert all("core_counter" in query["sql"] for query in queries)
 
 
 def test_the_cache_key_includes_the_tenant_language_and_full_url(client, two_agencies):
@@ -27,19 +34,25 @@ def test_the_cache_key_includes_the_tenant_language_and_full_url(client, two_age
     assert client.get("/annonces/?type=house", **A)["X-Cache"] == "miss"
 
 
-def test_a_sync_of_tenant_a_invalidates_a_but_not_b(client, two_agencies):
+def test_a_sync_of_tenant_a_invalidates_a_but_not_b(
+    client, two_agencies, django_capture_on_commit_callbacks
+):
     client.get("/annonces/", **A)
     client.get("/annonces/", **B)
-    feed_synced.send(sender=Feed, feed=two_agencies["feed_a"], run=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        feed_synced.send(sender=Feed, feed=two_agencies["feed_a"], run=None)
     assert client.get("/annonces/", **A)["X-Cache"] == "miss"
     assert client.get("/annonces/", **B)["X-Cache"] == "hit"
 
 
-def test_an_admin_edit_invalidates_the_tenant_pages(client, two_agencies):
+def test_an_admin_edit_invalidates_the_tenant_pages(
+    client, two_agencies, django_capture_on_commit_callbacks
+):
     client.get("/annonces/", **A)
     listing = two_agencies["listing_a"]
     listing.hidden = True
-    listing.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        listing.save()
     body = client.get("/annonces/", **A).content.decode()
     assert "Maison A" not in body
 
@@ -64,7 +77,9 @@ def test_logged_in_users_never_get_cached_pages(client, two_agencies):
     assert "X-Cache" not in client.get("/annonces/", **A)
 
 
-def test_detail_pages_answer_conditional_requests_with_304(client, db):
+def test_detail_pages_answer_conditional_requests_with_304(
+    client, db, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     listing = make_listing(upstream_updated_at=timezone.now())
@@ -75,7 +90,8 @@ def test_detail_pages_answer_conditional_requests_with_304(client, db):
     assert again.status_code == 304
     listing.price = 1
     listing.content_hash = "changed"
-    listing.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        listing.save()
     assert client.get(listing.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
@@ -117,11 +133,14 @@ def test_a_card_is_rendered_again_when_its_listing_changes_upstream(
     assert "Maison A rénovée" in client.get("/annonces/", **A).content.decode()
 
 
-def test_cards_follow_admin_edits_language_and_site(client, two_agencies, cards_only):
+def test_cards_follow_admin_edits_language_and_site(
+    client, two_agencies, cards_only, django_capture_on_commit_callbacks
+):
     listing = two_agencies["listing_a"]
     client.get("/annonces/", **A)
     listing.title = "Maison A (coup de cœur)"
-    listing.save()  # an agent's edit bumps the site's version
+    with django_capture_on_commit_callbacks(execute=True):
+        listing.save()  # an agent's edit bumps the site's version
     assert "Maison A (coup de cœur)" in client.get("/annonces/", **A).content.decode()
     english = client.get("/en/annonces/", **A).content.decode()
     assert 'class="card-link" href="/en/annonces/' in english
@@ -134,3 +153,57 @@ def test_cards_are_rendered_every_time_when_their_cache_is_off(client, two_agenc
     client.get("/annonces/", **A)
     type(listing).objects.filter(pk=listing.pk).update(title="Maison A, nouveau titre")
     assert "Maison A, nouveau titre" in client.get("/annonces/", **A).content.decode()
+
+
+def test_an_edit_refreshes_pages_only_once_committed(client, two_agencies):
+    """Bumped inside the transaction, a request in between could cache the old page again
+    under the new version; the bump waits for the commit (and a rollback bumps nothing)."""
+    from django.db import transaction
+
+    from showcase.core.pagecache import page_version
+
+    key = str(two_agencies["a"].pk)
+    before = page_version(key)
+    listing = two_agencies["listing_a"]
+    listing.hidden = True
+    with transaction.atomic():
+        listing.save()
+        assert page_version(key) == before  # not yet: the edit is not visible yet either
+
+
+def test_a_committed_edit_bumps_the_site_and_platform_versions(
+    two_agencies, django_capture_on_commit_callbacks
+):
+    from showcase.core.pagecache import page_version
+    from showcase.core.site import PLATFORM_KEY
+
+    keys = [str(two_agencies["a"].pk), str(two_agencies["b"].pk), PLATFORM_KEY]
+    before = [page_version(key) for key in keys]
+    listing = two_agencies["listing_a"]
+    listing.hidden = True
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        listing.save()
+    assert callbacks
+    after = [page_version(key) for key in keys]
+    assert after[0] > before[0] and after[1] == before[1] and after[2] > before[2]
+
+
+def test_a_rolled_back_edit_leaves_the_pages_alone(
+    two_agencies, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from showcase.core.pagecache import page_version
+
+    key = str(two_agencies["a"].pk)
+    before = page_version(key)
+    listing = two_agencies["listing_a"]
+    listing.hidden = True
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                listing.save()
+                raise RuntimeError("the admin form failed after the save")
+        except RuntimeError:
+            pass
+    assert callbacks == [] and page_version(key) == before

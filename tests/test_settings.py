@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -72,3 +74,22 @@ def test_production_does_not_install_the_demo_unless_asked():
 def test_development_installs_the_demo():
     result = _run_manage("help", "demo", env={"DEBUG": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_negative_or_garbled_trusted_proxy_count_stops_the_start():
+    negative = _run_manage("check", env={"DEBUG": "1", "TRUSTED_PROXY_COUNT": "-1"})
+    assert negative.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0 or more" in negative.stderr
+    garbled = _run_manage("check", env={"DEBUG": "1", "TRUSTED_PROXY_COUNT": "nginx"})
+    assert garbled.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be an integer" in garbled.stderr
+
+
+def test_sqlite_connections_wait_for_a_busy_database_in_wal_mode():
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("PostgreSQL: nothing of the kind to set")
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["timeout"] >= 20 and options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]

@@ -10,17 +10,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from showcase.core.cache import hits_count
+from showcase.core.cache import hits_count, hits_get
+from showcase.core.client_ip import client_network
 
 logger = logging.getLogger("showcase.security")
 
 
 def _key(request: HttpRequest | None, username: str) -> str:
-    ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    # The visitor's address, not the proxy's: else anyone could lock every agent out.
+    ip = client_network(request) if request is not None else ""
     digest = hashlib.sha256(f"{ip}|{username.lower()}".encode()).hexdigest()[:32]
     return f"login-failures:{digest}"
 
@@ -36,7 +37,7 @@ class ThrottledModelBackend(ModelBackend):
         **kwargs: Any,
     ):
         limit, _period = settings.LOGIN_FAILURE_LIMIT
-        if username and cache.get(_key(request, username), 0) >= limit:
+        if username and hits_get(_key(request, username)) >= limit:
             logger.warning("login refused: %s is locked out after %s failures", username, limit)
             raise PermissionDenied
         return super().authenticate(request, username=username, password=password, **kwargs)

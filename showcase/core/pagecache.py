@@ -1,8 +1,10 @@
 """Whole-page cache for anonymous visitors, per site, language and full URL.
 
-Each site has a version number in the cache; bumping it (`pages_invalidate`: a sync
-that changed something, an admin edit; the receivers are connected by the tenants app)
-makes every cached page of that site stale at once.
+Each site has a version number shared by every process (showcase/core/cache.py: the
+database); bumping it (`pages_invalidate`: a sync that changed something, an admin edit; the
+receivers are connected by the tenants app) makes every cached page and card of that site
+stale at once in every web worker. Page bodies stay in Django's cache (each process's
+memory, or Redis when REDIS_URL is set): only the version is read from the shared store.
 Pages carrying a CSRF token are stored with a placeholder and get a fresh token for
 each visitor, so no visitor is ever served another visitor's token.
 """
@@ -40,13 +42,21 @@ def pages_invalidate(site_keys: list[str]) -> None:
         version_bump(f"pages:{key}")
 
 
+def request_page_version(request: SiteRequest) -> int:
+    """The site's page version, read once per request (whole page and cards agree)."""
+    version = getattr(request, "_page_version", None)
+    if version is None:
+        version = page_version(request.site.key)
+        request._page_version = version  # type: ignore[attr-defined]
+    return int(version)
+
+
 def _cache_key(request: SiteRequest) -> str:
     key = request.site.key
     url = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
-    return (
-        f"pagecache:{key}:{page_version(key)}:{get_language()}:{request.method == 'HEAD'}:{digest}"
-    )
+    version = request_page_version(request)
+    return f"pagecache:{key}:{version}:{get_language()}:{request.method == 'HEAD'}:{digest}"
 
 
 def _is_cacheable_request(request: HttpRequest) -> bool:
@@ -120,5 +130,5 @@ def card_cache(request: SiteRequest) -> dict[str, Any]:
     key = request.site.key
     return {
         "card_cache_seconds": settings.CARD_CACHE_SECONDS,
-        "card_version": SimpleLazyObject(lambda: f"{key}.{page_version(key)}"),
+        "card_version": SimpleLazyObject(lambda: f"{key}.{request_page_version(request)}"),
     }

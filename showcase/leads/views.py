@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from showcase.core.client_ip import client_network
 from showcase.core.site import SiteRequest
 from showcase.leads.forms import ContactForm
 from showcase.leads.models import Lead
@@ -21,8 +22,9 @@ _thanks_signer = signing.Signer(salt="leads.thanks")
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # Behind the reverse proxy, REMOTE_ADDR is set from X-Forwarded-For by the proxy setup.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # The visitor's (an IPv6 one's /64), read through our trusted proxies: REMOTE_ADDR
+    # alone is nginx's, shared by every visitor.
+    return client_network(request)
 
 
 def _handle(

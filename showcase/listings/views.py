@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
-from showcase.core.pagecache import page_version
+from showcase.core.pagecache import request_page_version
 from showcase.core.site import SiteRequest, absolute_url
 from showcase.listings import embeds, jsonld
 from showcase.listings.filters import BASIC_CRITERIA, dress_form
@@ -125,7 +125,7 @@ def detail_etag(request: SiteRequest, pk: int, slug: str = "", embed: bool = Fal
     )
     if row is None:
         return None
-    version = page_version(request.site.key)
+    version = request_page_version(request)
     raw = f"{row}|{version}|{get_language()}|{embed}|{slug}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 

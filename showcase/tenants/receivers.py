@@ -1,13 +1,16 @@
 """What a change elsewhere makes stale: cached host resolutions and cached pages.
 
 Connected in `TenantsConfig.ready()`, so they run whatever process makes the change
-(web worker, `feeds sync`, `manage.py shell`).
+(web worker, `feeds sync`, `manage.py shell`); the versions they bump are shared by every
+process (showcase/core/cache.py). They bump once the change is committed: bumped earlier, a
+request in between could cache the old content again under the new version.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from showcase.core.pagecache import pages_invalidate
@@ -18,12 +21,17 @@ from showcase.tenants.models import Domain, Tenant
 from showcase.tenants.resolver import forget_tenancy
 
 
+def _after_commit_invalidate(site_keys: list[str]) -> None:
+    """`pages_invalidate` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: pages_invalidate(site_keys))
+
+
 def _site_keys_of_feed(feed_id: int) -> list[str]:
     return [str(pk) for pk in Tenant.objects.filter(feeds=feed_id).values_list("pk", flat=True)]
 
 
 def _tenancy_changed(**kwargs: Any) -> None:
-    forget_tenancy()
+    transaction.on_commit(forget_tenancy)
 
 
 def _tenant_feeds_changed(
@@ -33,7 +41,7 @@ def _tenant_feeds_changed(
     resolution and its pages change."""
     if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
         return
-    forget_tenancy()
+    transaction.on_commit(forget_tenancy)
     if isinstance(instance, Tenant):
         keys = [str(instance.pk)]
     elif pk_set is not None:  # a feed's tenants added or removed
@@ -42,16 +50,16 @@ def _tenant_feeds_changed(
         keys = _site_keys_of_feed(instance.pk)
     else:
         return
-    pages_invalidate(keys)
+    _after_commit_invalidate(keys)
 
 
 def _feed_deleted(sender: Any, instance: Feed, **kwargs: Any) -> None:
     # Before the delete: afterwards the feed no longer says which sites showed it.
-    pages_invalidate(_site_keys_of_feed(instance.pk))
+    _after_commit_invalidate(_site_keys_of_feed(instance.pk))
 
 
 def _feed_synced(sender: Any, feed: Feed, **kwargs: Any) -> None:
-    pages_invalidate(_site_keys_of_feed(feed.pk))
+    _after_commit_invalidate(_site_keys_of_feed(feed.pk))
 
 
 def _edited(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -61,7 +69,7 @@ def _edited(sender: Any, instance: Any, **kwargs: Any) -> None:
         keys = [str(instance.tenant_id)]
     else:  # a listing or an agency: every site showing its feed
         keys = _site_keys_of_feed(instance.feed_id) if instance.feed_id else []
-    pages_invalidate(keys)
+    _after_commit_invalidate(keys)
 
 
 def connect() -> None:

@@ -81,17 +81,23 @@ def test_a_site_narrowed_by_transactions_shows_the_same_rows_on_pages_and_in_the
     assert {x.title for x in admin_rows} == {"Location A"}
 
 
-def test_editing_a_domain_outside_a_request_clears_the_host_cache(two_agencies):
+def test_editing_a_domain_outside_a_request_clears_the_host_cache(
+    two_agencies, django_capture_on_commit_callbacks
+):
     assert resolve_host("agence-a.test").site.tenant == two_agencies["a"]
     # As from `manage.py shell` or a command: no middleware module imported on purpose.
-    Domain.objects.filter(host="agence-a.test").get().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        Domain.objects.filter(host="agence-a.test").get().delete()
     assert resolve_host("agence-a.test") is None
 
 
-def test_adding_a_feed_to_a_tenant_reaches_its_cached_site(two_agencies):
+def test_adding_a_feed_to_a_tenant_reaches_its_cached_site(
+    two_agencies, django_capture_on_commit_callbacks
+):
     tenant = two_agencies["a"]
     assert resolve_host("agence-a.test").site.feed_ids == {two_agencies["feed_a"].pk}
-    tenant.feeds.add(two_agencies["feed_b"])
+    with django_capture_on_commit_callbacks(execute=True):
+        tenant.feeds.add(two_agencies["feed_b"])
     assert resolve_host("agence-a.test").site.feed_ids == {
         two_agencies["feed_a"].pk,
         two_agencies["feed_b"].pk,
@@ -180,19 +186,28 @@ def anonymous_search(client) -> str:
     return client.get("/annonces/", HTTP_HOST="agence-a.test").content.decode()
 
 
-def test_removing_a_feed_from_a_site_refreshes_its_cached_pages_at_once(client, two_agencies):
+def test_removing_a_feed_from_a_site_refreshes_its_cached_pages_at_once(
+    client, two_agencies, django_capture_on_commit_callbacks
+):
     assert "Maison A" in anonymous_search(client)  # now cached
-    two_agencies["a"].feeds.remove(two_agencies["feed_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        two_agencies["a"].feeds.remove(two_agencies["feed_a"])
     assert "Maison A" not in anonymous_search(client)
 
 
-def test_clearing_a_feeds_sites_refreshes_their_cached_pages_at_once(client, two_agencies):
+def test_clearing_a_feeds_sites_refreshes_their_cached_pages_at_once(
+    client, two_agencies, django_capture_on_commit_callbacks
+):
     assert "Maison A" in anonymous_search(client)
-    two_agencies["feed_a"].tenants.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        two_agencies["feed_a"].tenants.clear()
     assert "Maison A" not in anonymous_search(client)
 
 
-def test_deleting_a_feed_refreshes_the_cached_pages_of_its_sites(client, two_agencies):
+def test_deleting_a_feed_refreshes_the_cached_pages_of_its_sites(
+    client, two_agencies, django_capture_on_commit_callbacks
+):
     assert "Maison A" in anonymous_search(client)
-    two_agencies["feed_a"].delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        two_agencies["feed_a"].delete()
     assert "Maison A" not in anonymous_search(client)

@@ -185,7 +185,8 @@ def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
     listing = make_listing(agency=make_agency())
     for _ in range(12):
         make_photo(listing)
-    with django_assert_max_num_queries(5):
+    # 5, plus the two shared versions every page reads (hosts, pages)
+    with django_assert_max_num_queries(7):
         assert client.get(listing.get_absolute_url()).status_code == 200
 
 

@@ -143,12 +143,17 @@ def test_embed_script_points_at_the_tenant_origin_and_checks_origins(client, two
     assert "event.origin !== ORIGIN" in script
 
 
-def test_hreflang_alternates_when_several_languages(client, two_agencies):
+def test_hreflang_alternates_when_several_languages(
+    client, two_agencies, django_capture_on_commit_callbacks
+):
     body = client.get("/annonces/", **A).content.decode()
     assert '<link rel="alternate" hreflang="en" href="http://agence-a.test/en/annonces/">' in body
     tenant = two_agencies["a"]
     tenant.languages = ["fr"]
-    tenant.save()
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # pages refresh once the edit is committed
+        tenant.save()
     assert "hreflang" not in client.get("/annonces/", **A).content.decode()
 
 
