@@ -1,6 +1,6 @@
 """Apimo catalogs: what the numeric codes mean (docs/upstreams/apimo.md, "Catalogs").
 
-The French catalogs ship with the code (docs/upstreams/apimo-catalogs-fr.json, every
+The French catalogs ship with the code (showcase/feeds/apimo/catalogs-fr.json, every
 code the endpoint served) so a sync never depends on the catalogs endpoint; labels
 refreshed from `GET /catalogs/{name}?culture=fr` overlay them (the endpoint stays
 authoritative: codes added since the dump come from it).
@@ -34,9 +34,7 @@ CULTURE = "fr"
 CACHE_KEY = "apimo:catalog:{name}:{culture}"
 # The French catalogs as the endpoint served them (docs/upstreams/apimo.md, "The catalogs
 # file"): the one copy of the data, read at import.
-SNAPSHOT_FILE = (
-    Path(__file__).resolve().parents[3] / "docs" / "upstreams" / "apimo-catalogs-fr.json"
-)
+SNAPSHOT_FILE = Path(__file__).resolve().parent / "catalogs-fr.json"
 # The catalogs the mapping reads, under the names the endpoint serves them by.
 NAMES = (
     "property_category",

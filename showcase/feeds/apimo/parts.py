@@ -19,7 +19,7 @@ from showcase.listings.text import city_key, department_from_zip
 # not 114 "Chambre froide", a cold room) and of bathroom or shower room.
 BEDROOM_AREAS = {1, 53, 54, 70, 104}
 BATHROOM_AREAS = {8, 13, 41, 42}
-# property_regulation codes (docs/upstreams/apimo-catalogs-fr.json).
+# property_regulation codes (showcase/feeds/apimo/catalogs-fr.json).
 DPE_REGULATION = 1  # "Énergie - Consommation conventionnelle": kWhEP/m²/year
 GES_REGULATION = 2  # "Énergie - Estimation des émissions": kg CO₂eq/m²/year
 CARREZ_REGULATION = 3  # "Loi Carrez": m²

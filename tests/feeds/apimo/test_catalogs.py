@@ -18,7 +18,7 @@ from tests.factories import make_apimo_feed
 
 # The facts: GET /catalogs/{name}?culture=fr as the live endpoint served it.
 FACTS = json.loads(
-    (Path(__file__).resolve().parents[3] / "docs/upstreams/apimo-catalogs-fr.json").read_text()
+    (Path(__file__).resolve().parents[3] / "showcase/feeds/apimo/catalogs-fr.json").read_text()
 )["catalogs"]
 BASE = "http://apimo.test"
 
