@@ -11,7 +11,12 @@ from tqdm import tqdm
 from showcase.feeds.models import Feed, SyncStatus
 from showcase.feeds.registry import PROVIDERS
 from showcase.feeds.services import feed_create
-from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
+from showcase.feeds.sync import (
+    SyncAlreadyRunning,
+    WithdrawalNotHeld,
+    sync_feed,
+    withdrawal_confirm,
+)
 
 
 class Command(BaseCommand):
@@ -32,6 +37,12 @@ class Command(BaseCommand):
         sync = actions.add_parser("sync", help="Sync the named feeds (all when none).")
         sync.add_argument("names", nargs="*", metavar="NAME")
         sync.add_argument("--full", action="store_true", help="Force a full pass.")
+        sync.add_argument(
+            "--confirm-withdrawal",
+            action="store_true",
+            help="Do not sync: apply the withdrawal each named feed holds (its last "
+            "complete pass would have withdrawn more than the guard allows).",
+        )
         remove = actions.add_parser("remove", help="Remove a feed and its cached listings.")
         remove.add_argument("name", metavar="NAME")
 
@@ -78,6 +89,11 @@ class Command(BaseCommand):
         unknown = sorted(set(names) - {f.name for f in feeds})
         if unknown:
             raise CommandError(f"Unknown feed(s): {', '.join(unknown)}. See: manage.py feeds list")
+        if options.get("confirm_withdrawal"):
+            if not names:
+                raise CommandError("--confirm-withdrawal needs the name of each feed.")
+            self.confirm_withdrawals(feeds)
+            return
         if not feeds:
             self.stdout.write("No active feeds to sync.")
             return
@@ -101,7 +117,7 @@ class Command(BaseCommand):
                 continue
             bar.close()
             line = f"{feed.name}: {run.status} - {_summary(run)}"
-            if run.status == SyncStatus.FAILED:
+            if run.status in (SyncStatus.FAILED, SyncStatus.HELD):
                 failures.append(f"{feed.name}: {run.error}")
                 self.stderr.write(f"{line}\n  {run.error}")
             else:
@@ -109,7 +125,25 @@ class Command(BaseCommand):
                     line += f" ({run.error})"
                 self.stdout.write(line)
         if failures:
-            raise CommandError(f"{len(failures)} feed(s) failed; every cached listing was kept.")
+            raise CommandError(
+                f"{len(failures)} feed(s) failed or held their withdrawal; every cached "
+                "listing was kept."
+            )
+
+    def confirm_withdrawals(self, feeds: list[Feed]) -> None:
+        refused = []
+        for feed in feeds:
+            try:
+                run = withdrawal_confirm(feed=feed)
+            except (WithdrawalNotHeld, SyncAlreadyRunning) as exc:
+                refused.append(str(exc))
+                self.stderr.write(str(exc))
+                continue
+            self.stdout.write(
+                f"{feed.name}: held withdrawal confirmed - {run.withdrawn} listings withdrawn."
+            )
+        if refused:
+            raise CommandError(f"{len(refused)} feed(s) had no withdrawal to confirm.")
 
     def handle_remove(self, **options: Any) -> None:
         name = options["name"]
