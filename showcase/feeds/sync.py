@@ -64,21 +64,6 @@ MAX_LOGGED_WARNINGS = 500
 # row on every pass cost more than the rest of a no-change re-sync (SQLite rewrites the
 # whole ~4 KB row; PostgreSQL leaves a dead tuple per row); withdrawal uses the ids seen.
 LAST_SEEN_RESOLUTION = timedelta(hours=6)
-# Defaults of the settings the engine reads (tests and operators override them).
-DEFAULTS: dict[str, Any] = {
-    # How often a running sync pushes its lock's expiry back and records its progress.
-    "FEEDS_LOCK_HEARTBEAT_SECONDS": 20,
-    # A lock not extended for this many heartbeats belongs to a dead process: it is free.
-    "FEEDS_LOCK_STALE_HEARTBEATS": 3,
-    # A pass that would withdraw more than this share of the live listings (or agencies)
-    # is held for an operator...
-    "FEEDS_WITHDRAWAL_GUARD_SHARE": 0.30,
-    # ...unless it is at most this many (a small feed losing one ad is not a disaster;
-    # each withdrawal is confirmed upstream anyway).
-    "FEEDS_WITHDRAWAL_GUARD_FLOOR": 3,
-    # Upstream requests a pass may spend confirming its withdrawals; past it, it holds.
-    "FEEDS_CONFIRMATION_LIMIT": 200,
-}
 # SQLite page cache of the sync's connection, in KiB (negative = size, not pages).
 SYNC_SQLITE_CACHE_KIB = -16384
 
@@ -86,7 +71,8 @@ Progress = Callable[[int, int], None]
 
 
 def setting(name: str) -> Any:
-    return getattr(settings, name, DEFAULTS[name])
+    """A FEEDS_* setting of the engine (showcase/settings.py documents each)."""
+    return getattr(settings, name)
 
 
 def lock_stale_after() -> timedelta:
