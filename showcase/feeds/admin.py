@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from showcase.feeds.sync import (
     SyncAlreadyRunning,
     WithdrawalNotHeld,
     held_run,
+    lock_stale_after,
     withdrawal_confirm,
 )
 from showcase.listings.admin import ListingAdmin
@@ -89,6 +91,18 @@ class FeedAdmin(SiteScopedAdmin):
             run.status, "#555"
         )
         if run.status == SyncStatus.RUNNING:
+            beat = run.heartbeat_at or run.started_at
+            if timezone.now() - beat > lock_stale_after():
+                # Its process died (killed, or a restart): the next sync marks it failed.
+                return format_html(
+                    '<span style="color:#b00020">{}</span> {}',
+                    run.get_status_display(),
+                    _(
+                        "no sign of life since %(time)s: the sync process has stopped; "
+                        "the next sync marks this run failed."
+                    )
+                    % {"time": timezone.localtime(beat).strftime("%Y-%m-%d %H:%M:%S")},
+                )
             # Written at each heartbeat of the sync process.
             return format_html(
                 '<span style="color:{}">{}</span> {} · {}',

@@ -105,3 +105,15 @@ def test_the_sync_run_page_shows_progress_and_what_is_held(client, operator):
     run = SyncRun.objects.get(feed=feed)
     body = client.get(reverse("admin:feeds_syncrun_change", args=[run.pk])).content.decode()
     assert "Retrait retenu" in body and "avancement" in body.lower()
+
+
+def test_a_run_whose_process_died_shows_it_has_stopped(client, operator, settings):
+    settings.FEEDS_LOCK_HEARTBEAT_SECONDS = 20
+    feed = make_feed(name="parc")
+    SyncRun.objects.create(
+        feed=feed,
+        started_at=timezone.now() - timedelta(minutes=10),
+        heartbeat_at=timezone.now() - timedelta(minutes=5),
+    )
+    body = client.get(FEEDS).content.decode()
+    assert "aucun signe de vie depuis" in body
