@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -70,7 +71,7 @@ def sync_start_background(*, feed: Feed) -> subprocess.Popen[bytes]:
     if feed.locked_until is not None and feed.locked_until > timezone.now():
         raise SyncAlreadyRunning(f"A sync of feed '{feed.name}' is already running.")
     manage = Path(settings.BASE_DIR) / "manage.py"
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, str(manage), "feeds", "sync", feed.name],
         cwd=settings.BASE_DIR,
         stdin=subprocess.DEVNULL,
@@ -79,3 +80,6 @@ def sync_start_background(*, feed: Feed) -> subprocess.Popen[bytes]:
         # Its own session: not killed with the web worker that started it.
         start_new_session=True,
     )
+    # Reap it when it ends, so that a long-lived web worker keeps no zombie.
+    threading.Thread(target=process.wait, name="sync-reaper", daemon=True).start()
+    return process
