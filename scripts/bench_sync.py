@@ -6,6 +6,10 @@ alone (no database), the floor set by the fake upstream on this machine, and rep
 the CPU time of the sync process beside the wall time, since the machine may be busy. Targets (issue "Foundation"):
 initial >= 1,000 ads/s on SQLite, re-sync >= 5,000 ads/s, peak RSS < 200 MB at 100,000.
 
+A third pass measures the cost of confirming withdrawals (issue #13): WITHDRAWALS listings
+are renamed to ids the upstream does not know, so the pass creates the real ones again and
+confirms each renamed one gone with GET /ads/{id} (404) before withdrawing it.
+
     make bench-sync                      # 20,000 ads
     make bench-sync COUNT=100000
 """
@@ -52,6 +56,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--count", type=int, default=20_000)
+    parser.add_argument(
+        "--withdrawals", type=int, default=100, help="unseen listings the third pass confirms"
+    )
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench-sync-")
@@ -119,10 +126,31 @@ def main() -> None:
             rows[-1] += (
                 f"created {run.created}, updated {run.updated}, unchanged {run.unchanged}",
             )
+        renamed = list(
+            Listing.objects.filter(feed=feed)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: args.withdrawals]
+        )
+        for pk in renamed:
+            Listing.objects.filter(pk=pk).update(upstream_id=f"99{pk:09d}")
+        started, cpu = time.perf_counter(), time.process_time()
+        run = sync_feed(feed, full=True)
+        rows.append(
+            (
+                "withdrawing re-sync",
+                time.perf_counter() - started,
+                time.process_time() - cpu,
+                f"created {run.created}, unchanged {run.unchanged}, "
+                f"withdrawn {run.withdrawn} after {len(renamed)} GET /ads/{{id}}",
+            )
+        )
+        assert run.status == "success" and run.withdrawn == len(renamed), run.error
+        # Before the checks below: they read the whole table through SQLite's memory map.
+        sync_rss = peak_rss_mb()
     finally:
         upstream.terminate()
         upstream.wait(10)
-    assert Listing.objects.filter(feed=feed).count() == args.count
+    assert Listing.objects.filter(feed=feed).live().count() == args.count
     print(f"{'':<18} {'wall':>8}  {'ads/s':>8}  {'CPU of this process':>22}")
     for label, seconds, cpu_seconds, *counts in rows:
         print(
@@ -130,7 +158,13 @@ def main() -> None:
             f"{cpu_seconds:7.1f}s = {args.count / cpu_seconds:6.0f} ads/CPU-s  "
             + (f"({counts[0]})" if counts else "")
         )
-    print(f"peak RSS           {peak_rss_mb():7.0f} MB (the sync process)")
+    confirm = rows[-1][1] - rows[-2][1]
+    print(
+        f"confirming {args.withdrawals} withdrawals cost about {confirm:.1f}s more than a "
+        f"no-change re-sync (with {args.withdrawals} creations): "
+        f"{1000 * confirm / max(args.withdrawals, 1):.0f} ms a withdrawal"
+    )
+    print(f"peak RSS           {sync_rss:7.0f} MB (the sync process)")
     print(
         f"load average       {os.getloadavg()[0]:7.1f} on {os.cpu_count()} CPUs (other work slows the wall figures)"
     )

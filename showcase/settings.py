@@ -222,6 +222,15 @@ SESSION_COOKIE_HTTPONLY = True
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # hashed file names: safe to cache for a year
 FEEDS_FULL_SYNC_INTERVAL_HOURS = env_int("FEEDS_FULL_SYNC_INTERVAL_HOURS", 24)
 FEEDS_APIMO_CATALOG_TTL_HOURS = env_int("FEEDS_APIMO_CATALOG_TTL_HOURS", 24)
+# Sync trust (showcase/feeds/sync.py): a pass withdrawing more than this share of a feed's
+# live listings (and more than the floor) is held for an operator; confirmations upstream
+# cost at most FEEDS_CONFIRMATION_LIMIT requests a pass; a sync lock not extended for
+# FEEDS_LOCK_STALE_HEARTBEATS heartbeats is free.
+FEEDS_WITHDRAWAL_GUARD_SHARE = env_int("FEEDS_WITHDRAWAL_GUARD_PERCENT", 30) / 100
+FEEDS_WITHDRAWAL_GUARD_FLOOR = env_int("FEEDS_WITHDRAWAL_GUARD_FLOOR", 3)
+FEEDS_CONFIRMATION_LIMIT = env_int("FEEDS_CONFIRMATION_LIMIT", 200)
+FEEDS_LOCK_HEARTBEAT_SECONDS = env_int("FEEDS_LOCK_HEARTBEAT_SECONDS", 20)
+FEEDS_LOCK_STALE_HEARTBEATS = env_int("FEEDS_LOCK_STALE_HEARTBEATS", 3)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AUTHENTICATION_BACKENDS = ["showcase.core.auth_throttle.ThrottledModelBackend"]

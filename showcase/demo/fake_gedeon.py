@@ -2,8 +2,10 @@
 
 It serves /ads, /ads/{id}, /agencies, /agencies/{id} with the documented envelope,
 pagination (limit at most 100), the key check, the sold-listings rule and
-`priceInfo` only on request, plus the demo photos for each size word. Faults can
-be injected: failing pages, an inconsistent total.
+`priceInfo` only on request, `sort=ad_id asc` (any other order, or none, serves the
+ads as stored), plus the demo photos for each size word. Faults can be injected:
+failing pages, an inconsistent total, slow pages, and a hook run after each /ads page
+(to change the list between two pages, as a live upstream does).
 
     python -m showcase.demo.fake_gedeon --port 8765 --count 320 --key demo-key
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -52,8 +55,14 @@ class FakeGedeon(FakeServer):
         fail_offsets: set[int] | None = None,
         extra_total: int = 0,
         cache_pages: bool = False,
+        page_delay: float = 0.0,
+        after_page: Callable[[FakeGedeon, int], None] | None = None,
     ) -> None:
         self.key = key
+        # Seconds each /ads page takes (a slow upstream), and a hook called with the
+        # offset of each /ads page served, after it is built.
+        self.page_delay = page_delay
+        self.after_page = after_page
         # Encoded /ads pages kept after the first request (benchmarks: a re-sync then
         # measures the client, not this generator). Costs ~3.5 KB per ad of memory.
         self.page_cache: dict[str, bytes] | None = {} if cache_pages else None
@@ -61,7 +70,7 @@ class FakeGedeon(FakeServer):
         self.fail_offsets = set(fail_offsets or ())
         self.extra_total = extra_total
         self._ads = ads
-        self.count = len(ads) if ads is not None else count
+        self._count = count
         super().__init__(self._handler(), host=host, port=port)
         self.agencies = (
             agencies if agencies is not None else gedeon_data.agencies(base_url=self.url)
@@ -71,6 +80,18 @@ class FakeGedeon(FakeServer):
         self._held: list[dict[str, Any]] | None = None
         if ads is None and count <= HOLD_IN_MEMORY_UP_TO:
             self._held = list(gedeon_data.generate_ads(count, seed=seed, base_url=self.url))
+
+    @property
+    def count(self) -> int:
+        # Given ads may be changed while the server runs (a live upstream).
+        return len(self._ads) if self._ads is not None else self._count
+
+    @property
+    def ads(self) -> list[dict[str, Any]]:
+        """The given ads (a mutable list: changing it changes the upstream)."""
+        if self._ads is None:
+            raise ValueError("this fake generates its ads; it holds no list to change")
+        return self._ads
 
     def ad_at(self, index: int) -> dict[str, Any]:
         if self._ads is not None:
@@ -138,6 +159,21 @@ class FakeGedeon(FakeServer):
         limit, offset = paging
         if offset in self.fail_offsets:
             return 500, {"error": {"message": "Internal error"}}
+        if self.page_delay:
+            time.sleep(self.page_delay)
+        status, body = self._ads_page(query, limit, offset)
+        if self.after_page is not None:
+            self.after_page(self, offset)
+        return status, body
+
+    def _ads_page(self, query: dict[str, str], limit: int, offset: int) -> tuple[int, Any]:
+        # Generated ads already come in id order; a given list is sorted when asked.
+        ordered = query.get("sort", "").strip().lower() == "ad_id asc" and self._ads is not None
+        stored = sorted(self._ads or [], key=_ad_key) if ordered else None
+
+        def at(index: int) -> dict[str, Any]:
+            return stored[index] if stored is not None else self.ad_at(index)
+
         words = [w.strip().lower() for w in query.get("transaction", "").split(",") if w.strip()]
         wanted = {WORD_TO_CODE[w] for w in words if w in WORD_TO_CODE} or set("SRHLP")
         excluded = query.get("exclude_transactions", "").lower().split(",")
@@ -146,11 +182,11 @@ class FakeGedeon(FakeServer):
         if wanted >= set("SRHLPO"):
             # Every transaction: index the sequence directly (cheap at any size).
             total = self.count
-            page = [self.ad_at(i) for i in range(offset, min(offset + limit, total))]
+            page = [at(i) for i in range(offset, min(offset + limit, total))]
         else:
-            matching = [i for i in range(self.count) if self.ad_at(i)["transaction_code"] in wanted]
+            matching = [i for i in range(self.count) if at(i)["transaction_code"] in wanted]
             total = len(matching)
-            page = [self.ad_at(i) for i in matching[offset : offset + limit]]
+            page = [at(i) for i in matching[offset : offset + limit]]
         if not with_info:
             page = [{k: v for k, v in ad.items() if k != "priceInfo"} for ad in page]
         return 200, {
@@ -187,6 +223,11 @@ class FakeGedeon(FakeServer):
         if "priceInfo" not in query:
             ad = {k: v for k, v in ad.items() if k != "priceInfo"}
         return 200, ad
+
+
+def _ad_key(ad: dict[str, Any]) -> tuple[int, str]:
+    ident = str(ad.get("id"))
+    return (int(ident), "") if ident.isdigit() else (1 << 62, ident)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,14 @@ from showcase.core.admin import SiteScopedAdmin
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
 from showcase.feeds.permissions import may_change_feed, may_manage_connection
 from showcase.feeds.registry import PROVIDERS, base_url_clean, missing_credentials
-from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
+from showcase.feeds.services import sync_start_background
+from showcase.feeds.sync import (
+    SyncAlreadyRunning,
+    WithdrawalNotHeld,
+    held_run,
+    lock_stale_after,
+    withdrawal_confirm,
+)
 from showcase.listings.admin import ListingAdmin
 
 if TYPE_CHECKING:
@@ -93,12 +101,16 @@ class FeedAdmin(SiteScopedAdmin):
     list_display = ["name", "kind", "base_url", "credentials", "last_sync", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "base_url"]
-    actions = ["sync_now"]
+    actions = ["sync_now", "confirm_withdrawal"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("runs")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return may_manage_connection(request.user)
+
+    def has_manage_connection_permission(self, request: HttpRequest) -> bool:
+        """Withdrawing what the guard held is the operator's call (issue #13)."""
         return may_manage_connection(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -133,8 +145,32 @@ class FeedAdmin(SiteScopedAdmin):
         if not runs:
             return _("never")
         run = runs[0]
-        colour = {"success": "#0a6b2d", "failed": "#b00020"}.get(run.status, "#555")
-        return format_html(
+        colour = {"success": "#0a6b2d", "failed": "#b00020", "held": "#8a4b00"}.get(
+            run.status, "#555"
+        )
+        if run.status == SyncStatus.RUNNING:
+            beat = run.heartbeat_at or run.started_at
+            if timezone.now() - beat > lock_stale_after():
+                # Its process died (killed, or a restart): the next sync marks it failed.
+                return format_html(
+                    '<span style="color:#b00020">{}</span> {}',
+                    run.get_status_display(),
+                    _(
+                        "no sign of life since %(time)s: the sync process has stopped; "
+                        "the next sync marks this run failed."
+                    )
+                    % {"time": timezone.localtime(beat).strftime("%Y-%m-%d %H:%M:%S")},
+                )
+            # Written at each heartbeat of the sync process.
+            return format_html(
+                '<span style="color:{}">{}</span> {} · {}',
+                colour,
+                run.get_status_display(),
+                run.started_at.strftime("%Y-%m-%d %H:%M"),
+                _("%(seen)s of %(announced)s read")
+                % {"seen": run.seen, "announced": "?" if run.announced is None else run.announced},
+            )
+        summary = format_html(
             '<span style="color:{}">{}</span> {} · +{} ~{} ={} −{} ✗{}',
             colour,
             run.get_status_display(),
@@ -145,31 +181,95 @@ class FeedAdmin(SiteScopedAdmin):
             run.withdrawn,
             run.rejected,
         )
+        if run.awaits_confirmation:
+            return format_html("{}<br><strong>{}</strong>", summary, held_notice(run))
+        return summary
 
     @admin.action(description=_("Sync now"))
     def sync_now(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Start each feed's sync in a background process: never inside the request."""
         for feed in queryset:
             try:
-                run = sync_feed(feed)
-            except SyncAlreadyRunning as exc:
-                self.message_user(request, str(exc), messages.WARNING)
+                sync_start_background(feed=feed)
+            except SyncAlreadyRunning:
+                self.message_user(
+                    request,
+                    _("%(feed)s: a sync is already running.") % {"feed": feed.name},
+                    messages.WARNING,
+                )
                 continue
-            summary = _(
-                "%(feed)s: %(status)s — %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
-                "%(withdrawn)s withdrawn, %(rejected)s rejected."
-            ) % {
-                "feed": feed.name,
-                "status": run.get_status_display(),
-                "created": run.created,
-                "updated": run.updated,
-                "unchanged": run.unchanged,
-                "withdrawn": run.withdrawn,
-                "rejected": run.rejected,
-            }
-            if run.error:
-                summary += f" {run.error}"
-            level = messages.ERROR if run.status == SyncStatus.FAILED else messages.SUCCESS
-            self.message_user(request, summary, level)
+            except OSError as exc:
+                self.message_user(
+                    request,
+                    _("%(feed)s: the sync could not be started (%(error)s).")
+                    % {"feed": feed.name, "error": exc},
+                    messages.ERROR,
+                )
+                continue
+            self.message_user(
+                request,
+                _(
+                    "%(feed)s: sync started in the background. Its progress and result "
+                    "appear in the “last sync” column and under Sync runs."
+                )
+                % {"feed": feed.name},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Confirm held withdrawal"), permissions=["manage_connection"])
+    def confirm_withdrawal(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Apply the withdrawal a feed's last complete pass held (the guard stopped it)."""
+        for feed in queryset:
+            try:
+                run = withdrawal_confirm(feed=feed)
+            except WithdrawalNotHeld:
+                self.message_user(
+                    request,
+                    _("%(feed)s: no held withdrawal to confirm.") % {"feed": feed.name},
+                    messages.WARNING,
+                )
+                continue
+            except SyncAlreadyRunning:
+                self.message_user(
+                    request,
+                    _("%(feed)s: a sync is already running.") % {"feed": feed.name},
+                    messages.WARNING,
+                )
+                continue
+            self.message_user(
+                request,
+                _("%(feed)s: withdrawal confirmed, %(count)s listings withdrawn.")
+                % {"feed": feed.name, "count": run.withdrawn},
+                messages.SUCCESS,
+            )
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        if request.method == "GET":
+            self.warn_held(request, self.get_queryset(request))
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        if request.method == "GET":
+            self.warn_held(request, self.get_queryset(request).filter(pk=object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def warn_held(self, request: HttpRequest, feeds: QuerySet) -> None:
+        """A notice for each feed whose withdrawal waits for an operator."""
+        suspects = (
+            SyncRun.objects.filter(
+                feed__in=feeds.values("pk"), status=SyncStatus.HELD, confirmed_at__isnull=True
+            )
+            .values_list("feed_id", flat=True)
+            .distinct()
+        )
+        for feed in Feed.objects.filter(pk__in=list(suspects)):
+            run = held_run(feed)
+            if run is not None:
+                self.message_user(
+                    request, format_html("{}: {}", feed.name, held_notice(run)), messages.WARNING
+                )
 
     def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
         if change and set(SOURCE_FIELDS) & set(form.changed_data):
@@ -193,13 +293,19 @@ class SyncRunAdmin(SiteScopedAdmin):
         "unchanged",
         "withdrawn",
         "rejected",
+        "progress",
     ]
     list_filter = ["status", "feed"]
     list_select_related = ["feed"]
     date_hierarchy = "started_at"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in SyncRun._meta.fields] + ["duration", "rejected_records"]
+        return [f.name for f in SyncRun._meta.fields] + [
+            "duration",
+            "rejected_records",
+            "progress",
+            "held_summary",
+        ]
 
     fieldsets = [
         (
@@ -213,6 +319,8 @@ class SyncRunAdmin(SiteScopedAdmin):
                     "duration",
                     "full_pass",
                     "complete",
+                    "progress",
+                    "heartbeat_at",
                 ]
             },
         ),
@@ -220,8 +328,23 @@ class SyncRunAdmin(SiteScopedAdmin):
             _("Counts"),
             {"fields": ["seen", "created", "updated", "unchanged", "withdrawn", "rejected"]},
         ),
-        (_("Problems"), {"fields": ["error", "rejected_records", "warnings"]}),
+        (
+            _("Problems"),
+            {"fields": ["error", "held_summary", "confirmed_at", "rejected_records", "warnings"]},
+        ),
     ]
+
+    @admin.display(description=_("progress"))
+    def progress(self, run: SyncRun) -> str:
+        """Ids read of the total announced, as of the last heartbeat."""
+        announced = "?" if run.announced is None else str(run.announced)
+        return f"{run.seen} / {announced}"
+
+    @admin.display(description=_("withdrawal held"))
+    def held_summary(self, run: SyncRun) -> StrOrPromise:
+        if run.status != SyncStatus.HELD:
+            return "—"
+        return held_notice(run)
 
     @admin.display(description=_("rejected records"))
     def rejected_records(self, run: SyncRun) -> str:
@@ -247,6 +370,27 @@ class SyncRunAdmin(SiteScopedAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         # Runs are written by the sync engine only (an empty one has no feed: it failed).
         return False
+
+
+def held_notice(run: SyncRun) -> StrOrPromise:
+    """What an operator reads about a held withdrawal, and what to do about it."""
+    held = run.held_ids or {}
+    counts = {
+        "listings": len(held.get("listings") or []),
+        "agencies": len(held.get("agencies") or []),
+    }
+    if run.confirmed_at is not None:
+        return (
+            _("Withdrawal of %(listings)s listings and %(agencies)s agencies confirmed.") % counts
+        )
+    return (
+        _(
+            "Withdrawal held: this pass would have withdrawn %(listings)s listings and "
+            "%(agencies)s agencies, more than a sync may withdraw on its own. Nothing was "
+            "withdrawn. If they are really gone, use the action “Confirm held withdrawal”."
+        )
+        % counts
+    )
 
 
 # The actions a provider offers on its listings upstream (e.g. Apimo's pictures and

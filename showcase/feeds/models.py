@@ -98,6 +98,8 @@ class SyncStatus(models.TextChoices):
     RUNNING = "running", _("running")
     SUCCESS = "success", _("success")
     FAILED = "failed", _("failed")
+    # A full pass that would have withdrawn too much: nothing withdrawn, an operator decides.
+    HELD = "held", _("held")
 
 
 class SyncRun(models.Model):
@@ -126,6 +128,13 @@ class SyncRun(models.Model):
     # Upstream codes the mapping did not know: [{"catalog": "...", "code": ..., "id": "..."}].
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Progress, written at each heartbeat: the total the upstream announced.
+    announced = models.PositiveIntegerField(_("announced"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # A held run: the upstream ids it would have withdrawn, {"listings": [...],
+    # "agencies": [...]}, applied only when an operator confirms (sync.withdrawal_confirm).
+    held_ids = models.JSONField(_("withdrawal held"), default=dict, blank=True)
+    confirmed_at = models.DateTimeField(_("withdrawal confirmed"), null=True, blank=True)
 
     objects = SyncRunQuerySet.as_manager()
 
@@ -144,6 +153,11 @@ class SyncRun(models.Model):
         if self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """A held run whose withdrawal no operator has confirmed yet."""
+        return self.status == SyncStatus.HELD and self.confirmed_at is None
 
     @property
     def changed_anything(self) -> bool:

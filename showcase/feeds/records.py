@@ -222,8 +222,45 @@ class RawPage:
         return cls(items=list(body[items]), total=count)
 
 
+@dataclass
+class AgencyPass:
+    """The agencies one read of the upstream's list gave.
+
+    `complete` is True only when every page was read and every announced agency has an
+    id in `seen`; only a complete pass lets the sync withdraw the agencies it lacks.
+    """
+
+    records: list[AgencyRecord]
+    seen: set[str]
+    complete: bool
+
+
+@dataclass
+class Confirmation:
+    """What the upstream said, asked again, about ids a complete pass did not see.
+
+    `gone`: ids confirmed absent (withdraw them); `present`: what is still listed, raw
+    listing items (the sync upserts them: kept when public, withdrawn when not) or
+    AgencyRecords. Ids in neither (e.g. a confirming pass that was itself incomplete)
+    are kept until a later pass.
+    """
+
+    gone: set[str] = field(default_factory=set)
+    present: list[Any] = field(default_factory=list)
+    requests: int = 0  # upstream calls it took
+    note: str = ""
+
+
+class ConfirmationUnavailable(Exception):
+    """Confirming would cost more upstream requests than allowed: the sync holds instead."""
+
+
 class Provider(Protocol):
     """The pair (client, mapping) of one upstream, as the sync engine uses it."""
+
+    # True when the listing pages come in increasing id order (Gedeon's `sort=ad_id asc`):
+    # an id going backwards or repeating then proves the list shifted during the pass.
+    ordered_ids: bool
 
     def listing_pages(self, feed: Feed, *, since: str | None) -> Iterator[RawPage]: ...
 
@@ -233,6 +270,15 @@ class Provider(Protocol):
 
     def map_listing(self, item: dict[str, Any]) -> ListingRecord: ...
 
-    def agencies(self, feed: Feed) -> Iterator[AgencyRecord]: ...
+    def agencies(self, feed: Feed) -> AgencyPass: ...
+
+    def confirm_listings(self, feed: Feed, ids: list[str], *, budget: int) -> Confirmation:
+        """Ask the upstream again about listing ids a complete pass did not see, in at most
+        `budget` requests; raises ConfirmationUnavailable past it, UpstreamError on failure."""
+        ...
+
+    def confirm_agencies(self, feed: Feed, ids: list[str], *, budget: int) -> Confirmation:
+        """The same for agencies; `present` then holds AgencyRecords."""
+        ...
 
     def next_cursor(self) -> str | None: ...

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from showcase.feeds.models import DEFAULT_BASE_URLS, Feed, FeedKind
 from showcase.feeds.registry import missing_credentials
@@ -48,3 +55,31 @@ def feed_create(
     with transaction.atomic():
         feed.save()
     return feed
+
+
+def sync_start_background(*, feed: Feed) -> subprocess.Popen[bytes]:
+    """Start `manage.py feeds sync <feed>` in a detached process and return at once.
+
+    The admin's "Sync now" calls this: a sync outlives any web request (gunicorn kills a
+    worker after 30 s). The process writes its progress on its SyncRun at each
+    heartbeat; its output is dropped, since the run records the result and any error.
+    Raises SyncAlreadyRunning when the feed's lock is held (checked again by the sync).
+    """
+    from showcase.feeds.sync import SyncAlreadyRunning
+
+    feed.refresh_from_db(fields=["locked_until"])
+    if feed.locked_until is not None and feed.locked_until > timezone.now():
+        raise SyncAlreadyRunning(f"A sync of feed '{feed.name}' is already running.")
+    manage = Path(settings.BASE_DIR) / "manage.py"
+    process = subprocess.Popen(
+        [sys.executable, str(manage), "feeds", "sync", feed.name],
+        cwd=settings.BASE_DIR,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        # Its own session: not killed with the web worker that started it.
+        start_new_session=True,
+    )
+    # Reap it when it ends, so that a long-lived web worker keeps no zombie.
+    threading.Thread(target=process.wait, name="sync-reaper", daemon=True).start()
+    return process

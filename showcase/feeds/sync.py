@@ -4,9 +4,18 @@ Rules (issue "Foundation"):
 - unchanged records (same content hash) are not rewritten (their last_seen_at is
   refreshed at most every LAST_SEEN_RESOLUTION);
 - a record that fails mapping is rejected (counted, logged on the run), never fatal;
-- listings not seen are withdrawn (kept, never deleted) only after a complete and
-  consistent pass: every page fetched and as many distinct ids as announced;
-- two syncs of one feed never run at once.
+- listings and agencies not seen are withdrawn (kept, never deleted) only after a
+  complete and consistent pass (every page fetched, as many distinct ids as announced,
+  ids in increasing order where the upstream sorts them), and only once the upstream,
+  asked again, confirms each one gone (Gedeon: GET /ads/{id}; Apimo: a second pass);
+- a pass that would withdraw too much (FEEDS_WITHDRAWAL_GUARD_SHARE of the live
+  listings, or everything because the upstream listed nothing), or whose confirmations
+  would take more than FEEDS_CONFIRMATION_LIMIT requests, withdraws nothing: the run
+  is "held" until an operator confirms it (`withdrawal_confirm`). A hold is never
+  released automatically: a later complete pass supersedes it (its own rules decide);
+- two syncs of one feed never run at once; a lock not extended for
+  FEEDS_LOCK_STALE_HEARTBEATS heartbeats is free, and the dead run it leaves "running"
+  is marked failed by the next sync.
 A sync never overwrites the agent-owned fields: hidden, featured, display_order,
 internal_note.
 """
@@ -33,7 +42,15 @@ from django.utils.text import slugify
 
 from showcase.core.http import UpstreamError
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
-from showcase.feeds.records import AgencyRecord, ListingRecord, Provider, RecordRejected
+from showcase.feeds.records import (
+    AgencyPass,
+    AgencyRecord,
+    Confirmation,
+    ConfirmationUnavailable,
+    ListingRecord,
+    Provider,
+    RecordRejected,
+)
 from showcase.feeds.registry import provider_for
 from showcase.feeds.signals import feed_synced
 from showcase.listings import compliance
@@ -43,21 +60,33 @@ logger = logging.getLogger(__name__)
 
 MAX_LOGGED_REJECTIONS = 500
 MAX_LOGGED_WARNINGS = 500
-LOCK_DURATION = timedelta(minutes=30)
 # An unchanged listing's last_seen_at is refreshed at most this often. Rewriting every
 # row on every pass cost more than the rest of a no-change re-sync (SQLite rewrites the
 # whole ~4 KB row; PostgreSQL leaves a dead tuple per row); withdrawal uses the ids seen.
 LAST_SEEN_RESOLUTION = timedelta(hours=6)
-# How often a running sync pushes its lock's expiry back.
-LOCK_HEARTBEAT_SECONDS = 60
 # SQLite page cache of the sync's connection, in KiB (negative = size, not pages).
 SYNC_SQLITE_CACHE_KIB = -16384
 
 Progress = Callable[[int, int], None]
 
 
+def setting(name: str) -> Any:
+    """A FEEDS_* setting of the engine (showcase/settings.py documents each)."""
+    return getattr(settings, name)
+
+
+def lock_stale_after() -> timedelta:
+    """How long a lock lives without a heartbeat (heartbeat × stale heartbeats)."""
+    seconds = setting("FEEDS_LOCK_HEARTBEAT_SECONDS") * setting("FEEDS_LOCK_STALE_HEARTBEATS")
+    return timedelta(seconds=seconds)
+
+
 class SyncAlreadyRunning(Exception):
     pass
+
+
+class WithdrawalNotHeld(Exception):
+    """An operator asked to confirm a withdrawal the feed does not hold (any more)."""
 
 
 class SyncLockLost(Exception):
@@ -113,7 +142,7 @@ def feed_lock(feed: Feed) -> datetime | None:
     so a sync whose stale lock was taken over cannot free its successor's.
     """
     now = timezone.now()
-    until = now + LOCK_DURATION
+    until = now + lock_stale_after()
     taken = Feed.objects.filter(
         Q(locked_until__isnull=True) | Q(locked_until__lt=now), pk=feed.pk
     ).update(locked_until=until)
@@ -122,7 +151,7 @@ def feed_lock(feed: Feed) -> datetime | None:
 
 def feed_lock_extend(feed: Feed, token: datetime) -> datetime | None:
     """Push our lock's expiry back (long syncs); None when the lock is no longer ours."""
-    until = timezone.now() + LOCK_DURATION
+    until = timezone.now() + lock_stale_after()
     kept = Feed.objects.filter(pk=feed.pk, locked_until=token).update(locked_until=until)
     return until if kept == 1 else None
 
@@ -194,15 +223,17 @@ def sync_feed(feed: Feed, *, full: bool | None = None, progress: Progress | None
 
     `full=None` lets the feed decide: a full pass when it has no cursor or its last
     full pass is older than FEEDS_FULL_SYNC_INTERVAL; otherwise an incremental pass.
+    The run's status is success, failed, or held (a withdrawal waiting for an operator).
     """
     token = feed_lock(feed)
     if token is None:
         raise SyncAlreadyRunning(f"A sync of feed '{feed.name}' is already running.")
     lock = _Lock(feed, token)
     try:
+        syncruns_fail_abandoned(feed=feed)
         if full is None:
             full = needs_full_pass(feed)
-        run = SyncRun.objects.create(feed=feed, full_pass=full)
+        run = SyncRun.objects.create(feed=feed, full_pass=full, heartbeat_at=timezone.now())
         try:
             provider = provider_for(feed)
         except ValueError as exc:
@@ -213,12 +244,36 @@ def sync_feed(feed: Feed, *, full: bool | None = None, progress: Progress | None
             run.save()
             return run
         engine = _Engine(feed=feed, run=run, provider=provider, progress=progress, lock=lock)
-        with lean_database():
+        lock.run, lock.engine = run, engine
+        with lean_database(), _heartbeat(lock):
             engine.execute(since=None if full else (feed.cursor or None))
         return run
     finally:
+        lock.stop()
         if lock.token is not None:  # a lock taken over is the new holder's to free
             feed_unlock(feed, lock.token)
+
+
+def syncruns_fail_abandoned(*, feed: Feed) -> int:
+    """Mark failed the runs of `feed` left "running" by a process that died (kill -9, a
+    web worker killed on time-out, a machine restart); returns how many.
+
+    Called by the holder of the feed's lock: no other run of the feed can be alive.
+    """
+    abandoned = list(SyncRun.objects.filter(feed=feed, status=SyncStatus.RUNNING))
+    now = timezone.now()
+    for run in abandoned:
+        beat = run.heartbeat_at or run.started_at
+        run.status = SyncStatus.FAILED
+        run.finished_at = now
+        run.error = (
+            "The sync process stopped before finishing (killed, or it crashed): "
+            f"no heartbeat since {timezone.localtime(beat):%Y-%m-%d %H:%M:%S}, and its lock "
+            "went stale. Nothing was withdrawn."
+        )
+        run.save(update_fields=["status", "finished_at", "error"])
+        logger.warning("feed %s: run %s was abandoned by a dead process", feed.name, run.pk)
+    return len(abandoned)
 
 
 def needs_full_pass(feed: Feed) -> bool:
@@ -229,22 +284,105 @@ def needs_full_pass(feed: Feed) -> bool:
 
 
 class _Lock:
-    """Our hold on the feed's sync lock, extended now and then during a long sync."""
+    """Our hold on the feed's sync lock, extended at each heartbeat (by the engine between
+    pages and by a helper thread while a page or a confirmation waits on the network).
+    A heartbeat also records the run's progress for the admin."""
 
     def __init__(self, feed: Feed, token: datetime) -> None:
         self.feed = feed
         self.token: datetime | None = token
-        self.checked = time.monotonic()
+        self.beaten = time.monotonic()
+        self.mutex = threading.Lock()
+        self.stopped = threading.Event()
+        self.lost = False
+        self.run: SyncRun | None = None
+        self.engine: _Engine | None = None
+
+    @property
+    def interval(self) -> float:
+        return float(setting("FEEDS_LOCK_HEARTBEAT_SECONDS"))
+
+    def beat(self, *, force: bool = False) -> None:
+        """Extend the lock and record progress, if a heartbeat is due."""
+        with self.mutex:
+            if self.token is None or self.stopped.is_set():
+                return
+            if not force and time.monotonic() - self.beaten < self.interval:
+                return
+            self.token = feed_lock_extend(self.feed, self.token)
+            self.beaten = time.monotonic()
+            if self.token is None:
+                self.lost = True
+                return
+            if self.run is not None and self.engine is not None:
+                SyncRun.objects.filter(pk=self.run.pk).update(
+                    seen=len(self.engine.seen_ids),
+                    announced=self.engine.announced,
+                    heartbeat_at=timezone.now(),
+                )
 
     def keep(self) -> None:
-        if time.monotonic() - self.checked < LOCK_HEARTBEAT_SECONDS or self.token is None:
-            return
-        self.token = feed_lock_extend(self.feed, self.token)
-        self.checked = time.monotonic()
-        if self.token is None:
+        """Between pages: beat if due; stop the sync if another one took the lock over."""
+        self.beat()
+        if self.lost:
             raise SyncLockLost(
                 f"The sync lock of feed '{self.feed.name}' was taken over by another sync."
             )
+
+    def stop(self) -> None:
+        with self.mutex:
+            self.stopped.set()
+
+
+@contextmanager
+def _heartbeat(lock: _Lock) -> Iterator[None]:
+    """Beat from a helper thread too, so that a sync waiting on the network keeps its
+    lock; the thread's own database connection is closed when it ends."""
+
+    def beating() -> None:
+        try:
+            while not lock.stopped.wait(max(lock.interval, 0.05)):
+                try:
+                    lock.beat()
+                except Exception:  # noqa: BLE001 - a missed beat is retried at the next
+                    logger.warning("feed %s: heartbeat failed", lock.feed.name, exc_info=True)
+                if lock.lost:
+                    return
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=beating, name="sync-heartbeat", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        lock.stop()
+        worker.join(timeout=30)
+
+
+def _id_key(upstream_id: str) -> tuple[int, int, str]:
+    """Sort key of an upstream id: numbers by value, before any other text."""
+    return (0, int(upstream_id), "") if upstream_id.isdigit() else (1, 0, upstream_id)
+
+
+def withdrawal_hold_reason(*, what: str, unseen: int, live: int, seen: int) -> str | None:
+    """Why a complete pass must not withdraw `unseen` of `live` items, or None.
+
+    Held: the upstream listed nothing while items are live (an empty answer), or the
+    unseen are more than FEEDS_WITHDRAWAL_GUARD_SHARE of the live ones and more than
+    FEEDS_WITHDRAWAL_GUARD_FLOOR.
+    """
+    if unseen == 0:
+        return None
+    if seen == 0:
+        return f"the upstream listed no {what} while {live} are live"
+    share = float(setting("FEEDS_WITHDRAWAL_GUARD_SHARE"))
+    if unseen > setting("FEEDS_WITHDRAWAL_GUARD_FLOOR") and unseen > share * live:
+        return (
+            f"{unseen} of the {live} live {what} ({unseen / live:.0%}) were not listed, "
+            f"more than the {share:.0%} a pass may withdraw"
+        )
+    return None
 
 
 class _Engine:
@@ -269,49 +407,73 @@ class _Engine:
         # Distinct upstream ids of this pass: a few MB at 100,000 ads.
         self.seen_ids: set[str] = set()
         self.anonymous = 0
+        self.announced: int | None = None
         self.warning_kinds: dict[str, dict[str, Any]] = {}
         self.fingerprint: str | None = None  # see mapping_fingerprint()
 
     def execute(self, *, since: str | None) -> None:
         run = self.run
         try:
-            self.sync_agencies()
-            announced: int | None = None
+            agencies = self.sync_agencies()
             consistent = True
+            ordered = getattr(self.provider, "ordered_ids", False)
+            last_key: tuple[int, int, str] | None = None
             for page in prefetched(self.provider.listing_pages(self.feed, since=since)):
-                if announced is None:
-                    announced = page.total
-                elif page.total != announced:
+                if self.announced is None:
+                    self.announced = page.total
+                elif page.total != self.announced:
                     consistent = False
                     self.warn(
-                        {"reason": f"total changed during the pass ({announced} -> {page.total})"}
+                        {
+                            "reason": "total changed during the pass "
+                            f"({self.announced} -> {page.total})"
+                        }
                     )
+                if ordered:
+                    # Read in increasing id order: an id that goes backwards or repeats
+                    # means the list moved under our offsets (ads added or removed).
+                    for item in page.items:
+                        upstream_id = self.provider.item_id(item)
+                        if upstream_id is None:
+                            continue
+                        key = _id_key(upstream_id)
+                        if last_key is not None and key <= last_key and consistent:
+                            consistent = False
+                            self.warn(
+                                {
+                                    "reason": f"id {upstream_id} came out of order "
+                                    "(went backwards or repeated): the list moved during "
+                                    "the pass"
+                                }
+                            )
+                        last_key = key if last_key is None else max(key, last_key)
                 if self.lock is not None:
                     self.lock.keep()
                 self.sync_page(page.items)
                 if self.progress:
                     self.progress(len(self.seen_ids), page.total)
-            announced = announced or 0
+            announced = self.announced or 0
+            run.announced = announced
             run.seen = len(self.seen_ids)
             # Items without an id were rejected but still fill a slot of the total:
             # one broken upstream record must not block every withdrawal for ever.
             accounted = len(self.seen_ids) + self.anonymous
+            run.status = SyncStatus.SUCCESS
             if run.full_pass:
                 if consistent and accounted == announced:
                     run.complete = True
-                    run.withdrawn += listings_withdraw_unseen(
-                        feed=self.feed, run=run, seen=self.seen_ids
-                    )
+                    self.settle_withdrawals(agencies)
                 else:
                     run.complete = False
                     run.error = (
                         f"Inconsistent pass: {len(self.seen_ids)} distinct ids seen"
                         + (f" (+{self.anonymous} without id)" if self.anonymous else "")
-                        + f", {announced} announced; nothing was withdrawn."
+                        + f", {announced} announced"
+                        + ("" if consistent else ", the list changed while it was read")
+                        + "; nothing was withdrawn."
                     )
             else:
                 run.complete = True
-            run.status = SyncStatus.SUCCESS
         except (UpstreamError, SyncLockLost) as exc:
             run.status = SyncStatus.FAILED
             run.error = f"{exc} Nothing was withdrawn."
@@ -320,7 +482,9 @@ class _Engine:
             run.status = SyncStatus.FAILED
             run.error = f"Unexpected error: {exc!r}. Nothing was withdrawn."
             logger.exception("sync of feed %s crashed", self.feed.name)
+        run.seen = len(self.seen_ids)
         run.finished_at = timezone.now()
+        run.heartbeat_at = run.finished_at
         run.save()
         if run.status == SyncStatus.SUCCESS and run.complete:
             cursor = self.provider.next_cursor()
@@ -331,11 +495,101 @@ class _Engine:
                 updates["last_full_sync_at"] = run.finished_at
             if updates:
                 Feed.objects.filter(pk=self.feed.pk).update(**updates)
-                for key, value in updates.items():
-                    setattr(self.feed, key, value)
+                for name, value in updates.items():
+                    setattr(self.feed, name, value)
         if run.changed_anything:
             listings_analyze()
             feed_synced.send(sender=Feed, feed=self.feed, run=run)
+
+    def settle_withdrawals(self, agencies: AgencyPass | None) -> None:
+        """After a complete full pass: withdraw what the upstream confirms gone, or hold.
+
+        Confirmation requests run outside any transaction (SQLite: no write lock held
+        while waiting on the network).
+        """
+        run = self.run
+        unseen = listings_unseen(feed=self.feed, seen=self.seen_ids)
+        live = Listing.objects.filter(feed=self.feed, withdrawn_at__isnull=True).count()
+        agencies_unseen: list[str] = []
+        agencies_live = 0
+        if agencies is not None and agencies.complete:
+            live_agencies = list(
+                Agency.objects.filter(feed=self.feed, withdrawn_at__isnull=True).values_list(
+                    "upstream_id", flat=True
+                )
+            )
+            agencies_live = len(live_agencies)
+            unlisted = set(live_agencies) - agencies.seen
+            # An agency named by a live listing of this pass still trades upstream (its
+            # ads say so): its page stays, for the ads that link to it.
+            if unlisted:
+                unlisted -= {
+                    agency_id
+                    for agency_id, upstream_id in Listing.objects.filter(
+                        feed=self.feed, withdrawn_at__isnull=True, agency__upstream_id__in=unlisted
+                    ).values_list("agency__upstream_id", "upstream_id")
+                    if upstream_id in self.seen_ids
+                }
+            agencies_unseen = sorted(unlisted, key=_id_key)
+        reason = withdrawal_hold_reason(
+            what="listings", unseen=len(unseen), live=live, seen=len(self.seen_ids)
+        ) or withdrawal_hold_reason(
+            what="agencies",
+            unseen=len(agencies_unseen),
+            live=agencies_live,
+            seen=len(agencies.seen) if agencies is not None else 0,
+        )
+        listings_found, agencies_found = Confirmation(), Confirmation()
+        if reason is None and (unseen or agencies_unseen):
+            budget = int(setting("FEEDS_CONFIRMATION_LIMIT"))
+            try:
+                if unseen:
+                    listings_found = self.provider.confirm_listings(
+                        self.feed, unseen, budget=budget
+                    )
+                if agencies_unseen:
+                    agencies_found = self.provider.confirm_agencies(
+                        self.feed, agencies_unseen, budget=budget - listings_found.requests
+                    )
+            except ConfirmationUnavailable as exc:
+                reason = str(exc)
+        if reason is not None:
+            run.status = SyncStatus.HELD
+            run.held_ids = {"listings": unseen, "agencies": agencies_unseen}
+            run.error = (
+                f"Withdrawal held: {reason}. Nothing was withdrawn. If these "
+                f"{len(unseen)} listings and {len(agencies_unseen)} agencies are really "
+                'gone, confirm the withdrawal (admin: Feeds, action "Confirm held '
+                f'withdrawal"; or manage.py feeds sync {self.feed.name} --confirm-withdrawal).'
+            )
+            logger.warning("feed %s: %s", self.feed.name, run.error)
+            return
+        if listings_found.present:
+            self.sync_page(listings_found.present)
+        run.withdrawn += listings_withdraw(
+            feed=self.feed, upstream_ids=listings_found.gone, now=timezone.now()
+        )
+        if agencies_found.present:
+            agencies_upsert(
+                feed=self.feed,
+                records=agencies_found.present,
+                now=self.now,
+                known=self.agency_ids,
+            )
+        agencies_withdraw(feed=self.feed, upstream_ids=agencies_found.gone, now=timezone.now())
+        requests = listings_found.requests + agencies_found.requests
+        if requests:
+            self.warn(
+                {
+                    "reason": f"confirmed upstream ({requests} requests): "
+                    f"{len(listings_found.gone)} of {len(unseen)} unseen listings and "
+                    f"{len(agencies_found.gone)} of {len(agencies_unseen)} unseen agencies "
+                    "are gone"
+                }
+            )
+        for note in (listings_found.note, agencies_found.note):
+            if note:
+                self.warn({"reason": note})
 
     def warn(self, warning: dict[str, Any]) -> None:
         """Log a warning once per kind (an unknown code repeats on every record that has
@@ -356,14 +610,17 @@ class _Engine:
             self.run.rejections.append({"id": upstream_id, "reason": reason})
         logger.info("feed %s: record %s rejected: %s", self.feed.name, upstream_id, reason)
 
-    def sync_agencies(self) -> None:
+    def sync_agencies(self) -> AgencyPass | None:
         try:
-            records = list(self.provider.agencies(self.feed))
+            agencies = self.provider.agencies(self.feed)
         except UpstreamError as exc:
             # Listings carry their agency's name; the full agency pages can wait.
             self.warn({"reason": f"agencies not read: {exc}"})
-            return
-        agencies_upsert(feed=self.feed, records=records, now=self.now, known=self.agency_ids)
+            return None
+        agencies_upsert(
+            feed=self.feed, records=agencies.records, now=self.now, known=self.agency_ids
+        )
+        return agencies
 
     def mapping_fingerprint(self) -> str:
         """The provider's optional `mapping_fingerprint()` hook, read once the first page is
@@ -690,28 +947,97 @@ def photos_insert(rows: Iterable[tuple[Any, ...]]) -> None:
         )
 
 
-def listings_withdraw_unseen(*, feed: Feed, run: SyncRun, seen: set[str]) -> int:
-    """Withdraw (never delete) the feed's live listings this complete pass did not see.
+def listings_unseen(*, feed: Feed, seen: set[str]) -> list[str]:
+    """The upstream ids of the feed's live listings not in `seen`, in id order.
 
-    `seen` holds the upstream ids of the pass; the live ids are streamed from the
-    (feed, upstream_id) index, so memory stays bounded by the ids of one feed.
+    The live ids are streamed from the (feed, upstream_id) index, so memory stays
+    bounded by the ids of one feed.
     """
-    now = timezone.now()
     live = (
         Listing.objects.filter(feed=feed, withdrawn_at__isnull=True)
-        .values_list("pk", "upstream_id")
+        .values_list("upstream_id", flat=True)
         .iterator(chunk_size=5000)
     )
-    unseen = [pk for pk, upstream_id in live if upstream_id not in seen]
+    return sorted((upstream_id for upstream_id in live if upstream_id not in seen), key=_id_key)
+
+
+def listings_withdraw(*, feed: Feed, upstream_ids: Iterable[str], now: datetime) -> int:
+    """Withdraw (never delete) the feed's live listings of `upstream_ids`; returns how many."""
+    ids = list(upstream_ids)
     withdrawn = 0
-    for start in range(0, len(unseen), 500):
-        withdrawn += Listing.objects.filter(pk__in=unseen[start : start + 500]).update(
-            withdrawn_at=now
-        )
-    Agency.objects.filter(
-        feed=feed, withdrawn_at__isnull=True, last_seen_at__lt=run.started_at
-    ).exclude(listings__withdrawn_at__isnull=True).update(withdrawn_at=now)
+    for start in range(0, len(ids), 500):
+        withdrawn += Listing.objects.filter(
+            feed=feed, upstream_id__in=ids[start : start + 500], withdrawn_at__isnull=True
+        ).update(withdrawn_at=now)
     return withdrawn
+
+
+def agencies_withdraw(*, feed: Feed, upstream_ids: Iterable[str], now: datetime) -> int:
+    """Withdraw (never delete) the feed's published agencies of `upstream_ids`."""
+    ids = list(upstream_ids)
+    if not ids:
+        return 0
+    return Agency.objects.filter(feed=feed, upstream_id__in=ids, withdrawn_at__isnull=True).update(
+        withdrawn_at=now
+    )
+
+
+def held_run(feed: Feed) -> SyncRun | None:
+    """The run whose withdrawal the feed holds for an operator, or None.
+
+    Only the latest complete full pass counts: a later one supersedes a hold (it decided
+    again, from fresh evidence), so a held withdrawal is never applied from stale ids.
+    """
+    latest = (
+        SyncRun.objects.filter(feed=feed, full_pass=True, complete=True)
+        .order_by("-started_at")
+        .first()
+    )
+    return latest if latest is not None and latest.awaits_confirmation else None
+
+
+def withdrawal_confirm(*, feed: Feed) -> SyncRun:
+    """Apply the feed's held withdrawal, as an operator confirmed it; returns the run.
+
+    Withdraws the held listings and agencies still live and not seen since the held
+    pass began (an incremental pass that saw one proves it alive). Raises
+    WithdrawalNotHeld when nothing is held, SyncAlreadyRunning while a sync runs.
+    """
+    token = feed_lock(feed)
+    if token is None:
+        raise SyncAlreadyRunning(f"A sync of feed '{feed.name}' is already running.")
+    try:
+        run = held_run(feed)
+        if run is None:
+            raise WithdrawalNotHeld(f"Feed '{feed.name}' holds no withdrawal to confirm.")
+        now = timezone.now()
+        held = run.held_ids or {}
+        with transaction.atomic():
+            listing_ids = list(held.get("listings") or [])
+            withdrawn = 0
+            for start in range(0, len(listing_ids), 500):
+                withdrawn += Listing.objects.filter(
+                    feed=feed,
+                    upstream_id__in=listing_ids[start : start + 500],
+                    withdrawn_at__isnull=True,
+                    last_seen_at__lt=run.started_at,
+                ).update(withdrawn_at=now)
+            Agency.objects.filter(
+                feed=feed,
+                upstream_id__in=list(held.get("agencies") or []),
+                withdrawn_at__isnull=True,
+                last_seen_at__lt=run.started_at,
+            ).update(withdrawn_at=now)
+            run.withdrawn += withdrawn
+            run.confirmed_at = now
+            run.save(update_fields=["withdrawn", "confirmed_at"])
+            Feed.objects.filter(pk=feed.pk).update(last_full_sync_at=now)
+        feed.last_full_sync_at = now
+        listings_analyze()
+        feed_synced.send(sender=Feed, feed=feed, run=run)
+        return run
+    finally:
+        feed_unlock(feed, token)
 
 
 # Every column an update rewrites: not the identity, not when we first saw the listing,

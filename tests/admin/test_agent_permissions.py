@@ -150,19 +150,15 @@ def test_feed_credentials_are_write_only(client, world):
     assert feed.api_key.startswith("key-")  # kept
 
 
-def test_sync_now_reports_the_summary(client, world):
+def test_sync_now_starts_the_sync_of_an_own_feed_in_the_background(client, world):
     client.force_login(world["alice"])
     feed = world["feed_a"]
-    run = mock.Mock(
-        status="success", created=3, updated=1, unchanged=0, withdrawn=0, rejected=0, error=""
-    )
-    run.get_status_display.return_value = "réussie"
-    with mock.patch("showcase.feeds.admin.sync_feed", return_value=run) as sync:
+    with mock.patch("showcase.feeds.admin.sync_start_background") as start:
         response = client.post(
             changelist_url(Feed), {"action": "sync_now", "_selected_action": [feed.pk]}, follow=True
         )
-    sync.assert_called_once()
-    assert "3 créées" in response.content.decode()
+    start.assert_called_once_with(feed=feed)
+    assert "arrière-plan" in response.content.decode()
 
 
 def test_login_is_throttled_after_repeated_failures(client, world, settings):

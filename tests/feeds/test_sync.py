@@ -10,7 +10,7 @@ import responses
 from django.utils import timezone
 
 from showcase.feeds.models import Feed, SyncStatus
-from showcase.feeds.records import ListingRecord, RawPage
+from showcase.feeds.records import AgencyPass, Confirmation, ListingRecord, RawPage
 from showcase.feeds.registry import PROVIDERS
 from showcase.feeds.signals import feed_synced
 from showcase.feeds.sync import (
@@ -33,13 +33,16 @@ def feed():
     return make_feed(name="parc", base_url=BASE, api_key="k3y")
 
 
-def serve(ads, *, total=None, agencies=()):
-    """Register the upstream pages of `ads` (100 a page) and the agencies list."""
+def serve(ads, *, total=None, agencies=(), gone=()):
+    """Register the upstream pages of `ads` (100 a page), the agencies list, and a 404
+    for GET /ads/{id} of each id in `gone` (the confirmation of a withdrawal)."""
     responses.get(f"{BASE}/agencies", json=envelope(list(agencies)))
     total = len(ads) if total is None else total
     pages = [ads[i : i + 100] for i in range(0, len(ads), 100)] or [[]]
     for page in pages:
         responses.get(f"{BASE}/ads", json=envelope(page, total=total))
+    for ad_id in gone:
+        responses.get(f"{BASE}/ads/{ad_id}", status=404, json={"error": {"message": "Not found"}})
 
 
 @responses.activate
@@ -88,7 +91,7 @@ def test_withdraws_unseen_listings_only_after_a_complete_pass(feed):
     serve([ad(1), ad(2), ad(3)])
     sync_feed(feed)
     responses.reset()
-    serve([ad(1), ad(3)])
+    serve([ad(1), ad(3)], gone=[2])
     run = sync_feed(feed)
     assert run.withdrawn == 1
     gone = Listing.objects.get(upstream_id="2")
@@ -150,7 +153,7 @@ def test_a_withdrawn_listing_that_reappears_comes_back(feed):
     serve([ad(1), ad(2)])
     sync_feed(feed)
     responses.reset()
-    serve([ad(1)])
+    serve([ad(1)], gone=[2])
     sync_feed(feed)
     responses.reset()
     serve([ad(1), ad(2)])
@@ -268,7 +271,10 @@ def test_a_sync_whose_lock_was_taken_over_does_not_free_the_new_holder(feed):
 
 
 class ScriptedProvider:
-    """A provider of ready-made records, as another upstream (Apimo) would plug in."""
+    """A provider of ready-made records, as another upstream (Apimo) would plug in; it
+    confirms gone the ids its current pages lack."""
+
+    ordered_ids = False
 
     def __init__(self, pages, *, cursor="42"):
         self.pages = pages
@@ -293,7 +299,18 @@ class ScriptedProvider:
         )
 
     def agencies(self, feed):
-        return iter(())
+        return AgencyPass(records=[], seen=set(), complete=False)
+
+    def confirm_listings(self, feed, ids, *, budget):
+        listed = {item["id"]: item for page in self.pages for item in page}
+        return Confirmation(
+            gone={i for i in ids if i not in listed},
+            present=[listed[i] for i in ids if i in listed],
+            requests=len(ids),
+        )
+
+    def confirm_agencies(self, feed, ids, *, budget):
+        return Confirmation(gone=set(ids), requests=len(ids))
 
     def next_cursor(self):
         return self.cursor
@@ -346,7 +363,7 @@ def test_an_ad_without_id_is_rejected_but_does_not_block_withdrawals(feed):
     serve([ad(1), ad(2)])
     sync_feed(feed)
     responses.reset()
-    serve([ad(1), ad(None)])
+    serve([ad(1), ad(None)], gone=[2])
     run = sync_feed(feed)
     assert run.rejected == 1 and run.complete
     assert run.withdrawn == 1
@@ -391,12 +408,14 @@ def test_unchanged_listings_refresh_last_seen_only_when_it_is_stale(feed):
     assert Listing.objects.get(upstream_id="2").last_seen_at == recent
 
 
-def test_a_sync_that_lost_its_lock_stops_and_leaves_the_new_holder_alone(feed, monkeypatch):
+def test_a_sync_that_lost_its_lock_stops_and_leaves_the_new_holder_alone(
+    feed, monkeypatch, settings
+):
     from showcase.feeds import sync
 
     provider = ScriptedProvider([[{"id": "a", "title": "A"}], [{"id": "b", "title": "B"}]])
     plug(monkeypatch, feed, provider)
-    monkeypatch.setattr(sync, "LOCK_HEARTBEAT_SECONDS", -1)
+    settings.FEEDS_LOCK_HEARTBEAT_SECONDS = 0
     monkeypatch.setattr(sync, "feed_lock_extend", lambda feed, token: None)
     run = sync_feed(feed, full=True)
     assert run.status == "failed" and "taken over by another sync" in run.error

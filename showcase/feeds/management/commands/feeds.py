@@ -13,7 +13,12 @@ from showcase.core.http import redact
 from showcase.feeds.models import DEFAULT_BASE_URLS, Feed, FeedKind, SyncStatus
 from showcase.feeds.registry import PROVIDERS, base_url_clean
 from showcase.feeds.services import feed_create
-from showcase.feeds.sync import SyncAlreadyRunning, sync_feed
+from showcase.feeds.sync import (
+    SyncAlreadyRunning,
+    WithdrawalNotHeld,
+    sync_feed,
+    withdrawal_confirm,
+)
 
 
 class Command(BaseCommand):
@@ -34,6 +39,12 @@ class Command(BaseCommand):
         sync = actions.add_parser("sync", help="Sync the named feeds (all when none).")
         sync.add_argument("names", nargs="*", metavar="NAME")
         sync.add_argument("--full", action="store_true", help="Force a full pass.")
+        sync.add_argument(
+            "--confirm-withdrawal",
+            action="store_true",
+            help="Do not sync: apply the withdrawal each named feed holds (its last "
+            "complete pass would have withdrawn more than the guard allows).",
+        )
         remove = actions.add_parser("remove", help="Remove a feed and its cached listings.")
         remove.add_argument("name", metavar="NAME")
         remove.add_argument(
@@ -87,6 +98,11 @@ class Command(BaseCommand):
         unknown = sorted(set(names) - {f.name for f in feeds})
         if unknown:
             raise CommandError(f"Unknown feed(s): {', '.join(unknown)}. See: manage.py feeds list")
+        if options.get("confirm_withdrawal"):
+            if not names:
+                raise CommandError("--confirm-withdrawal needs the name of each feed.")
+            self.confirm_withdrawals(feeds)
+            return
         if not feeds:
             self.stdout.write("No active feeds to sync.")
             return
@@ -111,7 +127,7 @@ class Command(BaseCommand):
             bar.close()
             line = f"{feed.name}: {run.status} - {_summary(run)}"
             error = _masked(run.error, feed)
-            if run.status == SyncStatus.FAILED:
+            if run.status in (SyncStatus.FAILED, SyncStatus.HELD):
                 failures.append(f"{feed.name}: {error}")
                 self.stderr.write(f"{line}\n  {error}")
             else:
@@ -119,7 +135,25 @@ class Command(BaseCommand):
                     line += f" ({error})"
                 self.stdout.write(line)
         if failures:
-            raise CommandError(f"{len(failures)} feed(s) failed; every cached listing was kept.")
+            raise CommandError(
+                f"{len(failures)} feed(s) failed or held their withdrawal; every cached "
+                "listing was kept."
+            )
+
+    def confirm_withdrawals(self, feeds: list[Feed]) -> None:
+        refused = []
+        for feed in feeds:
+            try:
+                run = withdrawal_confirm(feed=feed)
+            except (WithdrawalNotHeld, SyncAlreadyRunning) as exc:
+                refused.append(str(exc))
+                self.stderr.write(str(exc))
+                continue
+            self.stdout.write(
+                f"{feed.name}: held withdrawal confirmed - {run.withdrawn} listings withdrawn."
+            )
+        if refused:
+            raise CommandError(f"{len(refused)} feed(s) had no withdrawal to confirm.")
 
     def handle_remove(self, **options: Any) -> None:
         """Deletes the feed and every listing and agency synced from it, on every site
