@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
 from showcase.listings.models import Listing
+from showcase.tenants.models import Tenant
 from tests.factories import make_feed, make_listing
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,17 @@ def test_a_run_whose_process_died_shows_it_has_stopped(client, operator, setting
     )
     body = client.get(FEEDS).content.decode()
     assert "aucun signe de vie depuis" in body
+
+
+def test_an_agent_cannot_confirm_a_held_withdrawal_of_their_own_feed(client):
+    feed = held_feed()
+    tenant = Tenant.objects.create(name="Agence du Parc", slug="parc")
+    tenant.feeds.add(feed)
+    agent = get_user_model().objects.create_user("alice", "alice@example.test", "pw", is_staff=True)
+    tenant.agents.add(agent)
+    client.force_login(agent)
+    listing = client.get(FEEDS).content.decode()
+    assert 'value="sync_now"' in listing
+    assert 'value="confirm_withdrawal"' not in listing
+    act(client, "confirm_withdrawal", feed)
+    assert Listing.objects.filter(withdrawn_at__isnull=True).count() == 2
