@@ -38,7 +38,7 @@ def test_a_sync_of_tenant_a_invalidates_a_but_not_b(client, two_agencies):
 def test_an_admin_edit_invalidates_the_tenant_pages(client, two_agencies):
     client.get("/annonces/", **A)
     listing = two_agencies["listing_a"]
-    listing.hidden = True
+    listing.title = "Villa A"
     listing.save()
     body = client.get("/annonces/", **A).content.decode()
     assert "Maison A" not in body
