@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from showcase.listings.models import ListingFlags
-from tests.factories import make_flags, make_listing, make_tenant
+from tests.factories import make_flags, make_tenant
 
 
 def change_url(listing):
@@ -81,7 +81,11 @@ def test_an_agent_cannot_write_another_sites_flags_by_posting(client, shared):
     forged = {"id": b_row.pk, "tenant": shared["a"].pk, "hidden": True}
     client.post(change_url(listing), flags_form(forged, initial=1))
     b_row.refresh_from_db()
-    assert (b_row.tenant_id, b_row.hidden, b_row.internal_note) == (shared["b"].pk, False, "note de B")
+    assert (b_row.tenant_id, b_row.hidden, b_row.internal_note) == (
+        shared["b"].pk,
+        False,
+        "note de B",
+    )
     assert ListingFlags.objects.count() == 1
 
 
