@@ -81,12 +81,15 @@ def test_a_withdrawn_listing_hidden_by_a_answers_404_on_a_and_410_on_b(client, s
 def test_a_hidden_listing_is_left_out_of_the_sites_map_and_sitemap_only(client, shared):
     listing = shared["listing"]
     make_flags(listing, shared["a"], hidden=True)
+
     def points(host):
-        return [
-            p["id"] for p in client.get("/annonces/carte.json", **host).json()["points"]
-        ]
+        return [p["id"] for p in client.get("/annonces/carte.json", **host).json()["points"]]
+
     assert listing.pk not in points(A) and listing.pk in points(B)
-    sitemap = lambda host: streamed(client.get("/sitemap-listings.xml", **host))
+
+    def sitemap(host):
+        return streamed(client.get("/sitemap-listings.xml", **host))
+
     assert listing.get_absolute_url() not in sitemap(A)
     assert listing.get_absolute_url() in sitemap(B)
 
@@ -109,7 +112,10 @@ def test_the_agency_list_counts_the_listings_each_site_shows(client, shared):
 def test_favourites_and_contact_of_a_leave_out_a_listing_a_hid(client, shared):
     listing = shared["listing"]
     make_flags(listing, shared["a"], hidden=True)
-    favourites = lambda host: body(client, f"/favoris/?ids={listing.pk}", host)
+
+    def favourites(host):
+        return body(client, f"/favoris/?ids={listing.pk}", host)
+
     assert "Maison A" not in favourites(A) and "Maison A" in favourites(B)
     contact = f"/contact/annonce/{listing.pk}/"
     assert client.get(contact, **A).status_code == 404
