@@ -37,6 +37,7 @@ class StatusFilter(admin.SimpleListFilter):
         listings = cast(ListingQuerySet, queryset)  # this filter is on ListingAdmin only
         # Hidden on the site picked in the "agency website" filter, else on any site the
         # user sees (an agent's own sites; every site for the operator).
+        hidden: QuerySet[ListingFlags]
         if listings.scoped_site is not None:
             hidden = ListingFlags.objects.for_site(listings.scoped_site)
         else:
@@ -155,8 +156,7 @@ class ListingFlagsInline(admin.TabularInline):
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        formset.user = request.user
-        return formset
+        return type(formset.__name__, (formset,), {"user": request.user})
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "tenant":

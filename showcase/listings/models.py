@@ -161,7 +161,8 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
     _site: Site | None = None
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        # Django's private copy step behind every chained call (the stubs omit it).
+        clone = super()._clone()  # type: ignore[misc]
         clone._site = self._site
         return clone
 
@@ -193,12 +194,12 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
         """The site whose agent flags apply: the one of `for_site()`, else the platform."""
         return self._site if self._site is not None else Site.platform()
 
-    def _flagged(self, **flags: Any) -> QuerySet[ListingFlags]:
+    def _flagged(self, **flags: Any) -> QuerySet[ListingFlags, Any]:
         # A subquery of ids, not a join: a site flags few listings, so the database reads
         # them once and the partial indexes still serve the listings' criteria and sort.
         return ListingFlags.objects.for_site(self.flags_site).filter(**flags).values("listing_id")
 
-    def hidden_ids(self) -> QuerySet[ListingFlags]:
+    def hidden_ids(self) -> QuerySet[ListingFlags, Any]:
         """Ids (`listing_id`, a subquery) of the listings the site's agents hid."""
         return self._flagged(hidden=True)
 
