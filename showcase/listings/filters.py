@@ -309,7 +309,7 @@ class ListingFilterSet(django_filters.FilterSet):
         field_class=FlagField,
         # The agency's favourites upstream or the site's own picks (never another site's).
         apply=lambda qs, v: (
-            qs.filter(Q(upstream_favorite=True) | Q(pk__in=qs.featured().values("pk")))
+            qs.filter(Q(upstream_favorite=True) | Q(pk__in=qs.featured_ids()))
             if v
             else qs.filter(upstream_favorite=False).not_featured()
         ),

@@ -215,12 +215,16 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
         """Shown to visitors: live and not hidden by the site's agents."""
         return self.live().shown()
 
+    def featured_ids(self) -> QuerySet[ListingFlags, Any]:
+        """Ids (`listing_id`, a subquery) of the site's agents' picks ("coup de cœur")."""
+        return self._flagged(featured=True)
+
     def featured(self) -> Self:
         """The site's agents' picks ("coup de cœur")."""
-        return self.filter(pk__in=self._flagged(featured=True))
+        return self.filter(pk__in=self.featured_ids())
 
     def not_featured(self) -> Self:
-        return self.exclude(pk__in=self._flagged(featured=True))
+        return self.exclude(pk__in=self.featured_ids())
 
     def picks_first(self, limit: int) -> list[int]:
         """Ids of up to `limit` of these listings: the site's featured ones in their display
