@@ -140,22 +140,25 @@ class ListingFlagsInline(admin.TabularInline):
         return visible(super().get_queryset(request), request.user).select_related("tenant")
 
     def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
-        # A blank row only while the user has a site without a row here yet.
+        # A blank row only while one of the user's sites reading the feed has none yet.
         if obj is None:
             return 0
-        tenants = self._tenants(request)
         rows = set(self.get_queryset(request).filter(listing=obj).values_list("tenant", flat=True))
         return int(
-            any(t.pk not in rows for t in tenants)
+            any(t.pk not in rows for t in self._tenants(request, obj))
             or (request.user.is_superuser and None not in rows)
         )
 
-    def _tenants(self, request: HttpRequest) -> QuerySet:
+    def _tenants(self, request: HttpRequest, listing: Listing | None = None) -> QuerySet:
+        """The sites the user may pick: theirs, reading the listing's feed if one is given."""
         tenant_model = ListingFlags._meta.get_field("tenant").related_model
-        return visible(tenant_model._default_manager.all(), request.user)  # type: ignore[union-attr]
+        tenants = visible(tenant_model._default_manager.all(), request.user)  # type: ignore[union-attr]
+        return tenants.filter(feeds=listing.feed_id) if listing is not None else tenants
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:  # a fresh form class per call: narrowing its field is local
+            formset.form.base_fields["tenant"].queryset = self._tenants(request, obj)
         return type(formset.__name__, (formset,), {"user": request.user})
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

@@ -110,7 +110,8 @@ def test_an_agent_cannot_leave_a_site_with_two_rows(client, shared):
 
 def test_flags_are_refused_for_a_site_that_does_not_show_the_listing(client, shared):
     client.force_login(shared["root"])
-    other = make_tenant("autre.test", name="Autre")
+    # Autre reads the feed but shows its rentals only; the listing is for sale.
+    other = make_tenant("autre.test", feeds=[shared["feed_a"]], name="Autre", transactions=["rent"])
     response = client.post(change_url(shared["shared"]), flags_form({"tenant": other.pk}))
     assert response.status_code == 200
     assert "Autre ne présente pas cette annonce." in response.content.decode()
@@ -168,3 +169,13 @@ def test_a_listing_of_a_site_the_agent_sees_lists_no_empty_row_once_every_site_h
     client.force_login(shared["alice"])
     body = client.get(change_url(shared["shared"])).content.decode()
     assert 'name="flags-TOTAL_FORMS" value="1"' in body
+
+
+def test_the_site_choices_are_the_users_sites_reading_the_listings_feed(client, shared):
+    make_tenant("ailleurs.test", name="Ailleurs")  # reads another feed
+    client.force_login(shared["root"])
+    body = client.get(change_url(shared["shared"])).content.decode()
+    assert ">Agence A<" in body and ">Agence B<" in body and ">Ailleurs<" not in body
+    client.force_login(shared["carol"])
+    body = client.get(change_url(shared["listing_b"])).content.decode()  # feed B: site B only
+    assert ">Agence B<" in body and ">Agence A<" not in body
