@@ -158,7 +158,8 @@ class ListingFlagsInline(admin.TabularInline):
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None:  # a fresh form class per call: narrowing its field is local
-            formset.form.base_fields["tenant"].queryset = self._tenants(request, obj)
+            tenant_field = cast(forms.ModelChoiceField, formset.form.base_fields["tenant"])
+            tenant_field.queryset = self._tenants(request, obj)
         return type(formset.__name__, (formset,), {"user": request.user})
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
