@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
@@ -10,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -36,6 +38,19 @@ def home(request: SiteRequest) -> HttpResponse:
     latest = Listing.objects.with_cover().in_order_of(listings.picks_first(6))
     form = listing_search(site=request.site, params=None).form
     return render(request, "listings/home.html", {"latest": latest, "form": dress_form(form)})
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total (`ListingSearch.count()` counts faster than the rows'
+    own `count()`)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, total: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self.total
 
 
 def _positive(raw: str | None, default: int, maximum: int | None = None) -> tuple[int, str]:
@@ -73,7 +88,12 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
     results = found.results
     limit, limit_error = _positive(request.GET.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
     page_number, page_error = _positive(request.GET.get("page"), 1)
-    paginator = Paginator(results.values_list("pk", flat=True), limit, allow_empty_first_page=True)
+    paginator = CountedPaginator(
+        results.values_list("pk", flat=True),
+        limit,
+        total=found.count(),
+        allow_empty_first_page=True,
+    )
     try:
         page = paginator.page(page_number)
     except EmptyPage:

@@ -144,7 +144,8 @@ def test_the_search_page_query_count_does_not_grow_with_results(
         listing = make_listing(feed=feed, agency=agency)
         make_photo(listing)
         make_photo(listing)
-    with django_assert_max_num_queries(6):
+    # The count is two queries (matches, minus the site's hidden ones among them).
+    with django_assert_max_num_queries(7):
         response = client.get("/annonces/?limit=30")
     assert len(ids(response)) == 30
 

@@ -210,3 +210,16 @@ def test_a_site_flags_row_is_unique_per_site_and_listing(shared):
     for tenant in (shared["a"], None):
         with pytest.raises(IntegrityError), transaction.atomic():
             ListingFlags.objects.create(listing=shared["listing"], tenant=tenant)
+
+
+def test_the_search_count_leaves_out_exactly_the_sites_hidden_matches(shared):
+    feed, a = shared["feed_a"], shared["a"]
+    houses = [make_listing(feed=feed, property_type="house") for _ in range(3)]
+    flat = make_listing(feed=feed, property_type="flat")
+    make_flags(houses[0], a, hidden=True)
+    make_flags(flat, a, hidden=True)
+    make_flags(houses[1], shared["b"], hidden=True)
+    make_flags(houses[2], a, featured=True)  # a flag that hides nothing
+    for site, expected in ((a.site(), 2), (shared["b"].site(), 2), (Site.platform(), 3)):
+        found = listing_search(site=site, params=QueryDict("type=house"))
+        assert found.count() == found.results.count() == expected
