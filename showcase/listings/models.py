@@ -432,7 +432,8 @@ class Listing(models.Model):
         indexes = [
             models.Index(fields=["city_key", "transaction"]),
             models.Index(fields=["-published_at", "-id"]),
-            # Partial indexes over what visitors see, one per sort order: the page of
+            # Partial indexes over live listings (a site's few hidden ones are left out by
+            # id, see ListingQuerySet.shown), one per sort order: the page of
             # results is read in index order and stops after `limit` rows instead of
             # sorting every match. Sorts are (column, id) in one direction so each index
             # serves both directions.
