@@ -223,3 +223,11 @@ def test_the_search_count_leaves_out_exactly_the_sites_hidden_matches(shared):
     for site, expected in ((a.site(), 2), (shared["b"].site(), 2), (Site.platform(), 3)):
         found = listing_search(site=site, params=QueryDict("type=house"))
         assert found.count() == found.results.count() == expected
+
+
+def test_a_sites_flag_change_renews_its_detail_etag_only(client, shared):
+    url = shared["listing"].get_absolute_url()
+    etags = {key: client.get(url, **host)["ETag"] for key, host in (("a", A), ("b", B))}
+    make_flags(shared["listing"], shared["a"], featured=True)
+    assert client.get(url, HTTP_IF_NONE_MATCH=etags["a"], **A).status_code == 200
+    assert client.get(url, HTTP_IF_NONE_MATCH=etags["b"], **B).status_code == 304
