@@ -8,7 +8,15 @@ from typing import Any
 from django.utils import timezone
 
 from showcase.feeds.models import Feed, FeedKind
-from showcase.listings.models import Agency, Listing, Photo, PropertyType, Transaction
+from showcase.listings.models import (
+    AGENT_FIELDS,
+    Agency,
+    Listing,
+    ListingFlags,
+    Photo,
+    PropertyType,
+    Transaction,
+)
 
 _seq = itertools.count(1)
 
@@ -62,8 +70,21 @@ def make_listing(**kwargs: Any) -> Listing:
         "longitude": 4.85,
         "published_at": timezone.now(),
     }
+    flags = {name: kwargs.pop(name) for name in AGENT_FIELDS if name in kwargs}
     defaults.update(kwargs)
-    return Listing.objects.create(**defaults)
+    listing = Listing.objects.create(**defaults)
+    if flags:
+        # Agent flags given here hold on the platform and on every site reading the feed
+        # now (as the migration from global flags made them); make_flags sets one site's.
+        for tenant in [None, *feed.tenants.all()]:
+            make_flags(listing, tenant, **flags)
+    return listing
+
+
+def make_flags(listing: Listing, tenant: Any = None, **flags: Any) -> ListingFlags:
+    """`listing`'s agent flags on `tenant`'s site (None: the platform), created or updated."""
+    row, _ = ListingFlags.objects.update_or_create(listing=listing, tenant=tenant, defaults=flags)
+    return row
 
 
 def make_photo(listing: Listing, **kwargs: Any) -> Photo:

@@ -50,7 +50,7 @@ def test_an_admin_edit_invalidates_the_tenant_pages(
 ):
     client.get("/annonces/", **A)
     listing = two_agencies["listing_a"]
-    listing.hidden = True
+    listing.title = "Villa A"
     with django_capture_on_commit_callbacks(execute=True):
         listing.save()
     body = client.get("/annonces/", **A).content.decode()

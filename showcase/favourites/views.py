@@ -45,8 +45,8 @@ def parse_ids(raw: str) -> tuple[list[int], list[str]]:
 
 def favourites(request: SiteRequest) -> HttpResponse:
     ids, problems = parse_ids(request.GET.get("ids", "")[:2000])
-    # Hidden listings are not public; withdrawn ones stay, flagged, so the list explains.
-    found = Listing.objects.for_site(request.site).filter(pk__in=ids, hidden=False).with_cover()
+    # Listings the site's agents hid are not public; withdrawn ones stay, flagged, so the list explains.
+    found = Listing.objects.for_site(request.site).shown().filter(pk__in=ids).with_cover()
     by_pk = {listing.pk: listing for listing in found}
     listings = [by_pk[pk] for pk in ids if pk in by_pk]
     missing = [pk for pk in ids if pk not in by_pk]

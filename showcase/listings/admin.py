@@ -2,16 +2,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
+from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from showcase.core.admin import SiteListFilter, SiteScopedAdmin
+from showcase.core.admin import SiteListFilter, SiteScopedAdmin, is_agent, visible
 from showcase.listings import compliance
-from showcase.listings.models import AGENT_FIELDS, Agency, Listing, ListingQuerySet
+from showcase.listings.models import (
+    AGENT_FIELDS,
+    Agency,
+    Listing,
+    ListingFlags,
+    ListingQuerySet,
+)
 from showcase.listings.photos import sized_url
 
 if TYPE_CHECKING:
@@ -27,12 +35,20 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         listings = cast(ListingQuerySet, queryset)  # this filter is on ListingAdmin only
+        # Hidden on the site picked in the "agency website" filter, else on any site the
+        # user sees (an agent's own sites; every site for the operator).
+        hidden: QuerySet[ListingFlags]
+        if listings.scoped_site is not None:
+            hidden = ListingFlags.objects.for_site(listings.scoped_site)
+        else:
+            hidden = visible(ListingFlags.objects.all(), request.user)
+        hidden_ids = hidden.filter(hidden=True).values("listing_id")
         if self.value() == "live":
-            return listings.published()
+            return listings.live().exclude(pk__in=hidden_ids)
         if self.value() == "withdrawn":
             return listings.withdrawn()
         if self.value() == "hidden":
-            return queryset.filter(hidden=True)
+            return listings.filter(pk__in=hidden_ids)
         return queryset
 
 
@@ -77,6 +93,97 @@ class ListingPanel(Protocol):
         ...
 
 
+class ListingFlagsFormSet(forms.BaseInlineFormSet):
+    """One row per site, for a site that shows the listing; agents set their own sites'
+    rows only (the platform's row, no site, is the operator's)."""
+
+    user: Any = None  # set by ListingFlagsInline.get_formset
+
+    def clean(self) -> None:
+        super().clean()
+        listing = cast(Listing, self.instance)
+        seen: set[int | None] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            tenant = data.get("tenant")
+            if tenant is None and not self.user.is_superuser:
+                form.add_error("tenant", gettext("Pick the agency website these flags are for."))
+                continue
+            key = tenant.pk if tenant is not None else None
+            if key in seen:
+                form.add_error("tenant", gettext("This website already has a row: edit that one."))
+                continue
+            seen.add(key)
+            if tenant is not None and listing.pk is not None:
+                shows = Listing.objects.for_site(tenant.site()).filter(pk=listing.pk).exists()
+                if not shows:
+                    form.add_error(
+                        "tenant",
+                        gettext("%(site)s does not show this listing.") % {"site": tenant.name},
+                    )
+
+
+class ListingFlagsInline(admin.TabularInline):
+    """The agent flags of the listing, one row per site the user works for."""
+
+    model = ListingFlags
+    formset = ListingFlagsFormSet
+    fields = ["tenant", *AGENT_FIELDS]
+    extra = 0
+    verbose_name = _("agent settings for a website (never overwritten by a sync)")
+    verbose_name_plural = _("Agent settings (never overwritten by a sync)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # An agent never sees, so never edits, another site's row.
+        return visible(super().get_queryset(request), request.user).select_related("tenant")
+
+    def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        # A blank row only while one of the user's sites reading the feed has none yet.
+        if obj is None:
+            return 0
+        rows = set(self.get_queryset(request).filter(listing=obj).values_list("tenant", flat=True))
+        return int(
+            any(t.pk not in rows for t in self._tenants(request, obj))
+            or (request.user.is_superuser and None not in rows)
+        )
+
+    def _tenants(self, request: HttpRequest, listing: Listing | None = None) -> QuerySet:
+        """The sites the user may pick: theirs, reading the listing's feed if one is given."""
+        tenant_model = ListingFlags._meta.get_field("tenant").related_model
+        tenants = visible(tenant_model._default_manager.all(), request.user)  # type: ignore[union-attr]
+        return tenants.filter(feeds=listing.feed_id) if listing is not None else tenants
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:  # a fresh form class per call: narrowing its field is local
+            tenant_field = cast(forms.ModelChoiceField, formset.form.base_fields["tenant"])
+            tenant_field.queryset = self._tenants(request, obj)
+        return type(formset.__name__, (formset,), {"user": request.user})
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "tenant":
+            tenants = self._tenants(request)
+            kwargs["queryset"] = tenants
+            if not request.user.is_superuser:
+                kwargs["required"] = True
+                kwargs["empty_label"] = None if len(tenants) == 1 else "---------"
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_agent(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_agent(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_agent(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_agent(request)
+
+
 @admin.register(Listing)
 class ListingAdmin(SiteScopedAdmin):
     list_display = [
@@ -89,8 +196,7 @@ class ListingAdmin(SiteScopedAdmin):
         "price",
         "status",
         "compliance_badge",
-        "featured",
-        "hidden",
+        "site_flags",
     ]
     list_display_links = ["thumbnail", "title"]
     list_filter = [
@@ -105,8 +211,8 @@ class ListingAdmin(SiteScopedAdmin):
     list_select_related = ["feed", "agency"]
     search_fields = ["reference", "upstream_id", "mandate", "title", "city"]
     list_per_page = 50
+    inlines = [ListingFlagsInline]
     fieldsets = [
-        (_("Agent settings (never overwritten by a sync)"), {"fields": AGENT_FIELDS}),
         (_("Legal compliance"), {"fields": ["compliance_panel"]}),
         (
             _("Synced from the feed (read only)"),
@@ -161,7 +267,7 @@ class ListingAdmin(SiteScopedAdmin):
 
     @classmethod
     def add_panel(cls, panel: ListingPanel) -> None:
-        """Serve `panel`'s pages and show it, after the agent settings, on the change page
+        """Serve `panel`'s pages and show it, first, on the change page
         of the listings it applies to. Adding a panel whose field is taken does nothing."""
         if any(added.field == panel.field for added in cls.panels):
             return
@@ -178,12 +284,19 @@ class ListingAdmin(SiteScopedAdmin):
         return [*own, *super().get_urls()]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).prefetch_related("photos")
+        flags = visible(ListingFlags.objects.select_related("tenant"), request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                "photos", Prefetch("flags", queryset=flags, to_attr="site_flags_rows")
+            )
+        )
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None:
-            fieldsets[1:1] = [
+            fieldsets[0:0] = [
                 (panel.title, {"fields": [panel.field]})
                 for panel in self.panels
                 if panel.applies_to(obj)
@@ -191,7 +304,7 @@ class ListingAdmin(SiteScopedAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        synced = [f.name for f in Listing._meta.fields if f.name not in AGENT_FIELDS]
+        synced = [f.name for f in Listing._meta.fields]
         return [*synced, "compliance_panel", *(panel.field for panel in self.panels)]
 
     @admin.display(description=_("photo"))
@@ -206,9 +319,20 @@ class ListingAdmin(SiteScopedAdmin):
 
     @admin.display(description=_("status"))
     def status(self, listing: Listing) -> StrOrPromise:
-        if listing.withdrawn_at:
-            return _("withdrawn")
-        return _("hidden") if listing.hidden else _("live")
+        return _("withdrawn") if listing.withdrawn_at else _("live")
+
+    @admin.display(description=_("agent settings per website"))
+    def site_flags(self, listing: Listing) -> str:
+        """The flags of the sites the user sees, e.g. "Agence A: hidden, featured (2)"."""
+        rows = []
+        for flags in getattr(listing, "site_flags_rows", []):
+            words = [gettext("hidden")] if flags.hidden else []
+            if flags.featured:
+                words.append(gettext("featured (%(order)d)") % {"order": flags.display_order})
+            if words:
+                site = flags.tenant.name if flags.tenant else gettext("platform")
+                rows.append((site, ", ".join(words)))
+        return format_html_join("", "<div>{}: {}</div>", rows) or "—"
 
     @admin.display(description=_("compliance"), boolean=True, ordering="is_compliant")
     def compliance_badge(self, listing: Listing) -> bool:

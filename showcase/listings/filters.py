@@ -307,10 +307,11 @@ class ListingFilterSet(django_filters.FilterSet):
     )
     favorite = CriterionFilter(
         field_class=FlagField,
+        # The agency's favourites upstream or the site's own picks (never another site's).
         apply=lambda qs, v: (
-            qs.filter(Q(upstream_favorite=True) | Q(featured=True))
+            qs.filter(Q(upstream_favorite=True) | Q(pk__in=qs.featured_ids()))
             if v
-            else qs.filter(upstream_favorite=False, featured=False)
+            else qs.filter(upstream_favorite=False).not_featured()
         ),
         label=gettext_lazy("Agency's favourites only"),
     )

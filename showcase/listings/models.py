@@ -7,11 +7,11 @@ that is searched, sorted or shown; JSON holds display-only blocks kept verbatim.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Self
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from showcase.core.scope import SiteScopedQuerySet
+from showcase.core.scope import SiteOwnedQuerySet, SiteScopedQuerySet
 from showcase.core.site import Site
 
 
@@ -106,8 +106,10 @@ class Agency(models.Model):
 
 
 PLACE_CENTRE_SECONDS = 3600
-# What visitors see (ListingQuerySet.published); the partial indexes are built on it.
-PUBLISHED = models.Q(withdrawn_at__isnull=True, hidden=False)
+# Live rows (not withdrawn upstream): the partial indexes are built on them. What a site's
+# visitors see (ListingQuerySet.published) also leaves out the rows its agents hid, which
+# are few and read from ListingFlags.
+LIVE = models.Q(withdrawn_at__isnull=True)
 # Display-only columns of the detail page that no card, feed or JSON-LD list reads.
 CARD_DEFERRED = (
     "description",
@@ -118,7 +120,6 @@ CARD_DEFERRED = (
     "medias",
     "compliance_issues",
     "copropriete_procedure",
-    "internal_note",
     "energy_cost_reference",
 )
 # Columns the search criteria and the tenant scopes filter on (showcase/listings/filters.py),
@@ -141,7 +142,6 @@ SEARCH_COLUMNS = [
     "is_new",
     "photo_count",
     "upstream_favorite",
-    "featured",
     "monthly_annuity",
     "occupied",
     "nb_persons",
@@ -149,12 +149,23 @@ SEARCH_COLUMNS = [
     "forward_duration",
     "agency",
     "feed",
-    "hidden",
     "withdrawn_at",
+    # Last, for PostgreSQL's index-only scans: a site's hidden listings are left out by id.
+    "id",
 ]
 
 
 class ListingQuerySet(SiteScopedQuerySet["Listing"]):
+    # The site `for_site()` scoped these rows to: the one whose agent flags (ListingFlags)
+    # `published()`, `shown()` and `featured()` read. Rows never scoped read the platform's.
+    _site: Site | None = None
+
+    def _clone(self) -> Self:
+        # Django's private copy step behind every chained call (the stubs omit it).
+        clone = super()._clone()  # type: ignore[misc]
+        clone._site = self._site
+        return clone
+
     def site_condition(self, site: Site) -> Q:
         """The listings of the site's feeds, narrowed to its agencies and transactions
         if it chose some; the whole catalogue on the platform."""
@@ -167,13 +178,68 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
             condition &= Q(transaction__in=site.transactions)
         return condition
 
-    def live(self):
-        """Not withdrawn upstream (sold listings stay live as references)."""
-        return self.filter(withdrawn_at__isnull=True)
+    def for_site(self, site: Site) -> Self:
+        """The listings `site` shows, whose flags are then `site`'s own."""
+        scoped = super().for_site(site)
+        scoped._site = site
+        return scoped
 
-    def published(self):
-        """Shown to visitors: live and not hidden by an agent."""
-        return self.filter(PUBLISHED)
+    @property
+    def scoped_site(self) -> Site | None:
+        """The site of `for_site()`, None for rows never scoped to one."""
+        return self._site
+
+    @property
+    def flags_site(self) -> Site:
+        """The site whose agent flags apply: the one of `for_site()`, else the platform."""
+        return self._site if self._site is not None else Site.platform()
+
+    def _flagged(self, **flags: Any) -> QuerySet[ListingFlags, Any]:
+        # A subquery of ids, not a join: a site flags few listings, so the database reads
+        # them once and the partial indexes still serve the listings' criteria and sort.
+        return ListingFlags.objects.for_site(self.flags_site).filter(**flags).values("listing_id")
+
+    def hidden_ids(self) -> QuerySet[ListingFlags, Any]:
+        """Ids (`listing_id`, a subquery) of the listings the site's agents hid."""
+        return self._flagged(hidden=True)
+
+    def live(self) -> Self:
+        """Not withdrawn upstream (sold listings stay live as references)."""
+        return self.filter(LIVE)
+
+    def shown(self) -> Self:
+        """Not hidden by the site's agents (withdrawn ones included: their page says so)."""
+        return self.exclude(pk__in=self.hidden_ids())
+
+    def published(self) -> Self:
+        """Shown to visitors: live and not hidden by the site's agents."""
+        return self.live().shown()
+
+    def featured_ids(self) -> QuerySet[ListingFlags, Any]:
+        """Ids (`listing_id`, a subquery) of the site's agents' picks ("coup de cœur")."""
+        return self._flagged(featured=True)
+
+    def featured(self) -> Self:
+        """The site's agents' picks ("coup de cœur")."""
+        return self.filter(pk__in=self.featured_ids())
+
+    def not_featured(self) -> Self:
+        return self.exclude(pk__in=self.featured_ids())
+
+    def picks_first(self, limit: int) -> list[int]:
+        """Ids of up to `limit` of these listings: the site's featured ones in their display
+        order (then newest first), then the newest others. Two small queries that each
+        read an index in order, where sorting every match on a flag did not."""
+        flags = ListingFlags.objects.for_site(self.flags_site).filter(featured=True)
+        picks = list(
+            self.filter(flags__in=flags)
+            .order_by("flags__display_order", "-published_at", "-id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if len(picks) < limit:
+            others = self.exclude(pk__in=picks).newest_first().values_list("pk", flat=True)
+            picks += list(others[: limit - len(picks)])
+        return picks
 
     def withdrawn(self):
         return self.filter(withdrawn_at__isnull=False)
@@ -223,7 +289,8 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
 
 # The facts of a listing that are declared once, here, and read by the sync engine
 # (showcase/feeds/sync.py) and the admin (showcase/listings/admin.py).
-# Set by an agent in the admin; a sync never writes them.
+# Set by an agent in the admin for one site (ListingFlags, not Listing): a sync never
+# writes them.
 AGENT_FIELDS = ("hidden", "featured", "display_order", "internal_note")
 # Upstream JSON blocks kept verbatim for the detail page (sanitized when shown); nothing
 # searches or sorts on them. A mapping hands them over as they are, never flattened.
@@ -233,8 +300,9 @@ DISPLAY_ONLY_FIELDS = ("price_info", "extras", "rooms_details", "contact", "medi
 class Listing(models.Model):
     """One upstream ad. Identity is (feed, upstream_id).
 
-    A sync never overwrites the agent-owned fields (AGENT_FIELDS): `hidden`,
-    `featured`, `display_order`, `internal_note`.
+    What agents decide about it (hidden, featured, display order, internal note) is not
+    here but in `ListingFlags`, one row per site: a sync never writes it, and two sites
+    sharing a feed decide each for themselves.
     """
 
     feed = models.ForeignKey("feeds.Feed", on_delete=models.CASCADE, related_name="listings")
@@ -356,12 +424,6 @@ class Listing(models.Model):
     compliance_issues = models.JSONField(_("compliance issues"), default=list, blank=True)
     is_compliant = models.BooleanField(_("compliant"), default=True, db_index=True)
 
-    # Agent-owned: a sync never writes these.
-    hidden = models.BooleanField(_("hidden"), default=False)
-    featured = models.BooleanField(_("featured (coup de cœur)"), default=False)
-    display_order = models.IntegerField(_("display order"), default=0)
-    internal_note = models.TextField(_("internal note"), blank=True)
-
     objects = ListingQuerySet.as_manager()
 
     class Meta:
@@ -374,44 +436,40 @@ class Listing(models.Model):
         indexes = [
             models.Index(fields=["city_key", "transaction"]),
             models.Index(fields=["-published_at", "-id"]),
-            # Partial indexes over what visitors see, one per sort order: the page of
+            # Partial indexes over live listings (a site's few hidden ones are left out by
+            # id, see ListingQuerySet.shown), one per sort order: the page of
             # results is read in index order and stops after `limit` rows instead of
             # sorting every match. Sorts are (column, id) in one direction so each index
             # serves both directions.
             models.Index(
                 fields=["-published_at", "-id", "transaction"],
-                condition=PUBLISHED,
+                condition=LIVE,
                 name="listing_pub_newest",
             ),
             models.Index(
                 fields=["transaction", "-published_at", "-id"],
-                condition=PUBLISHED,
+                condition=LIVE,
                 name="listing_pub_tx_newest",
             ),
-            models.Index(fields=["price", "id"], condition=PUBLISHED, name="listing_pub_price"),
-            models.Index(fields=["surface", "id"], condition=PUBLISHED, name="listing_pub_surface"),
-            models.Index(
-                fields=["-featured", "display_order", "-published_at", "-id"],
-                condition=PUBLISHED,
-                name="listing_pub_home",
-            ),
+            models.Index(fields=["price", "id"], condition=LIVE, name="listing_pub_price"),
+            models.Index(fields=["surface", "id"], condition=LIVE, name="listing_pub_surface"),
             # Every searchable column in one narrow index: counting the matches of any
             # combination of criteria reads this instead of the wide rows (descriptions,
             # JSON blocks), several times faster.
-            models.Index(fields=SEARCH_COLUMNS, condition=PUBLISHED, name="listing_pub_search"),
+            models.Index(fields=SEARCH_COLUMNS, condition=LIVE, name="listing_pub_search"),
             # The same, transaction and type first: the most common search (sale or rent,
             # a type, a price range) is a range of it.
             models.Index(
                 fields=["transaction", "property_type", "price"]
                 + [c for c in SEARCH_COLUMNS if c not in ("transaction", "property_type", "price")],
-                condition=PUBLISHED,
+                condition=LIVE,
                 name="listing_pub_type",
             ),
             # The same, latitude first: map areas (bbox) and distances (extends) are ranges.
             models.Index(
                 fields=["latitude", "longitude"]
                 + [c for c in SEARCH_COLUMNS if c not in ("latitude", "longitude")],
-                condition=PUBLISHED,
+                condition=LIVE,
                 name="listing_pub_geo",
             ),
         ]
@@ -472,3 +530,72 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class ListingFlagsQuerySet(SiteOwnedQuerySet["ListingFlags"]):
+    """A site's flags: a tenant's own rows; on the platform (single-site mode, or the
+    operator's catalogue of every site), the rows with no tenant."""
+
+
+class ListingFlags(models.Model):
+    """What one site's agents decided about one listing (AGENT_FIELDS): hidden from the
+    site's visitors, featured ("coup de cœur") first on its home page in `display_order`
+    (ascending), and a note for the agents only. One row per (site, listing), made when
+    an agent first sets something; no row means "shown, not featured". `tenant` is None
+    for the platform. A sync never writes these rows.
+    """
+
+    tenant = models.ForeignKey(
+        "tenants.Tenant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="listing_flags",
+        verbose_name=_("agency website"),
+        help_text=_("Empty: the platform (single-site mode, or every site's catalogue)."),
+    )
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="flags", verbose_name=_("listing")
+    )
+    hidden = models.BooleanField(_("hidden"), default=False)
+    featured = models.BooleanField(_("featured (coup de cœur)"), default=False)
+    display_order = models.IntegerField(
+        _("display order"),
+        default=0,
+        help_text=_("Among the site's featured listings on its home page, lowest first."),
+    )
+    internal_note = models.TextField(_("internal note"), blank=True)
+
+    objects = ListingFlagsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agent flags of a listing")
+        verbose_name_plural = _("agent flags of listings")
+        constraints = [
+            # Two partial constraints: a unique (tenant, listing) would let the platform
+            # (tenant NULL) have several rows, NULLs being distinct in SQL.
+            models.UniqueConstraint(
+                fields=["tenant", "listing"],
+                condition=Q(tenant__isnull=False),
+                name="listing_flags_per_tenant",
+            ),
+            models.UniqueConstraint(
+                fields=["listing"],
+                condition=Q(tenant__isnull=True),
+                name="listing_flags_platform",
+            ),
+        ]
+        indexes = [
+            # What every public page asks of a site: its hidden ids, its featured ones.
+            models.Index(
+                fields=["tenant", "listing"], condition=Q(hidden=True), name="listing_flags_hidden"
+            ),
+            models.Index(
+                fields=["tenant", "display_order", "listing"],
+                condition=Q(featured=True),
+                name="listing_flags_featured",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.listing} — {self.tenant or _('platform')}"

@@ -11,25 +11,34 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.http import QueryDict
 
 from showcase.core.site import Site
 from showcase.listings.filters import ListingFilterSet
-from showcase.listings.models import Listing
+from showcase.listings.models import Listing, ListingQuerySet
 
 
 @dataclass(frozen=True)
 class ListingSearch:
     """`results`: the matching listings, sorted (lazy); `form`: the criteria form bound to
-    the query, whose `errors` say which values were left out and why."""
+    the query, whose `errors` say which values were left out and why; `live_matches`: the
+    matches before the site's hidden listings are left out (what `count()` starts from)."""
 
-    results: QuerySet[Listing]
+    results: ListingQuerySet
     form: forms.Form
+    live_matches: ListingQuerySet
 
     @property
     def errors(self) -> Mapping[str, Any]:
         return self.form.errors
+
+    def count(self) -> int:
+        """The number of `results`: the live matches, counted on the narrow search indexes,
+        minus those of them the site hid, counted from its few hidden ids. Two queries, but
+        the count never checks every match against the hidden list (twice the SQL time at
+        50,000 listings)."""
+        hidden = self.live_matches.filter(pk__in=self.live_matches.hidden_ids())
+        return self.live_matches.count() - hidden.count()
 
 
 def listing_search(*, site: Site, params: QueryDict | None) -> ListingSearch:
@@ -37,7 +46,11 @@ def listing_search(*, site: Site, params: QueryDict | None) -> ListingSearch:
     Gedeon criteria names and formats, plus `sort`). Invalid values leave their criterion
     out and are explained in `form.errors`; the valid ones still apply. With `params`
     None the form is unbound (an empty search form) and `results` is every published
-    listing of the site."""
-    base = Listing.objects.for_site(site).published()
+    listing of the site. The site's own agent flags apply (ListingFlags): its hidden
+    listings are left out, its featured ones count as the agency's favourites."""
+    base = Listing.objects.for_site(site).live()
     filterset = ListingFilterSet(params, queryset=base)
-    return ListingSearch(results=filterset.qs, form=filterset.form)
+    live_matches = filterset.qs
+    return ListingSearch(
+        results=live_matches.shown(), form=filterset.form, live_matches=live_matches
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
@@ -10,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -32,15 +34,24 @@ MAX_LIMIT = 100
 
 
 def home(request: SiteRequest) -> HttpResponse:
-    listings = Listing.objects.for_site(request.site).published()
-    # The agents' picks first (featured, in their display order), then the newest.
-    latest = (
-        listings.exclude(transaction="sold")
-        .order_by("-featured", "display_order", "-published_at", "-id")
-        .with_cover()[:6]
-    )
+    listings = Listing.objects.for_site(request.site).published().exclude(transaction="sold")
+    # The site's agents' picks first (featured, in their display order), then the newest.
+    latest = Listing.objects.with_cover().in_order_of(listings.picks_first(6))
     form = listing_search(site=request.site, params=None).form
     return render(request, "listings/home.html", {"latest": latest, "form": dress_form(form)})
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total (`ListingSearch.count()` counts faster than the rows'
+    own `count()`)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, total: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self.total
 
 
 def _positive(raw: str | None, default: int, maximum: int | None = None) -> tuple[int, str]:
@@ -78,7 +89,12 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
     results = found.results
     limit, limit_error = _positive(request.GET.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
     page_number, page_error = _positive(request.GET.get("page"), 1)
-    paginator = Paginator(results.values_list("pk", flat=True), limit, allow_empty_first_page=True)
+    paginator = CountedPaginator(
+        results.values_list("pk", flat=True),
+        limit,
+        total=found.count(),
+        allow_empty_first_page=True,
+    )
     try:
         page = paginator.page(page_number)
     except EmptyPage:
@@ -116,11 +132,13 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
 
 def detail_etag(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -> str | None:
     """Cheap validator: one indexed row, no rendering. Changes with the listing, the
-    site's page version (branding, legal data) and the language."""
+    site's page version (branding, legal data, its agents' flags) and the language. None
+    for a listing the site does not show: the view answers 404."""
     row = (
         Listing.objects.for_site(request.site)
+        .shown()
         .filter(pk=pk)
-        .values_list("content_hash", "hidden", "featured", "withdrawn_at")
+        .values_list("content_hash", "withdrawn_at")
         .first()
     )
     if row is None:
@@ -132,7 +150,8 @@ def detail_etag(request: SiteRequest, pk: int, slug: str = "", embed: bool = Fal
 
 @condition(etag_func=detail_etag)
 def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -> HttpResponse:
-    listings = Listing.objects.for_site(request.site).filter(hidden=False)
+    # Hidden by the site's agents: 404, like a listing the site never had.
+    listings = Listing.objects.for_site(request.site).shown()
     listing = get_object_or_404(listings.select_related("agency").prefetch_related("photos"), pk=pk)
     if slug != listing.slug:
         if embed:
@@ -198,12 +217,14 @@ def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -
 
 
 def agency_list(request: SiteRequest) -> HttpResponse:
+    hidden = Listing.objects.for_site(request.site).hidden_ids()
     agencies = (
         Agency.objects.for_site(request.site)
         .published()
         .annotate(
             live_listings=Count(
-                "listings", filter=Q(listings__withdrawn_at__isnull=True, listings__hidden=False)
+                "listings",
+                filter=Q(listings__withdrawn_at__isnull=True) & ~Q(listings__id__in=hidden),
             )
         )
         .order_by("name")

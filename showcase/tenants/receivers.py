@@ -14,9 +14,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from showcase.core.pagecache import pages_invalidate
+from showcase.core.site import PLATFORM_KEY
 from showcase.feeds.models import Feed
 from showcase.feeds.signals import feed_synced
-from showcase.listings.models import Agency, Listing
+from showcase.listings.models import Agency, Listing, ListingFlags
 from showcase.tenants.models import Domain, Tenant
 from showcase.tenants.resolver import forget_tenancy
 
@@ -72,6 +73,12 @@ def _edited(sender: Any, instance: Any, **kwargs: Any) -> None:
     _after_commit_invalidate(keys)
 
 
+# --- Agent flags (per site): a change stales that site's pages only (and the platform's,
+# which pages_invalidate always includes).
+def _flags_edited(sender: Any, instance: ListingFlags, **kwargs: Any) -> None:
+    _after_commit_invalidate([str(instance.tenant_id) if instance.tenant_id else PLATFORM_KEY])
+
+
 def connect() -> None:
     for model in (Tenant, Domain):
         for signal in (post_save, post_delete):
@@ -84,3 +91,7 @@ def connect() -> None:
     for edited in (Listing, Agency, Tenant, Domain):
         post_save.connect(_edited, sender=edited, dispatch_uid=f"pages-save-{edited.__name__}")
         post_delete.connect(_edited, sender=edited, dispatch_uid=f"pages-delete-{edited.__name__}")
+    post_save.connect(_flags_edited, sender=ListingFlags, dispatch_uid="pages-save-ListingFlags")
+    post_delete.connect(
+        _flags_edited, sender=ListingFlags, dispatch_uid="pages-delete-ListingFlags"
+    )

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from showcase.feeds.models import Feed
 from showcase.leads.models import Lead
+from showcase.listings.models import ListingFlags
+from tests.admin.test_listing_flags import flags_form
 
 
 def lead_for(tenant, listing, email):
@@ -68,10 +70,9 @@ def test_an_agent_cannot_change_a_b_listing_by_posting(client, world):
     b = world["listing_b"]
     client.post(
         change_url(b),
-        {"hidden": "on", "featured": "", "display_order": "0", "internal_note": "pwned"},
+        flags_form({"tenant": world["b"].pk, "hidden": True, "internal_note": "pwned"}),
     )
-    b.refresh_from_db()
-    assert not b.hidden and b.internal_note == ""
+    assert not ListingFlags.objects.exists()
 
 
 def test_an_agent_cannot_export_b_leads_even_by_forging_the_selection(client, world):
@@ -90,19 +91,14 @@ def test_an_agent_cannot_export_b_leads_even_by_forging_the_selection(client, wo
 def test_agents_edit_only_their_fields_and_superusers_see_everything(client, world):
     client.force_login(world["alice"])
     a = world["listing_a"]
+    row = {"tenant": world["a"].pk, "hidden": True, "featured": True, "display_order": 3}
     response = client.post(
-        change_url(a),
-        {
-            "hidden": "on",
-            "featured": "on",
-            "display_order": "3",
-            "internal_note": "visite samedi",
-            "price": "1",
-        },
+        change_url(a), flags_form({**row, "internal_note": "visite samedi"}, price="1")
     )
     assert response.status_code == 302
     a.refresh_from_db()
-    assert (a.hidden, a.featured, a.display_order, a.internal_note) == (
+    flags = a.flags.get(tenant=world["a"])
+    assert (flags.hidden, flags.featured, flags.display_order, flags.internal_note) == (
         True,
         True,
         3,

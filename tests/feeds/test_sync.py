@@ -20,7 +20,7 @@ from showcase.feeds.sync import (
     feed_unlock,
     sync_feed,
 )
-from showcase.listings.models import Agency, Listing, Photo
+from showcase.listings.models import AGENT_FIELDS, Agency, Listing, ListingFlags, Photo
 from tests.factories import make_feed
 from tests.feeds.gedeon.payloads import ad, envelope
 
@@ -166,20 +166,19 @@ def test_a_withdrawn_listing_that_reappears_comes_back(feed):
 def test_a_sync_never_overwrites_agent_owned_fields(feed):
     serve([ad(1)])
     sync_feed(feed)
-    Listing.objects.filter(upstream_id="1").update(
-        hidden=True, featured=True, display_order=4, internal_note="call owner"
+    ListingFlags.objects.create(
+        listing=Listing.objects.get(upstream_id="1"),
+        hidden=True,
+        featured=True,
+        display_order=4,
+        internal_note="call owner",
     )
     responses.reset()
     serve([ad(1, price=1)])
     sync_feed(feed)
     listing = Listing.objects.get(upstream_id="1")
     assert listing.price == 1
-    assert (listing.hidden, listing.featured, listing.display_order, listing.internal_note) == (
-        True,
-        True,
-        4,
-        "call owner",
-    )
+    assert list(listing.flags.values_list(*AGENT_FIELDS)) == [(True, True, 4, "call owner")]
 
 
 def test_two_syncs_of_one_feed_never_run_at_once(feed):
@@ -239,11 +238,7 @@ def test_every_mapped_field_is_stored_as_the_mapping_gave_it(feed):
     stored = {name: getattr(listing, name) for name in record.columns()}
     assert stored == record.columns()
     assert listing.agency.upstream_id == record.agency_upstream_id
-    assert (listing.hidden, listing.featured, listing.first_seen_at) == (
-        False,
-        False,
-        listing.last_seen_at,
-    )
+    assert not listing.flags.exists() and listing.first_seen_at == listing.last_seen_at
 
 
 def test_a_stale_lock_expires_and_the_next_sync_takes_it(feed):

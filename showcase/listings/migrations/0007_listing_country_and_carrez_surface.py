@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('listings', '0005_type_first_search_index'),
+        ('listings', '0006_agent_flags_per_site'),
     ]
 
     operations = [
