@@ -192,14 +192,18 @@ def test_another_sites_flags_never_apply_on_the_platform(shared):
     assert shared["listing"] in listing_search(site=shared["b"].site(), params=None).results
 
 
-def test_changing_a_sites_flags_refreshes_that_sites_cached_pages_only(client, shared):
+def test_changing_a_sites_flags_refreshes_that_sites_cached_pages_only(
+    client, shared, django_capture_on_commit_callbacks
+):
     client.get("/annonces/", **A)
     client.get("/annonces/", **B)
-    flags = make_flags(shared["listing"], shared["a"], hidden=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        flags = make_flags(shared["listing"], shared["a"], hidden=True)
     assert client.get("/annonces/", **A)["X-Cache"] == "miss"
     assert client.get("/annonces/", **B)["X-Cache"] == "hit"
     client.get("/annonces/", **A)
-    flags.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        flags.delete()
     response = client.get("/annonces/", **A)
     assert response["X-Cache"] == "miss" and "Maison A" in response.content.decode()
 
@@ -225,9 +229,12 @@ def test_the_search_count_leaves_out_exactly_the_sites_hidden_matches(shared):
         assert found.count() == found.results.count() == expected
 
 
-def test_a_sites_flag_change_renews_its_detail_etag_only(client, shared):
+def test_a_sites_flag_change_renews_its_detail_etag_only(
+    client, shared, django_capture_on_commit_callbacks
+):
     url = shared["listing"].get_absolute_url()
     etags = {key: client.get(url, **host)["ETag"] for key, host in (("a", A), ("b", B))}
-    make_flags(shared["listing"], shared["a"], featured=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_flags(shared["listing"], shared["a"], featured=True)
     assert client.get(url, HTTP_IF_NONE_MATCH=etags["a"], **A).status_code == 200
     assert client.get(url, HTTP_IF_NONE_MATCH=etags["b"], **B).status_code == 304
