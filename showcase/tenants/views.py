@@ -53,7 +53,8 @@ def robots_txt(request: SiteRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /embed/",
-        f"Disallow: /{settings.ADMIN_PATH}",
+        # Not the admin's path: robots.txt is public, and a custom ADMIN_URL is meant to be
+        # unguessable (the admin pages carry their own noindex).
         f"Sitemap: {absolute_url(request, reverse('sitemap-index'))}",
         "",
     ]
