@@ -12,7 +12,6 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from showcase.core.site import SiteRequest
 
-
 _LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 _ORIGIN = re.compile(rf"(https?)://((?:{_LABEL}\.)*{_LABEL})(?::([0-9]{{1,5}}))?/?")
 
