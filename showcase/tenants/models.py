@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from showcase.core.framing import parse_origin
+from showcase.core.origins import parse_origin
 from showcase.core.scope import SiteScopedQuerySet
 from showcase.core.site import Site
 from showcase.feeds.models import Feed

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from showcase.core.framing import parse_origin
+from showcase.core.origins import parse_origin
 from showcase.tenants.admin import TenantForm
 
 pytestmark = pytest.mark.django_db
