@@ -214,6 +214,9 @@ APIMO_PICTURE_MAX_BYTES = env_int("APIMO_PICTURE_MAX_BYTES", 15_000_000)
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1.
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms carry the token (Content-Security-Policy:
+# showcase/core/framing.py).
+CSRF_COOKIE_HTTPONLY = True
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # hashed file names: safe to cache for a year
 FEEDS_FULL_SYNC_INTERVAL_HOURS = env_int("FEEDS_FULL_SYNC_INTERVAL_HOURS", 24)
 FEEDS_APIMO_CATALOG_TTL_HOURS = env_int("FEEDS_APIMO_CATALOG_TTL_HOURS", 24)
