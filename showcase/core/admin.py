@@ -134,8 +134,10 @@ class SiteScopedAdmin(admin.ModelAdmin):
         """Filters over a relation (a field name or a `a__b` path; foreign key, one-to-one,
         many-to-many or reverse) list only the related rows the user may see: Django's own
         list every row of the related table, e.g. every site's feed names."""
-        scoped = []
+        scoped: list[Any] = []
+        item: Any
         for item in super().get_list_filter(request):
+            path: Any
             if isinstance(item, str):
                 path = item
             elif isinstance(item, tuple) and _unscoped_related_filter(item[1]):

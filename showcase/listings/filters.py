@@ -87,7 +87,7 @@ class _GrammarField(forms.CharField):
 
     def to_python(self, value: Any) -> Any:
         text = super().to_python(value)
-        if text in self.empty_values:
+        if not text:
             return None
         try:
             return self.parse(text)

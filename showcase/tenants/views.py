@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem  # type: ignore[attr-defined]
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -66,13 +67,13 @@ def robots_txt(request: SiteRequest) -> HttpResponse:
 def sitemap_index(request: SiteRequest) -> HttpResponse:
     """The sections' pages, each with its section's latest change. Django's own index
     view builds its URLs on the request's Host header: ours come from absolute_url."""
-    items: list[sitemap_views.SitemapIndexItem] = []
+    items: list[SitemapIndexItem] = []
     for section, sitemap in sitemaps_for(request.site).items():
         location = absolute_url(request, reverse("sitemap-section", kwargs={"section": section}))
         lastmod = sitemap.get_latest_lastmod()
-        items.append(sitemap_views.SitemapIndexItem(location, lastmod))
+        items.append(SitemapIndexItem(location, lastmod))
         items.extend(
-            sitemap_views.SitemapIndexItem(f"{location}?p={page}", lastmod)
+            SitemapIndexItem(f"{location}?p={page}", lastmod)
             for page in range(2, sitemap.paginator.num_pages + 1)
         )
     return TemplateResponse(
