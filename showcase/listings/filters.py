@@ -8,6 +8,7 @@ An invalid value leaves its criterion out and explains why; the valid ones still
 from __future__ import annotations
 
 import math
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -182,6 +183,9 @@ class FlagField(forms.Field):
         raise forms.ValidationError(_("Use 1 (yes) or 0 (no)."))
 
 
+_COORDINATE = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?")
+
+
 class BboxField(forms.CharField):
     # A CharField's input, parsed into numbers: its value is not text (django-stubs ignore
     # the same override on Django's own UUIDField).
@@ -190,12 +194,12 @@ class BboxField(forms.CharField):
         if not text:
             return None
         parts = [p.strip() for p in text.split(",")]
-        try:
-            lng1, lat1, lng2, lat2 = (float(p) for p in parts)
-        except ValueError as exc:
+        # ASCII decimals only: float() also reads "٣", "１", "1e5", "1_0", "nan" and "inf".
+        if len(parts) != 4 or not all(_COORDINATE.fullmatch(p) for p in parts):
             raise forms.ValidationError(
                 _("Use four numbers: lng1,lat1,lng2,lat2 (north-west corner, then south-east).")
-            ) from exc
+            )
+        lng1, lat1, lng2, lat2 = (float(p) for p in parts)
         if not all(math.isfinite(v) for v in (lng1, lat1, lng2, lat2)):
             raise forms.ValidationError(_("The box coordinates must be finite numbers."))
         if not (

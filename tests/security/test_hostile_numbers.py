@@ -100,3 +100,27 @@ def test_alert_form_post_with_hostile_criteria_is_a_form_error(client, listing):
             {"email": "a@example.test", "frequency": "daily", "query": f"rooms={value}"},
         )
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "٣,٤٥,٤,٤٤",
+        "１,45,2,44",
+        "1e1,45,2,44",
+        "nan,45,2,44",
+        "inf,45,2,44",
+        "1_0,45,2,44",
+        "²,1,2,0",
+    ],
+)
+def test_map_boxes_take_ascii_decimals_only(client, listing, box):
+    response = client.get("/annonces/carte.json", {"bbox": box})
+    assert response.status_code == 200
+    assert "bbox" in response.json()["errors"]
+
+
+def test_an_ascii_map_box_still_works(client, listing):
+    response = client.get("/annonces/carte.json", {"bbox": "4.5,45.5,5.5,44.5"})
+    assert response.json()["errors"] == {}
+    assert [p["id"] for p in response.json()["points"]] == [listing.pk]
