@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.env import env_bool, env_int, env_list, env_str
+from showcase.core.origins import parse_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Hosts that show the whole catalogue and the admin even when tenants exist (operators).
 PLATFORM_HOSTS = env_list("PLATFORM_HOSTS", ["localhost", "127.0.0.1"] if DEBUG else [])
 ADMIN_PATH = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+# The public address of the whole catalogue (single-site mode, PLATFORM_HOSTS), e.g.
+# https://www.my-agency.fr: absolute links in e-mails, sitemaps and feeds are built on it
+# (a tenant's on its primary domain), never on the Host header a request carries.
+SITE_URL = env_str("SITE_URL", "")
+if SITE_URL:
+    if parse_origin(SITE_URL) is None:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be an origin such as https://www.example.fr, not {SITE_URL!r}"
+        )
+    SITE_URL = str(parse_origin(SITE_URL))
 # How long contact requests are kept (days); the privacy page states it.
 LEADS_RETENTION_DAYS = env_int("LEADS_RETENTION_DAYS", 3 * 365)
 # Saved-search alerts: how long a confirmation link works (seconds), listings per e-mail.
@@ -219,6 +230,9 @@ APIMO_PICTURE_MAX_BYTES = env_int("APIMO_PICTURE_MAX_BYTES", 15_000_000)
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1.
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms carry the token (Content-Security-Policy:
+# showcase/core/framing.py).
+CSRF_COOKIE_HTTPONLY = True
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # hashed file names: safe to cache for a year
 FEEDS_FULL_SYNC_INTERVAL_HOURS = env_int("FEEDS_FULL_SYNC_INTERVAL_HOURS", 24)
 FEEDS_APIMO_CATALOG_TTL_HOURS = env_int("FEEDS_APIMO_CATALOG_TTL_HOURS", 24)

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
@@ -78,6 +79,14 @@ class SiteListFilter(admin.SimpleListFilter):
         return scoped.for_site(tenant.site()) if tenant else queryset.none()
 
 
+def _unscoped_related_filter(filter_class: Any) -> bool:
+    return (
+        isinstance(filter_class, type)
+        and issubclass(filter_class, admin.RelatedFieldListFilter)
+        and not issubclass(filter_class, ScopedRelatedFieldListFilter)
+    )
+
+
 class SiteScopedAdmin(admin.ModelAdmin):
     """Admin of a model whose QuerySet has `visible_to(user)`."""
 
@@ -122,13 +131,22 @@ class SiteScopedAdmin(admin.ModelAdmin):
         return field
 
     def get_list_filter(self, request: HttpRequest) -> Any:
-        """Plain foreign-key filters list only the related rows the user may see."""
-        scoped = []
+        """Filters over a relation (a field name or a `a__b` path; foreign key, one-to-one,
+        many-to-many or reverse) list only the related rows the user may see: Django's own
+        list every row of the related table, e.g. every site's feed names."""
+        scoped: list[Any] = []
+        item: Any
         for item in super().get_list_filter(request):
-            if isinstance(item, str) and "__" not in item:
-                field = self.model._meta.get_field(item)
-                if field.is_relation and field.many_to_one:
-                    item = (item, ScopedRelatedFieldListFilter)
+            path: Any
+            if isinstance(item, str):
+                path = item
+            elif isinstance(item, tuple) and _unscoped_related_filter(item[1]):
+                path = item[0]
+            else:  # a custom filter: it builds its own choices
+                scoped.append(item)
+                continue
+            if get_fields_from_path(self.model, path)[-1].is_relation:
+                item = (path, ScopedRelatedFieldListFilter)
             scoped.append(item)
         return scoped
 

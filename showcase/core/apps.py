@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_login_failed
 
+        from showcase.core import checks  # noqa: F401  (registers the deploy checks)
         from showcase.core.auth_throttle import count_failure
         from showcase.core.http import install_log_redaction
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.request import split_domain_port, validate_host
 
 if TYPE_CHECKING:  # for the annotation only: core imports no app at run time
     from showcase.tenants.models import Tenant
@@ -97,23 +98,38 @@ class SiteRequest(HttpRequest):
     urlconf: ModuleType | str
 
 
-def absolute_url(site_or_request: Site | SiteRequest, path: str) -> str:
-    """`path` on the site's primary domain: one helper for every absolute link.
+def _configured_request_host(request: HttpRequest) -> str:
+    """The request's host when the operator named it (PLATFORM_HOSTS or an ALLOWED_HOSTS
+    entry other than '*'), else "": with ALLOWED_HOSTS='*' the Host header is anybody's."""
+    host = request.get_host()
+    named = [h for h in settings.ALLOWED_HOSTS if h != "*"] + list(settings.PLATFORM_HOSTS)
+    return host if validate_host(split_domain_port(host)[0], named) else ""
 
-    In a request on a tenant's host: `scheme://primary-host/path`. On the platform (no
-    configured domain) the request's own host. Outside a request (e-mails, commands) the
-    site must have a primary domain, served over TLS unless DEBUG; raises ValueError
-    otherwise.
+
+def absolute_url(site_or_request: Site | SiteRequest, path: str) -> str:
+    """`path` (starting with "/") on the site's configured address: one helper for every
+    absolute link (pages, sitemaps, feeds, e-mails), never built on an unchecked Host.
+
+    - A tenant: its primary domain (a `Domain` row), over TLS unless DEBUG outside a
+      request, with the request's scheme in one.
+    - The platform (single-site mode, PLATFORM_HOSTS): settings.SITE_URL; without it, in a
+      request, the request's host only when the operator named it in ALLOWED_HOSTS or
+      PLATFORM_HOSTS, else `path` stays relative.
+    Outside a request a site with no configured address raises ValueError.
     """
     if isinstance(site_or_request, Site):
         site = site_or_request
+        if site.is_platform and settings.SITE_URL:
+            return f"{settings.SITE_URL}{path}"
         if not site.primary_host:
             raise ValueError(f"{site.name} has no primary domain to build URLs on.")
         # Outside a request nothing tells the scheme: production sites are served over TLS.
         scheme = "http" if settings.DEBUG else "https"
         return f"{scheme}://{site.primary_host}{path}"
     request = site_or_request
-    host = request.site.primary_host
+    if request.site.is_platform and settings.SITE_URL:
+        return f"{settings.SITE_URL}{path}"
+    host = request.site.primary_host or _configured_request_host(request)
     if not host:
-        return request.build_absolute_uri(path)
+        return path
     return f"{'https' if request.is_secure() else request.scheme}://{host}{path}"

@@ -11,13 +11,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from showcase.core.site import SiteRequest
+from showcase.listings.criteria import is_whole_number
 from showcase.listings.models import Listing
 
 MAX_FAVOURITES = 60
 
 
 def parse_ids(raw: str) -> tuple[list[int], list[str]]:
-    """Listing ids from `12,34,…` in order, without repeats, and the problems found."""
+    """Listing ids from `12,34,…` in order, without repeats, and the problems found.
+
+    An id is 1 to 12 ASCII digits (str.isdigit() also takes "²", which int() refuses)."""
     ids: list[int] = []
     problems: list[str] = []
     bad: list[str] = []
@@ -25,7 +28,7 @@ def parse_ids(raw: str) -> tuple[list[int], list[str]]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or len(part) > 12:
+        if not is_whole_number(part) or len(part) > 12:
             bad.append(part[:20])
         elif int(part) not in ids:
             ids.append(int(part))

@@ -62,18 +62,34 @@ WORD_ID = re.compile(r"^[A-Za-z0-9]{1,40}$")
 
 
 def _host_matches(host: str, domains: tuple[str, ...]) -> bool:
+    """`host` (a parsed, lower-case DNS name) is one of `domains` or a subdomain of one."""
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
+# Browsers (the WHATWG URL standard) read "\\" as "/" and drop tabs and newlines, where
+# urllib keeps them in the host: "https://evil.example\\.clap.video/" is evil.example
+# for a browser and *.clap.video for urlsplit. Such URLs are refused, not guessed at.
+_AMBIGUOUS = re.compile(r"[\\\x00-\x20\x7f]")
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_HOST = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}")
+
+
 def _split(url: str) -> tuple[str, str, list[str], dict[str, list[str]]] | None:
-    """(scheme, host, path segments, query) of an http(s) URL without credentials."""
-    try:
-        parts = urlsplit((url or "").strip())
-        host = (parts.hostname or "").lower()
-        port = parts.port
-    except ValueError:
+    """(scheme, host, path segments, query) of an http(s) URL, or None for anything a
+    browser might read differently: backslashes, spaces or control characters, userinfo
+    (`user@`), a host that is not a plain DNS name (IDN hosts in their ASCII form)."""
+    text = (url or "").strip()
+    if _AMBIGUOUS.search(text):
         return None
-    if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").rstrip(".").encode("idna").decode("ascii").lower()
+        port = parts.port
+    except (ValueError, UnicodeError):
+        return None
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc:
+        return None
+    if len(host) > 253 or not _HOST.fullmatch(host):
         return None
     if port not in (None, 80, 443):
         return None

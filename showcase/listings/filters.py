@@ -8,6 +8,7 @@ An invalid value leaves its criterion out and explains why; the valid ones still
 from __future__ import annotations
 
 import math
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -20,11 +21,16 @@ from django.utils.translation import gettext_lazy
 
 from showcase.core.form_rendering import PUBLIC_FORM_RENDERER
 from showcase.listings.criteria import (
+    BIG_MAX,
+    INTEGER_MAX,
+    SMALL_MAX,
     CriterionError,
     Interval,
     comma_list,
     integer_list,
     interval_list,
+    is_whole_number,
+    whole_number,
 )
 from showcase.listings.models import ListingQuerySet, PropertyType, Transaction
 from showcase.listings.text import city_key
@@ -69,34 +75,74 @@ SORT_CHOICES = [
     ("surface_asc", gettext_lazy("Surface, smallest first")),
 ]
 MAX_EXTENDS = 200_000  # metres
+# Surfaces are floats in the database; no home is larger than a billion m².
+MAX_SURFACE = 1_000_000_000
 METRES_PER_DEGREE = 111_320
 
 
 class _GrammarField(forms.CharField):
     """A text field whose value is parsed by a function of `criteria`."""
 
-    parser: Any = None
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
 
     def to_python(self, value: Any) -> Any:
         text = super().to_python(value)
-        if text in self.empty_values:
+        if not text:
             return None
         try:
-            return type(self).parser(text)
+            return self.parse(text)
         except CriterionError as exc:
             raise forms.ValidationError(str(exc)) from exc
 
 
-class IntervalListField(_GrammarField):
-    parser = staticmethod(interval_list)
+class _NumberListField(_GrammarField):
+    """Numbers from 0 to `maximum` (the largest value of the column they filter)."""
+
+    def __init__(self, *, maximum: int, **kwargs: Any) -> None:
+        self.maximum = maximum
+        super().__init__(**kwargs)
+
+
+class IntervalListField(_NumberListField):
+    def parse(self, text: str) -> list[Interval]:
+        return interval_list(text, maximum=self.maximum)
+
+
+class IntegerListField(_NumberListField):
+    def parse(self, text: str) -> list[int]:
+        return integer_list(text, maximum=self.maximum)
 
 
 class CommaListField(_GrammarField):
-    parser = staticmethod(comma_list)
+    def parse(self, text: str) -> list[str]:
+        return comma_list(text)
 
 
-class IntegerListField(_GrammarField):
-    parser = staticmethod(integer_list)
+class WholeNumberField(forms.IntegerField):
+    """A whole number in ASCII digits, from `min_value` (default 0) to `max_value`.
+
+    Django's IntegerField calls int(), which takes "١٢" or "１" and refuses "²" with
+    a generic message; this one refuses every digit but 0-9, and a value over the column's
+    maximum is a validation message rather than an overflowing query.
+    """
+
+    def __init__(self, *, max_value: int, min_value: int = 0, **kwargs: Any) -> None:
+        super().__init__(max_value=max_value, min_value=min_value, **kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            number = whole_number(text, maximum=BIG_MAX)
+        except CriterionError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class WordListField(_GrammarField):
@@ -137,6 +183,9 @@ class FlagField(forms.Field):
         raise forms.ValidationError(_("Use 1 (yes) or 0 (no)."))
 
 
+_COORDINATE = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?")
+
+
 class BboxField(forms.CharField):
     # A CharField's input, parsed into numbers: its value is not text (django-stubs ignore
     # the same override on Django's own UUIDField).
@@ -145,12 +194,12 @@ class BboxField(forms.CharField):
         if not text:
             return None
         parts = [p.strip() for p in text.split(",")]
-        try:
-            lng1, lat1, lng2, lat2 = (float(p) for p in parts)
-        except ValueError as exc:
+        # ASCII decimals only: float() also reads "٣", "１", "1e5", "1_0", "nan" and "inf".
+        if len(parts) != 4 or not all(_COORDINATE.fullmatch(p) for p in parts):
             raise forms.ValidationError(
                 _("Use four numbers: lng1,lat1,lng2,lat2 (north-west corner, then south-east).")
-            ) from exc
+            )
+        lng1, lat1, lng2, lat2 = (float(p) for p in parts)
         if not all(math.isfinite(v) for v in (lng1, lat1, lng2, lat2)):
             raise forms.ValidationError(_("The box coordinates must be finite numbers."))
         if not (
@@ -253,45 +302,49 @@ class ListingFilterSet(django_filters.FilterSet):
         label=gettext_lazy("City, zip code or department"),
         max_length=300,
     )
-    extends = django_filters.NumberFilter(
+    extends = FieldFilter(
+        field_class=WholeNumberField,
         method="filter_noop",
         label=gettext_lazy("Around (metres)"),
-        min_value=0,
         max_value=MAX_EXTENDS,
     )
     bbox = CriterionFilter(field_class=BboxField, apply=_bbox, label=gettext_lazy("Map area"))
     min_price = CriterionFilter(
-        field_class=forms.IntegerField,
-        min_value=0,
+        field_class=WholeNumberField,
+        max_value=BIG_MAX,
         apply=lambda qs, v: qs.filter(price__gte=v, price_hidden=False),
         label=gettext_lazy("Minimum price (€)"),
     )
     max_price = CriterionFilter(
-        field_class=forms.IntegerField,
-        min_value=0,
+        field_class=WholeNumberField,
+        max_value=BIG_MAX,
         apply=lambda qs, v: qs.filter(price__lte=v, price_hidden=False),
         label=gettext_lazy("Maximum price (€)"),
     )
     min_surface = CriterionFilter(
-        field_class=forms.IntegerField,
-        min_value=0,
+        field_class=WholeNumberField,
+        max_value=MAX_SURFACE,
         apply=lambda qs, v: qs.filter(surface__gte=v),
         label=gettext_lazy("Minimum surface (m²)"),
     )
     max_surface = CriterionFilter(
-        field_class=forms.IntegerField,
-        min_value=0,
+        field_class=WholeNumberField,
+        max_value=MAX_SURFACE,
         apply=lambda qs, v: qs.filter(surface__lte=v),
         label=gettext_lazy("Maximum surface (m²)"),
     )
-    rooms = CriterionFilter(field_class=IntegerListField, apply=_rooms, label=gettext_lazy("Rooms"))
+    rooms = CriterionFilter(
+        field_class=IntegerListField, maximum=SMALL_MAX, apply=_rooms, label=gettext_lazy("Rooms")
+    )
     bedrooms = CriterionFilter(
         field_class=IntervalListField,
+        maximum=SMALL_MAX,
         apply=lambda qs, v: qs.filter(intervals_q("bedrooms", v)),
         label=gettext_lazy("Bedrooms"),
     )
     sleeps = CriterionFilter(
         field_class=IntervalListField,
+        maximum=SMALL_MAX,
         apply=lambda qs, v: qs.filter(intervals_q("sleeps", v)),
         label=gettext_lazy("Sleeps"),
     )
@@ -299,8 +352,7 @@ class ListingFilterSet(django_filters.FilterSet):
         field_name="agency__upstream_id", label=gettext_lazy("Agency"), max_length=64
     )
     max_days_old = CriterionFilter(
-        field_class=forms.IntegerField,
-        min_value=0,
+        field_class=WholeNumberField,
         max_value=36500,
         apply=lambda qs, v: qs.filter(published_at__gte=timezone.now() - timedelta(days=v)),
         label=gettext_lazy("Published within (days)"),
@@ -326,14 +378,14 @@ class ListingFilterSet(django_filters.FilterSet):
         label=gettext_lazy("Existing homes only"),
     )
     nb_photos_min = CriterionFilter(
-        field_class=forms.IntegerField,
-        min_value=0,
+        field_class=WholeNumberField,
         max_value=100,
         apply=lambda qs, v: qs.filter(photo_count__gte=v),
         label=gettext_lazy("Minimum photos"),
     )
     monthly_annuity = CriterionFilter(
         field_class=IntervalListField,
+        maximum=INTEGER_MAX,
         apply=lambda qs, v: qs.filter(intervals_q("monthly_annuity", v, zero_means_unknown=True)),
         label=gettext_lazy("Monthly annuity (€)"),
     )
@@ -344,6 +396,7 @@ class ListingFilterSet(django_filters.FilterSet):
     )
     nb_persons = CriterionFilter(
         field_class=IntegerListField,
+        maximum=SMALL_MAX,
         apply=lambda qs, v: qs.filter(
             Q(nb_persons__in=[n for n in v if n])
             | (Q(nb_persons__isnull=True) if 0 in v else Q(pk__in=[]))
@@ -357,6 +410,7 @@ class ListingFilterSet(django_filters.FilterSet):
     )
     forward_duration = CriterionFilter(
         field_class=IntervalListField,
+        maximum=SMALL_MAX,
         apply=lambda qs, v: qs.filter(intervals_q("forward_duration", v, zero_means_unknown=True)),
         label=gettext_lazy("Forward sale term (years)"),
     )
@@ -407,9 +461,9 @@ def localization_lookup(item: str) -> tuple[str, str]:
     """(field, value) of one place: a zip code (5 digits), a department (2 digits, 2A/2B,
     97x) or a city name."""
     text = item.strip()
-    if text.isdigit() and len(text) == 5:
+    if is_whole_number(text) and len(text) == 5:
         return "zip_code", text
-    if (text.isdigit() and len(text) in (2, 3)) or text.upper() in {"2A", "2B"}:
+    if (is_whole_number(text) and len(text) in (2, 3)) or text.upper() in {"2A", "2B"}:
         return "department", text.upper()
     return "city_key", city_key(text)
 
@@ -469,7 +523,7 @@ def dress_form(form: forms.Form) -> forms.Form:
         )
     form.fields["bbox"].widget.attrs.update({"placeholder": "lng1,lat1,lng2,lat2"})
     for field in form.fields.values():
-        if isinstance(field, forms.IntegerField | forms.DecimalField):
+        if isinstance(field, forms.IntegerField):
             # Text, not type=number: a wrong value typed in the URL must be shown back as is.
             field.widget = forms.TextInput(attrs={"inputmode": "numeric"})
     if form.is_bound:

@@ -21,6 +21,7 @@ from django.views.decorators.http import condition
 from showcase.core.pagecache import request_page_version
 from showcase.core.site import SiteRequest, absolute_url
 from showcase.listings import embeds, jsonld
+from showcase.listings.criteria import BIG_MAX, CriterionError, whole_number
 from showcase.listings.filters import BASIC_CRITERIA, dress_form
 from showcase.listings.hours import parse_opening_hours
 from showcase.listings.models import Agency, Listing
@@ -58,8 +59,11 @@ def _positive(raw: str | None, default: int, maximum: int | None = None) -> tupl
     if raw is None or raw == "":
         return default, ""
     try:
-        value = int(raw)
-    except ValueError:
+        # ASCII digits only: int() also takes "１" and "٣"; a huge page is the last page.
+        value = whole_number(raw.strip(), maximum=BIG_MAX)
+    except CriterionError:
+        value = BIG_MAX
+    if value is None:
         return default, _("“%(value)s” is not a whole number.") % {"value": raw[:20]}
     if value < 1:
         return default, _("Use a number from 1.")

@@ -8,6 +8,7 @@ gets its own URLconf (set as `request.urlconf` by the tenant middleware).
 
 from __future__ import annotations
 
+import re
 from importlib import import_module
 from types import ModuleType
 
@@ -53,9 +54,18 @@ def urlconf_for(root: str) -> ModuleType | None:
     return _urlconfs[root]
 
 
+# Browsers read a path starting with two slashes (or a slash and a backslash) as another
+# host: "//evil.example" is https://evil.example/.
+_LEADING_SLASHES = re.compile(r"^[/\\]+")
+
+
 def language_path(path: str, language: str, root: str) -> str:
-    """`path` (in any language) in `language`, on a site whose root language is `root`."""
+    """`path` (in any language) in `language`, on a site whose root language is `root`.
+
+    Always a path on this site: leading slashes and backslashes collapse into one, so
+    `/en//evil.example` becomes `/evil.example`, never `//evil.example`."""
     codes = [code for code, _name in settings.LANGUAGES]
     parts = path.split("/", 2)
     rest = "/" + parts[2] if len(parts) > 2 and parts[1] in codes else path
+    rest = "/" + _LEADING_SLASHES.sub("", rest)
     return rest if language == root else f"/{language}{rest}"

@@ -14,6 +14,7 @@ from django.http import (
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_path
 
 from showcase.core.site import SiteRequest
@@ -25,6 +26,7 @@ UNKNOWN_HOST_BODY = (
     "</head><body><h1>Site introuvable</h1><p>Aucun site n'est publié à cette adresse.</p>"
     "</body></html>"
 )
+PAGE_NOT_FOUND_BODY = UNKNOWN_HOST_BODY.replace("Site introuvable", "Page introuvable")
 
 
 class TenantMiddleware:
@@ -67,14 +69,15 @@ class TenantLocaleMiddleware(LocaleMiddleware):
             return None
         prefix = get_language_from_path(request.path_info)
         if prefix and prefix not in site.offered_languages:
-            return HttpResponseNotFound(
-                UNKNOWN_HOST_BODY.replace("Site introuvable", "Page introuvable")
-            )
+            return HttpResponseNotFound(PAGE_NOT_FOUND_BODY)
         if prefix and prefix == root != settings.LANGUAGE_CODE:
             # This site serves that language at the root: one URL per page (links built
             # outside a request, e.g. in e-mails, may still carry the prefix).
             query = request.META.get("QUERY_STRING", "")
             target = language_path(request.path, root, root) + (f"?{query}" if query else "")
+            # language_path keeps to this site; checked again, as every redirect target is.
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+                return HttpResponseNotFound(PAGE_NOT_FOUND_BODY)
             return HttpResponsePermanentRedirect(target)
         if not prefix and root != settings.LANGUAGE_CODE:
             translation.activate(root)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from showcase.core.origins import parse_origin
 from showcase.core.scope import SiteScopedQuerySet
 from showcase.core.site import Site
 from showcase.feeds.models import Feed
@@ -149,15 +150,36 @@ class Tenant(models.Model):
             errors["languages"] = _("Use language codes among %(codes)s.") % {
                 "codes": ", ".join(sorted(codes))
             }
-        bad_origins = [
-            o for o in self.frame_origins or [] if not re.match(r"^https?://[^/\s]+$", str(o))
-        ]
-        if bad_origins:
-            errors["frame_origins"] = _(
-                "Origins are written like https://www.example.fr (no path): %(bad)s"
-            ) % {"bad": ", ".join(map(str, bad_origins))}
+        origins_error = self._clean_frame_origins()
+        if origins_error:
+            errors["frame_origins"] = origins_error
         if errors:
             raise ValidationError(errors)
+
+    def _clean_frame_origins(self) -> str:
+        """Normalises `frame_origins` to a list of `scheme://host[:port]` origins; the
+        error message, or "" when every item is one."""
+        value = self.frame_origins
+        if value in (None, "", []):
+            self.frame_origins = []
+            return ""
+        if not isinstance(value, list):
+            return str(
+                _('Give a list of origins, e.g. ["https://www.example.fr", "https://example.fr"].')
+            )
+        parsed = [parse_origin(item) for item in value]
+        bad = [str(item)[:80] for item, origin in zip(value, parsed, strict=True) if not origin]
+        if bad:
+            return str(
+                _(
+                    "Origins are written like https://www.example.fr or http://localhost:8080: "
+                    "a scheme, a host name and an optional port, without wildcard (*), path or "
+                    "spaces. Not valid: %(bad)s"
+                )
+                % {"bad": ", ".join(bad)}
+            )
+        self.frame_origins = list(dict.fromkeys(o for o in parsed if o))
+        return ""
 
     def site(self) -> Site:
         """This tenant as the `Site` its pages are scoped by (two queries, none when

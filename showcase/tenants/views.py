@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem  # type: ignore[attr-defined]
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -53,7 +54,8 @@ def robots_txt(request: SiteRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /embed/",
-        f"Disallow: /{settings.ADMIN_PATH}",
+        # Not the admin's path: robots.txt is public, and a custom ADMIN_URL is meant to be
+        # unguessable (the admin pages carry their own noindex).
         f"Sitemap: {absolute_url(request, reverse('sitemap-index'))}",
         "",
     ]
@@ -61,10 +63,22 @@ def robots_txt(request: SiteRequest) -> HttpResponse:
 
 
 @cache_control(max_age=3600)
+@sitemap_views.x_robots_tag
 def sitemap_index(request: SiteRequest) -> HttpResponse:
-    # Django's view takes a plain dict of any sitemaps: widen our sections' type.
-    sitemaps: dict[str, Sitemap | type[Sitemap]] = dict(sitemaps_for(request.site))
-    return sitemap_views.index(request, sitemaps, sitemap_url_name="sitemap-section")
+    """The sections' pages, each with its section's latest change. Django's own index
+    view builds its URLs on the request's Host header: ours come from absolute_url."""
+    items: list[SitemapIndexItem] = []
+    for section, sitemap in sitemaps_for(request.site).items():
+        location = absolute_url(request, reverse("sitemap-section", kwargs={"section": section}))
+        lastmod = sitemap.get_latest_lastmod()
+        items.append(SitemapIndexItem(location, lastmod))
+        items.extend(
+            SitemapIndexItem(f"{location}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        )
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml"
+    )
 
 
 @cache_control(max_age=3600)
