@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils.dateparse import parse_date, parse_datetime
 
+from showcase.core.mixed_content import secure_url
+
 _MS_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
 
 
@@ -94,13 +96,13 @@ def position(latitude: Any, longitude: Any) -> tuple[float, float] | None:
 
 
 def https_url(value: Any, *, limit: int = 500) -> str:
-    """An absolute http(s) URL with `http://` upgraded to `https://`, "" for anything
-    else. Browsers already upgrade or block `http://` images on an https page (mixed
+    """An absolute http(s) URL with `http://` upgraded to `https://` (but for a loopback
+    development server: `secure_url`), "" for anything else. Browsers already upgrade or block `http://` images on an https page (mixed
     content), so the upgrade never loses an image a visitor would have seen."""
-    url = text(value, limit=limit + 1)
-    if url[:7].lower() == "http://":
-        url = "https://" + url[7:]
-    if url[:8].lower() != "https://" or len(url) > limit:
+    url = secure_url(text(value, limit=limit + 1))
+    if url[:8].lower() != "https://" and not url[:7].lower() == "http://":
+        return ""
+    if len(url) > limit:
         return ""
     return url
 

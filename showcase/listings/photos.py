@@ -9,19 +9,14 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from showcase.core.mixed_content import secure_url
+
 SIZE_WORDS = ("thumb", "medium", "large", "large2", "large3")
 # Width of the image each word gives for a 4:3 photo.
 WORD_WIDTHS = {"thumb": 50, "medium": 100, "large": 300, "large2": 640, "large3": 800}
 STUDIO_NET_HOST = "media.studio-net.fr"
 STUDIO_NET_WIDTHS = (320, 640, 960, 1280)
 SRCSET_WORDS = ("large", "large2", "large3")
-
-
-def secure_url(url: str) -> str:
-    """`url` with `http://` upgraded to `https://`: an https page never loads mixed
-    content. Browsers upgrade (or block) such images themselves, so the upgrade loses no
-    photo a visitor would have seen; rows synced before the mapping upgraded them."""
-    return "https://" + url[7:] if url[:7].lower() == "http://" else url
 
 
 def is_studio_net(url: str) -> bool:

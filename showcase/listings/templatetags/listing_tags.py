@@ -11,13 +11,14 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from showcase.core.mixed_content import secure_url
 from showcase.listings import energy as energy_module
 from showcase.listings import place
 from showcase.listings import price as price_module
 from showcase.listings.map_points import is_plausible
 from showcase.listings.models import Listing, Photo
 from showcase.listings.numbers import figure
-from showcase.listings.photos import secure_url, sized_url, srcset
+from showcase.listings.photos import sized_url, srcset
 from showcase.listings.text import city_key
 from showcase.listings.textformat import format_text, place_names, recased_title
 
