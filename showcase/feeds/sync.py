@@ -410,6 +410,8 @@ class _Engine:
         self.announced: int | None = None
         self.warning_kinds: dict[str, dict[str, Any]] = {}
         self.fingerprint: str | None = None  # see mapping_fingerprint()
+        held = held_run(feed)
+        self.held_since: datetime | None = held.started_at if held is not None else None
 
     def execute(self, *, since: str | None) -> None:
         run = self.run
@@ -642,6 +644,10 @@ class _Engine:
             ).values_list("upstream_id", "pk", "content_hash", "withdrawn_at", "last_seen_at")
         }
         stale_before = self.now - LAST_SEEN_RESOLUTION
+        if self.held_since is not None:
+            # A held withdrawal spares what was seen since its pass began (last_seen_at):
+            # an unchanged listing seen again must say so, however recent its last sight.
+            stale_before = max(stale_before, self.held_since)
         unchanged: list[int] = []
         records: dict[str, ListingRecord] = {}
         digests: dict[str, str] = {}

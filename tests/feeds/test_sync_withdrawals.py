@@ -396,3 +396,21 @@ def test_an_agency_whose_listings_are_seen_stays_even_when_unlisted(feed):
     assert run.status == "success"
     named.refresh_from_db()
     assert named.withdrawn_at is None
+
+
+@responses.activate
+def test_a_held_listing_seen_again_unchanged_by_an_incomplete_pass_is_not_withdrawn_on_confirm(
+    feed,
+):
+    ads = [ad(i) for i in range(1, 11)]
+    serve(ads)
+    sync_feed(feed)
+    responses.reset()
+    serve(ads[:2])  # 8 of 10 missing: held
+    assert sync_feed(feed).status == "held"
+    responses.reset()
+    serve(ads, total=11)  # all back, unchanged, but the pass is inconsistent
+    later = sync_feed(feed)
+    assert later.complete is False and held_run(feed) is not None
+    run = withdrawal_confirm(feed=feed)
+    assert run.withdrawn == 0 and len(live_ids()) == 10
