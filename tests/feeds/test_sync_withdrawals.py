@@ -414,3 +414,44 @@ def test_a_held_listing_seen_again_unchanged_by_an_incomplete_pass_is_not_withdr
     assert later.complete is False and held_run(feed) is not None
     run = withdrawal_confirm(feed=feed)
     assert run.withdrawn == 0 and len(live_ids()) == 10
+
+
+@responses.activate
+def test_an_apimo_confirming_pass_whose_total_changes_between_pages_withdraws_nothing():
+    feed = make_apimo_feed(name="nice")
+    base = f"{feed.base_url}/agencies/182/properties"
+    agencies = {"total_items": 1, "agencies": [AGENCY]}
+    props = [prop(i) for i in range(1, 251)]
+    responses.get(f"{feed.base_url}/agencies", json=agencies)
+    responses.get(base, json=apimo_envelope(props[:200], total=250, timestamp=1700000000))
+    responses.get(base, json=apimo_envelope(props[200:], total=250, timestamp=1700000000))
+    sync_feed(feed)
+    assert len(live_ids()) == 250
+    responses.reset()
+    responses.get(f"{feed.base_url}/agencies", json=agencies)
+    # The full pass misses 250; so does the confirming pass, whose list moved between
+    # its pages (250 announced, then 249): it proves nothing.
+    responses.get(base, json=apimo_envelope(props[:200], total=249, timestamp=1700000001))
+    responses.get(base, json=apimo_envelope(props[200:249], total=249, timestamp=1700000001))
+    responses.get(base, json=apimo_envelope(props[:200], total=250, timestamp=1700000001))
+    responses.get(base, json=apimo_envelope(props[200:249], total=249, timestamp=1700000001))
+    run = sync_feed(feed, full=True)
+    assert run.withdrawn == 0 and "250" in live_ids()
+    assert any("confirming pass was not complete" in w["reason"] for w in run.warnings)
+
+
+@responses.activate
+def test_an_apimo_confirming_pass_that_lists_nothing_confirms_nothing():
+    feed = make_apimo_feed(name="nice")
+    base = f"{feed.base_url}/agencies/182/properties"
+    agencies = {"total_items": 1, "agencies": [AGENCY]}
+    responses.get(f"{feed.base_url}/agencies", json=agencies)
+    responses.get(base, json=apimo_envelope([prop(1), prop(2), prop(3)], timestamp=1700000000))
+    sync_feed(feed)
+    responses.reset()
+    responses.get(f"{feed.base_url}/agencies", json=agencies)
+    responses.get(base, json=apimo_envelope([prop(1), prop(2)], timestamp=1700000001))
+    # The full pass listed two properties a moment ago: an empty answer is no evidence.
+    responses.get(base, json=apimo_envelope([], total=0, timestamp=1700000001))
+    run = sync_feed(feed, full=True)
+    assert run.withdrawn == 0 and live_ids() == {"1", "2", "3"}
