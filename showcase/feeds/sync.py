@@ -566,6 +566,11 @@ class _Engine:
             )
             logger.warning("feed %s: %s", self.feed.name, run.error)
             return
+        if self.lock is not None:
+            # The confirmations waited on the network: still ours before anything is
+            # withdrawn, or another sync took the feed over (this one stalled).
+            self.lock.beat(force=True)
+            self.lock.keep()
         if listings_found.present:
             self.sync_page(listings_found.present)
         run.withdrawn += listings_withdraw(
