@@ -455,3 +455,30 @@ def test_an_apimo_confirming_pass_that_lists_nothing_confirms_nothing():
     responses.get(base, json=apimo_envelope([], total=0, timestamp=1700000001))
     run = sync_feed(feed, full=True)
     assert run.withdrawn == 0 and live_ids() == {"1", "2", "3"}
+
+
+@responses.activate
+def test_a_confirmation_answering_another_ad_neither_withdraws_nor_creates_it(feed):
+    serve([ad(1), ad(2), ad(3)])
+    sync_feed(feed)
+    responses.reset()
+    serve([ad(1), ad(2)], listed=[])
+    responses.get(f"{BASE}/ads/3", json=ad(99))  # not the ad asked for
+    run = sync_feed(feed)
+    assert (run.withdrawn, run.created) == (0, 0)
+    assert live_ids() == {"1", "2", "3"}
+    assert not Listing.objects.filter(upstream_id="99").exists()
+
+
+@responses.activate
+def test_an_agency_confirmation_answering_another_agency_neither_withdraws_nor_creates_it(
+    feed,
+):
+    serve([ad(1)], agencies=[agency("a1"), agency("a2")])
+    sync_feed(feed)
+    responses.reset()
+    serve([ad(1)], agencies=[agency("a1")])
+    responses.get(f"{BASE}/agencies/a2", json=agency("a7"))  # not the agency asked for
+    sync_feed(feed)
+    assert Agency.objects.get(upstream_id="a2").withdrawn_at is None
+    assert not Agency.objects.filter(upstream_id="a7").exists()
