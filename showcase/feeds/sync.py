@@ -410,12 +410,22 @@ class _Engine:
         self.announced: int | None = None
         self.warning_kinds: dict[str, dict[str, Any]] = {}
         self.fingerprint: str | None = None  # see mapping_fingerprint()
+        self.live_before = 0  # live listings and agencies when the pass began (execute)
+        self.agencies_live_before = 0
         held = held_run(feed)
         self.held_since: datetime | None = held.started_at if held is not None else None
 
     def execute(self, *, since: str | None) -> None:
         run = self.run
         try:
+            # The guard's share is of what was live before the pass: listings and agencies
+            # it creates must not dilute a mass disappearance below the threshold.
+            self.live_before = Listing.objects.filter(
+                feed=self.feed, withdrawn_at__isnull=True
+            ).count()
+            self.agencies_live_before = Agency.objects.filter(
+                feed=self.feed, withdrawn_at__isnull=True
+            ).count()
             agencies = self.sync_agencies()
             consistent = True
             ordered = getattr(self.provider, "ordered_ids", False)
@@ -511,7 +521,7 @@ class _Engine:
         """
         run = self.run
         unseen = listings_unseen(feed=self.feed, seen=self.seen_ids)
-        live = Listing.objects.filter(feed=self.feed, withdrawn_at__isnull=True).count()
+        live = max(self.live_before, len(unseen))
         agencies_unseen: list[str] = []
         agencies_live = 0
         if agencies is not None and agencies.complete:
@@ -520,7 +530,7 @@ class _Engine:
                     "upstream_id", flat=True
                 )
             )
-            agencies_live = len(live_agencies)
+            agencies_live = self.agencies_live_before
             unlisted = set(live_agencies) - agencies.seen
             # An agency named by a live listing of this pass still trades upstream (its
             # ads say so): its page stays, for the ads that link to it.
@@ -533,6 +543,7 @@ class _Engine:
                     if upstream_id in self.seen_ids
                 }
             agencies_unseen = sorted(unlisted, key=_id_key)
+            agencies_live = max(agencies_live, len(agencies_unseen))
         reason = withdrawal_hold_reason(
             what="listings", unseen=len(unseen), live=live, seen=len(self.seen_ids)
         ) or withdrawal_hold_reason(

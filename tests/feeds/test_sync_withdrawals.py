@@ -482,3 +482,15 @@ def test_an_agency_confirmation_answering_another_agency_neither_withdraws_nor_c
     sync_feed(feed)
     assert Agency.objects.get(upstream_id="a2").withdrawn_at is None
     assert not Agency.objects.filter(upstream_id="a7").exists()
+
+
+@responses.activate
+def test_the_guard_share_is_of_the_listings_live_before_the_pass_not_diluted_by_new_ones(feed):
+    serve([ad(i) for i in range(1, 11)])
+    sync_feed(feed)
+    responses.reset()
+    # 4 of the 10 live ads (40 %) vanish while 20 new ones appear.
+    serve([ad(i) for i in [*range(1, 7), *range(100, 120)]], gone=range(7, 11))
+    run = sync_feed(feed)
+    assert run.status == SyncStatus.HELD and "4 of the 10 live listings" in run.error
+    assert run.withdrawn == 0 and {"7", "8", "9", "10"} <= live_ids()
