@@ -368,14 +368,18 @@ def _id_key(upstream_id: str) -> tuple[int, int, str]:
 def withdrawal_hold_reason(*, what: str, unseen: int, live: int, seen: int) -> str | None:
     """Why a complete pass must not withdraw `unseen` of `live` items, or None.
 
-    Held: the upstream listed nothing while items are live (an empty answer), or the
-    unseen are more than FEEDS_WITHDRAWAL_GUARD_SHARE of the live ones and more than
-    FEEDS_WITHDRAWAL_GUARD_FLOOR.
+    Held: the upstream listed nothing while items are live (an empty answer), every live
+    item is unseen (whatever the floor), or the unseen are more than
+    FEEDS_WITHDRAWAL_GUARD_SHARE of the live ones and more than FEEDS_WITHDRAWAL_GUARD_FLOOR.
     """
     if unseen == 0:
         return None
     if seen == 0:
         return f"the upstream listed no {what} while {live} are live"
+    if unseen >= live:
+        # Every live one gone at once, whatever the floor (a small feed): more likely the
+        # wrong account or an upstream fault than an agency selling all of it overnight.
+        return f"none of the {live} live {what} was listed (the upstream listed {seen} others)"
     share = float(setting("FEEDS_WITHDRAWAL_GUARD_SHARE"))
     if unseen > setting("FEEDS_WITHDRAWAL_GUARD_FLOOR") and unseen > share * live:
         return (

@@ -494,3 +494,22 @@ def test_the_guard_share_is_of_the_listings_live_before_the_pass_not_diluted_by_
     run = sync_feed(feed)
     assert run.status == SyncStatus.HELD and "4 of the 10 live listings" in run.error
     assert run.withdrawn == 0 and {"7", "8", "9", "10"} <= live_ids()
+
+
+@responses.activate
+def test_a_small_feed_whose_every_listing_vanishes_behind_other_ads_is_held(feed):
+    # A key now reading another agency's account: its ads are listed, ours answer 404.
+    serve([ad(1), ad(2), ad(3)])
+    sync_feed(feed)
+    responses.reset()
+    serve([ad(50), ad(51)], gone=[1, 2, 3])
+    run = sync_feed(feed)
+    assert run.status == SyncStatus.HELD and run.withdrawn == 0
+    assert {"1", "2", "3"} <= live_ids()
+
+
+def test_the_guard_holds_the_loss_of_every_live_item_whatever_the_floor(settings):
+    settings.FEEDS_WITHDRAWAL_GUARD_FLOOR = 3
+    assert withdrawal_hold_reason(what="listings", unseen=1, live=1, seen=1)
+    assert withdrawal_hold_reason(what="listings", unseen=3, live=3, seen=40)
+    assert withdrawal_hold_reason(what="listings", unseen=2, live=3, seen=40) is None
