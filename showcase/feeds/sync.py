@@ -414,6 +414,7 @@ class _Engine:
         self.announced: int | None = None
         self.warning_kinds: dict[str, dict[str, Any]] = {}
         self.fingerprint: str | None = None  # see mapping_fingerprint()
+        self.agencies_withdrawn = 0
         self.live_before = 0  # live listings and agencies when the pass began (execute)
         self.agencies_live_before = 0
         held = held_run(feed)
@@ -513,7 +514,7 @@ class _Engine:
                 Feed.objects.filter(pk=self.feed.pk).update(**updates)
                 for name, value in updates.items():
                     setattr(self.feed, name, value)
-        if run.changed_anything:
+        if run.changed_anything or self.agencies_withdrawn:
             listings_analyze()
             feed_synced.send(sender=Feed, feed=self.feed, run=run)
 
@@ -598,7 +599,10 @@ class _Engine:
                 now=self.now,
                 known=self.agency_ids,
             )
-        agencies_withdraw(feed=self.feed, upstream_ids=agencies_found.gone, now=timezone.now())
+        # A queryset update sends no post_save: the pages learn of it from feed_synced.
+        self.agencies_withdrawn = agencies_withdraw(
+            feed=self.feed, upstream_ids=agencies_found.gone, now=timezone.now()
+        )
         requests = listings_found.requests + agencies_found.requests
         if requests:
             self.warn(

@@ -513,3 +513,26 @@ def test_the_guard_holds_the_loss_of_every_live_item_whatever_the_floor(settings
     assert withdrawal_hold_reason(what="listings", unseen=1, live=1, seen=1)
     assert withdrawal_hold_reason(what="listings", unseen=3, live=3, seen=40)
     assert withdrawal_hold_reason(what="listings", unseen=2, live=3, seen=40) is None
+
+
+@responses.activate
+def test_a_pass_that_only_withdraws_an_agency_refreshes_the_cached_pages(feed):
+    from showcase.feeds.signals import feed_synced
+
+    serve([ad(1)], agencies=[agency("a1"), agency("a2")])
+    sync_feed(feed)
+    responses.reset()
+    serve([ad(1)], agencies=[agency("a1")])
+    responses.get(f"{BASE}/agencies/a2", status=404, json={"error": {"message": "Not found"}})
+    synced = []
+
+    def receiver(sender, feed, **kwargs):
+        synced.append(feed.pk)
+
+    feed_synced.connect(receiver, dispatch_uid="test-agency-withdrawn")
+    try:
+        sync_feed(feed)
+    finally:
+        feed_synced.disconnect(dispatch_uid="test-agency-withdrawn")
+    assert Agency.objects.get(upstream_id="a2").withdrawn_at is not None
+    assert synced == [feed.pk]
