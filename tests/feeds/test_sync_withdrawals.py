@@ -536,3 +536,18 @@ def test_a_pass_that_only_withdraws_an_agency_refreshes_the_cached_pages(feed):
         feed_synced.disconnect(dispatch_uid="test-agency-withdrawn")
     assert Agency.objects.get(upstream_id="a2").withdrawn_at is not None
     assert synced == [feed.pk]
+
+
+@responses.activate
+def test_confirming_while_a_sync_runs_says_so_and_keeps_the_hold(feed):
+    from showcase.feeds.sync import feed_lock
+
+    serve([ad(1), ad(2)])
+    sync_feed(feed)
+    responses.reset()
+    serve([])
+    sync_feed(feed)
+    assert feed_lock(feed) is not None  # a sync is running
+    with pytest.raises(CommandError, match="a sync is running"):
+        command("sync", "parc", "--confirm-withdrawal")
+    assert held_run(feed) is not None and live_ids() == {"1", "2"}
