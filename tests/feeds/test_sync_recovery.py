@@ -19,6 +19,7 @@ from django.utils import timezone
 from showcase.demo.fake_gedeon import FakeGedeon
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
 from showcase.feeds.sync import feed_lock, feed_lock_extend, sync_feed
+from showcase.listings.models import Listing
 from tests.factories import make_feed
 from tests.feeds.gedeon.payloads import ad, envelope
 
@@ -156,3 +157,27 @@ def runs_or_empty(db: Path) -> list[tuple[int, str, str, int]]:
         return runs(db)
     except sqlite3.OperationalError:  # the database is being written: ask again
         return []
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_sync_whose_lock_was_taken_over_during_its_confirmations_withdraws_nothing():
+    feed = make_feed(name="parc", base_url=BASE, api_key="k3y")
+    responses.get(f"{BASE}/agencies", json=envelope([]))
+    responses.get(f"{BASE}/ads", json=envelope([ad(1), ad(2), ad(3)], total=3))
+    sync_feed(feed)
+    responses.reset()
+    responses.get(f"{BASE}/agencies", json=envelope([]))
+    responses.get(f"{BASE}/ads", json=envelope([ad(1), ad(2)], total=2))
+
+    def gone_and_taken_over(request):
+        # The process stalled past its lock's life (a paused VM, a long stop): another
+        # sync took the feed over while this one waited on the network.
+        Feed.objects.filter(pk=feed.pk).update(locked_until=timezone.now() + timedelta(hours=1))
+        return (404, {}, '{"error": {"message": "Not found"}}')
+
+    responses.add_callback(responses.GET, f"{BASE}/ads/3", callback=gone_and_taken_over)
+    run = sync_feed(feed)
+    assert run.status == SyncStatus.FAILED and "taken over by another sync" in run.error
+    assert run.withdrawn == 0
+    assert Listing.objects.live().filter(upstream_id="3").exists()
