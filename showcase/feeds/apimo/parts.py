@@ -3,6 +3,7 @@ location, regulations). Each takes upstream JSON as it comes and never raises.""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from decimal import Decimal
@@ -333,18 +334,24 @@ def location_fields(codes: Codes, item: dict[str, Any], extras: dict[str, Any]) 
 
 
 def _regulation_value(value: Any) -> float | None:
-    """ "214", "214,5", "214.5" or "214, 12" (several figures: the first one)."""
+    """ "214", "214,5", "214.5" or "214, 12" (several figures: the first one); None for
+    a negative, NaN or infinite figure ("-1", "nan", "1e400"), which no DPE measures."""
     raw = coerce.text(value)
     if re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", raw):
-        return coerce.number(raw)
-    first = re.split(r"[;,\s]+", raw.strip(), maxsplit=1)[0] if raw.strip() else ""
-    return coerce.number(first)
+        result = coerce.number(raw)
+    else:
+        first = re.split(r"[;,\s]+", raw.strip(), maxsplit=1)[0] if raw.strip() else ""
+        result = coerce.number(first)
+    if result is None or not math.isfinite(result) or result < 0:
+        return None
+    return result
 
 
 def _amount_value(value: Any) -> float | None:
     """One figure written with spaces, a unit or a decimal comma: "1 270 €", "48,5 m²"."""
     raw = re.sub(r"[\s\u00a0\u202f]|€|m²|m2|eur", "", coerce.text(value), flags=re.IGNORECASE)
-    return coerce.number(raw.replace(",", ".")) if raw else None
+    result = coerce.number(raw.replace(",", ".")) if raw else None
+    return result if result is not None and math.isfinite(result) else None
 
 
 def _letter(codes: Codes, field: str, value: Any) -> str:
