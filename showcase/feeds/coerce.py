@@ -21,20 +21,27 @@ def text(value: Any, *, limit: int | None = None) -> str:
 
 
 def number(value: Any) -> float | None:
-    """A float from 12, 12.5, "12", "12,5", "2.0"; None for anything else."""
+    """A float from 12, 12.5, "12", "12,5", "2.0"; None for anything else, NaN and the
+    infinities included ("NaN", "Infinity", "1e400", or the bare NaN Python's json reads):
+    no upstream measure is one, and they would be stored and shown as "nan" or crash the
+    arithmetic done on them."""
     if value is None or isinstance(value, bool):
         return None
+    result: float | None = None
     if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
+        try:
+            result = float(value)
+        except OverflowError:  # an int too large for a float
+            return None
+    elif isinstance(value, str):
         cleaned = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         if not cleaned:
             return None
         try:
-            return float(cleaned)
+            result = float(cleaned)
         except ValueError:
             return None
-    return None
+    return result if result is not None and math.isfinite(result) else None
 
 
 def _exact(value: Any) -> Decimal | None:

@@ -209,7 +209,7 @@ def _surfaces(codes: Codes, area: Any, property_type: str) -> dict[str, Any]:
     figure (and a warning) rather than a wrong one."""
     area = obj(area)
     unit = codes.code("unit_area", area.get("unit"))
-    value = coerce.number(area.get("value"))
+    value = coerce.surface(area.get("value"))  # None for NaN, infinities, 0 and below
     if value is not None and unit is not None:
         factor = M2_PER_UNIT.get(codes.label("unit_area", unit) or "")
         if factor is None:

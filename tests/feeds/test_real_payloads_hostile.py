@@ -1,0 +1,152 @@
+"""Hostile inputs of issue #14's kind through the real client, mapping, sync and pages:
+numbers that are not measures, countries in other spellings, foreign postcodes that look
+French, and the pages and admin that show them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import responses
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+from responses import matchers
+
+from showcase.feeds.sync import sync_feed
+from showcase.listings.models import Listing
+from tests.factories import make_feed, make_listing
+from tests.feeds.apimo.payloads import prop
+from tests.feeds.gedeon.payloads import envelope, load
+from tests.feeds.test_real_payloads import GEDEON, apimo_sync, fact, found_ids, page
+
+pytestmark = pytest.mark.django_db
+ESSAOUIRA = {"id": 9, "name": "Essaouira", "zipcode": "44000"}
+
+
+def gedeon_ads_sync(*ads: dict[str, Any]) -> list[Listing]:
+    feed = make_feed(name="parc", base_url=GEDEON, api_key="k3y")
+    with responses.RequestsMock() as upstream:
+        upstream.get(f"{GEDEON}/agencies", json=envelope([]))
+        upstream.get(
+            f"{GEDEON}/ads",
+            json=envelope(list(ads)),
+            match=[matchers.query_param_matcher({"key": "k3y"}, strict_match=False)],
+        )
+        run = sync_feed(feed)
+    assert (run.status, run.created, run.rejected) == ("success", len(ads), 0), run.warnings
+    return [Listing.objects.get(feed=feed, upstream_id=str(ad["id"])) for ad in ads]
+
+
+def regulations(energy: Any, climate: Any = "6") -> list[dict[str, Any]]:
+    day = "2023-05-10"
+    return [
+        {"type": 1, "value": energy, "date": day},
+        {"type": 2, "value": climate, "date": day},
+    ]
+
+
+def test_apimo_dpe_values_that_are_not_measures_leave_the_sync_and_the_page_whole(client):
+    infinite, nan, negative = apimo_sync(
+        prop(181297, regulations=regulations("1e400")),
+        prop(181298, regulations=regulations("nan", "inf")),
+        prop(181299, regulations=regulations("-1")),
+    )
+    for listing in (infinite, nan, negative):
+        assert listing.dpe_value is None
+        body = page(client, listing)
+        assert "inf" not in fact(body, "Consommation énergétique").lower()
+    assert nan.ges_value is None
+    # The climate value alone still gives its class on the 2021 scale.
+    assert (infinite.dpe_letter, infinite.ges_letter) == ("", "B")
+
+
+def test_apimo_surface_nan_or_infinite_is_no_surface():
+    nan, infinite = apimo_sync(
+        prop(181297, area={"unit": 1, "value": "nan"}),
+        prop(181298, area={"unit": 1, "value": "1e400"}),
+    )
+    assert (nan.surface, infinite.surface) == (None, None)
+
+
+def test_gedeon_dpe_value_nan_is_no_value_and_the_page_renders(client):
+    ad = load("ad_dpe_without_date.json")
+    ad["extras"]["dpe_conso_en"]["value"] = "NaN"
+    ad["extras"]["dpe_ges"]["value"] = "Infinity"
+    (listing,) = gedeon_ads_sync(ad)
+    assert (listing.dpe_value, listing.ges_value) == (None, None)
+    assert "nan" not in page(client, listing).lower().split("dpe-sticker")[0][-200:]
+
+
+@pytest.mark.parametrize("country", ["MAR", "mar", "Maroc", "Morocco"])
+def test_apimo_country_as_alpha3_or_name_is_that_country_not_france(client, country):
+    (listing,) = apimo_sync(prop(181297, country=country, city=ESSAOUIRA))
+    assert (listing.country, listing.department) == ("MA", "")
+
+
+def test_zip_code_search_does_not_match_a_foreign_listing_with_a_french_looking_postcode(client):
+    nantes, essaouira = apimo_sync(
+        prop(181297, city={"id": 1, "name": "Nantes", "zipcode": "44000"}),
+        prop(181298, country="MA", city=ESSAOUIRA),
+    )
+    assert found_ids(client, "localization=44000") == [nantes.upstream_id]
+    assert found_ids(client, "localization=44000&extends=5000") == [nantes.upstream_id]
+    assert found_ids(client, "localization=essaouira") == [essaouira.upstream_id]
+
+
+def test_gone_page_of_a_foreign_listing_suggests_no_listing_from_elsewhere(client):
+    feed = make_feed()
+    gone = make_listing(
+        feed=feed,
+        title="Riad",
+        country="MA",
+        city="Essaouira",
+        city_key="essaouira",
+        zip_code="44000",
+        department="",
+        withdrawn_at=timezone.now(),
+    )
+    lyon = make_listing(feed=feed, title="Ailleurs à Lyon")
+    nowhere = make_listing(feed=feed, title="Sans lieu", city="", city_key="", department="")
+    response = client.get(gone.get_absolute_url())
+    assert response.status_code == 410
+    body = response.content.decode()
+    assert lyon.title not in body and nowhere.title not in body
+
+
+def test_listing_admin_shows_the_country_and_the_carrez_surface(client):
+    (listing,) = apimo_sync(
+        prop(
+            181297,
+            country="MA",
+            city=ESSAOUIRA,
+            regulations=[{"type": 3, "value": "48,52"}],
+        )
+    )
+    admin = get_user_model().objects.create_superuser("root", "root@x.test", "pw")
+    client.force_login(admin)
+    body = client.get(reverse("admin:listings_listing_change", args=[listing.pk])).content
+    html = body.decode()
+    assert re.search(r"field-country.*?MA", html, re.S)
+    assert re.search(r"field-surface_carrez.*?48[,.]52", html, re.S)
+
+
+def test_apimo_photo_urls_in_capitals_or_http_are_kept_over_https(client):
+    (listing,) = apimo_sync(
+        prop(
+            181297,
+            pictures=[
+                {"rank": 1, "url": "HTTP://img.apimo.example/1.jpg"},
+                {"rank": 2, "url": "http://img.apimo.example/2.jpg"},
+                {"rank": 3, "url": "javascript:alert(1)"},
+                {"rank": 4, "url": "//img.apimo.example/4.jpg"},
+            ],
+        )
+    )
+    assert [p.url for p in listing.photos.all()] == [
+        "https://img.apimo.example/1.jpg",
+        "https://img.apimo.example/2.jpg",
+    ]
+    body = page(client, listing)
+    assert "javascript:" not in body and "http://img.apimo" not in body
