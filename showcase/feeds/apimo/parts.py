@@ -14,6 +14,7 @@ from showcase.feeds import coerce
 from showcase.feeds.apimo.catalogs import Catalogs
 from showcase.feeds.records import PhotoRecord
 from showcase.listings.models import Transaction
+from showcase.listings.place import country_code_of
 from showcase.listings.text import city_key, department_from_zip
 
 # property_areas: every kind of bedroom (chambre, de maître, suite, de service, d'enfants;
@@ -276,16 +277,17 @@ def _copropriete(codes: Codes, residence: dict[str, Any]) -> dict[str, Any]:
 
 
 def country_code(codes: Codes, value: Any) -> str:
-    """`country` (ISO 3166-1 alpha-2, any case) -> "MA"; absent -> "FR" (French agencies);
-    anything else -> "FR" with a warning on the sync run."""
+    """`country` (ISO 3166-1 alpha-2, any case) -> "MA"; an alpha-3 code or a country's
+    name ("MAR", "Maroc") is read as that country, never as France; absent -> "FR"
+    (French agencies); anything else -> "FR". Whatever is not an alpha-2 code is
+    warned about on the sync run, with the country it was read as."""
     text = coerce.text(value).strip().upper()
-    if re.fullmatch(r"[A-Z]{2}", text):
-        return text
-    if text:
+    code = country_code_of(text) or ("FR" if text else "")
+    if text and code != text:
         codes.warnings.append(
-            {"field": "country", "value": text[:20], "reason": "not an ISO 3166-1 code: FR"}
+            {"field": "country", "value": text[:20], "reason": f"not an ISO 3166-1 code: {code}"}
         )
-    return "FR"
+    return code or "FR"
 
 
 def location_fields(codes: Codes, item: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
