@@ -27,7 +27,7 @@ from showcase.listings.criteria import (
     interval_list,
 )
 from showcase.listings.models import ListingQuerySet, PropertyType, Transaction
-from showcase.listings.text import city_key
+from showcase.listings.text import FRENCH_POSTCODE_COUNTRIES, city_key
 
 TRANSACTION_WORDS = {
     "sell": Transaction.SELL,
@@ -382,12 +382,12 @@ class ListingFilterSet(django_filters.FilterSet):
                 places.setdefault(field, []).append(value)
             condition = Q()
             for field, values in places.items():
-                condition |= Q(**{f"{field}__in": values})
+                condition |= place_q(field, values)
             return qs.filter(condition)
         condition = Q()
         for item in items:
             field, value = localization_lookup(item)
-            place = Q(**{field: value})
+            place = place_q(field, [value])
             centre = qs.model.objects.centre_of(field, value)
             if centre is not None:
                 place |= around_q(*centre, float(extends))
@@ -412,6 +412,15 @@ def localization_lookup(item: str) -> tuple[str, str]:
     if (text.isdigit() and len(text) in (2, 3)) or text.upper() in {"2A", "2B"}:
         return "department", text.upper()
     return "city_key", city_key(text)
+
+
+def place_q(field: str, values: list[str]) -> Q:
+    """Listings at one of `values` of `field`: a zip code only in a place with French
+    postcodes, where a 5-digit search means a French one."""
+    condition = Q(**{f"{field}__in": values})
+    if field == "zip_code":
+        condition &= Q(country__in=FRENCH_POSTCODE_COUNTRIES)
+    return condition
 
 
 def around_q(lat: float, lng: float, metres: float) -> Q:

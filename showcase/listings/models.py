@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.scope import SiteOwnedQuerySet, SiteScopedQuerySet
 from showcase.core.site import Site
+from showcase.listings.text import FRENCH_POSTCODE_COUNTRIES
 
 
 class Transaction(models.TextChoices):
@@ -255,7 +256,10 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
         key = f"place-centre:{digest}"
         centre = cache.get(key)
         if centre is None:
-            row = self.filter(**{field: value}, latitude__isnull=False).aggregate(
+            rows = self.filter(**{field: value}, latitude__isnull=False)
+            if field == "zip_code":  # a 5-digit search is a French postcode (filters.place_q)
+                rows = rows.filter(country__in=FRENCH_POSTCODE_COUNTRIES)
+            row = rows.aggregate(
                 lat=models.Avg("latitude"), lng=models.Avg("longitude")
             )
             centre = (row["lat"], row["lng"]) if row["lat"] is not None else ()

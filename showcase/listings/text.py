@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# ISO 3166-1 codes of places with French postcodes and départements (mainland, DOM, the
+# overseas collectivities): a département is read from their zip code, never elsewhere,
+# and a zip code search matches listings there only (Essaouira's 44000 is not Nantes').
+FRENCH_POSTCODE_COUNTRIES = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC")
 _SEPARATORS = re.compile(r"[\s\-'’_.]+")
 
 

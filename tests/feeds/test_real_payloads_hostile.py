@@ -87,8 +87,13 @@ def test_apimo_country_as_alpha3_or_name_is_that_country_not_france(client, coun
 
 def test_zip_code_search_does_not_match_a_foreign_listing_with_a_french_looking_postcode(client):
     nantes, essaouira = apimo_sync(
-        prop(181297, city={"id": 1, "name": "Nantes", "zipcode": "44000"}),
-        prop(181298, country="MA", city=ESSAOUIRA),
+        prop(
+            181297,
+            city={"id": 1, "name": "Nantes", "zipcode": "44000"},
+            latitude=47.2184,
+            longitude=-1.5536,
+        ),
+        prop(181298, country="MA", city=ESSAOUIRA, latitude=31.5085, longitude=-9.7595),
     )
     assert found_ids(client, "localization=44000") == [nantes.upstream_id]
     assert found_ids(client, "localization=44000&extends=5000") == [nantes.upstream_id]

@@ -15,7 +15,7 @@ from showcase.feeds.apimo.catalogs import Catalogs
 from showcase.feeds.records import PhotoRecord
 from showcase.listings.models import Transaction
 from showcase.listings.place import country_code_of
-from showcase.listings.text import city_key, department_from_zip
+from showcase.listings.text import FRENCH_POSTCODE_COUNTRIES, city_key, department_from_zip
 
 # property_areas: every kind of bedroom (chambre, de maître, suite, de service, d'enfants;
 # not 114 "Chambre froide", a cold room) and of bathroom or shower room.
@@ -33,9 +33,6 @@ COST_YEAR_REGULATION = 122  # "Énergie - Année de référence des prix de l'é
 # Since 1 July 2024 homes under 40 m² have their own thresholds (docs/legal.md §5.1, E12):
 # no class is derived for them from the general scale.
 SMALL_HOME_M2 = 40
-# ISO 3166-1 codes of places with French postcodes and départements (mainland, DOM, the
-# overseas collectivities): a département is read from their zip code, never elsewhere.
-FRENCH_POSTCODE_COUNTRIES = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC"}
 MONTHS_PER_PERIOD = {4: 1, 5: 3, 7: 6, 8: 12}  # month, quarter, semester, year
 MONTHLY = 4
 # Coordinates of a property whose address is private and that Apimo did not blur.
