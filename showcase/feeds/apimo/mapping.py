@@ -236,7 +236,7 @@ def _contact(user: Any) -> dict[str, Any]:
         "name": name[:120],
         "phone": coerce.text(user.get("mobile") or user.get("phone"), limit=40),
         "mail": coerce.text(user.get("email"), limit=200),
-        "picture": url(user.get("picture")),
+        "picture": coerce.https_url(user.get("picture")),
     }
     return {key: value for key, value in contact.items() if value}
 
@@ -263,8 +263,8 @@ def map_agency(agency: Any, *, catalogs: Catalogs) -> AgencyRecord:
         upstream_id=upstream_id,
         name=coerce.text(agency.get("name"), limit=200) or f"Agence {upstream_id}",
         homepage=url(agency.get("url")),
-        logo_url=url(agency.get("logo")),
-        photo_url=url(agency.get("picture")),
+        logo_url=coerce.https_url(agency.get("logo")),
+        photo_url=coerce.https_url(agency.get("picture")),
         address=address[:300],
         city=coerce.text(city.get("name"), limit=120),
         zip_code=coerce.text(city.get("zipcode"), limit=10),

@@ -125,7 +125,7 @@ def photos(value: Any) -> list[PhotoRecord]:
     )
     records = []
     for _index, picture in ranked:
-        link = url(picture.get("url"))
+        link = coerce.https_url(picture.get("url"))  # "HTTP://" too, upgraded like Gedeon's
         if not link:
             continue
         records.append(
