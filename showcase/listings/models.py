@@ -259,9 +259,7 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
             rows = self.filter(**{field: value}, latitude__isnull=False)
             if field == "zip_code":  # a 5-digit search is a French postcode (filters.place_q)
                 rows = rows.filter(country__in=FRENCH_POSTCODE_COUNTRIES)
-            row = rows.aggregate(
-                lat=models.Avg("latitude"), lng=models.Avg("longitude")
-            )
+            row = rows.aggregate(lat=models.Avg("latitude"), lng=models.Avg("longitude"))
             centre = (row["lat"], row["lng"]) if row["lat"] is not None else ()
             cache.set(key, centre, PLACE_CENTRE_SECONDS)
         return tuple(centre) or None

@@ -11,7 +11,7 @@ import pytest
 import responses
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from responses import matchers
 
 from showcase.feeds.sync import sync_feed
@@ -155,3 +155,25 @@ def test_apimo_photo_urls_in_capitals_or_http_are_kept_over_https(client):
     ]
     body = page(client, listing)
     assert "javascript:" not in body and "http://img.apimo" not in body
+
+
+@pytest.mark.parametrize(
+    ("language", "weekly", "daily"),
+    [("fr", "/ semaine", "/ jour"), ("en", "/ week", "/ day"), ("de", "/ Woche", "/ Tag")],
+)
+def test_holiday_rents_by_the_week_or_day_name_their_period_in_the_page_language(
+    client, language, weekly, daily
+):
+    by_week, by_day = apimo_sync(
+        prop(181297, category=3, price={"value": 900, "currency": "EUR", "period": 2}),
+        prop(181298, category=3, price={"value": 120, "currency": "EUR", "period": 1}),
+    )
+    prefix = "" if language == "fr" else f"/{language}"
+    for listing, period in ((by_week, weekly), (by_day, daily)):
+        with translation.override("fr"):
+            path = listing.get_absolute_url()
+        body = client.get(prefix + path).content.decode()
+        block = re.search(r'<section class="price-block".*?</section>', body, re.S).group(0)
+        assert period in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block))
+        card = client.get(f"{prefix}/annonces/").content.decode()
+        assert period in card
