@@ -177,3 +177,15 @@ def test_holiday_rents_by_the_week_or_day_name_their_period_in_the_page_language
         assert period in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block))
         card = client.get(f"{prefix}/annonces/").content.decode()
         assert period in card
+
+
+def test_recasing_keeps_the_city_written_without_its_hyphen_or_accents(client):
+    (listing,) = apimo_sync(
+        prop(
+            181297,
+            city={"id": 5, "name": "Saint-Étienne", "zipcode": "42000"},
+            comments=[{"language": "fr", "title": "MAISON À SAINT ETIENNE, QUARTIER BELLEVUE"}],
+        )
+    )
+    heading = re.search(r"<h1>(.*?)</h1>", page(client, listing)).group(1)
+    assert heading == "Maison à Saint Etienne, quartier bellevue"
