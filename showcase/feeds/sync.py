@@ -194,7 +194,7 @@ def lean_database() -> Iterator[None]:
 
 # Bump when the mapping changes, so every listing is mapped again at the next sync.
 MAPPING_VERSION = "3"  # 2: price 0, positions 0,0, rooms, surfaces, https photos;
-# 3: NaN/infinite numbers, alpha-3 or named countries, Apimo "HTTP://" photos
+# 3: NaN/infinite numbers, alpha-3 or named countries, Monaco 980xx, Apimo "HTTP://" photos
 
 
 def raw_hash(item: Any, salt: str = "") -> str:

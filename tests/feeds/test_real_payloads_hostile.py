@@ -19,7 +19,7 @@ from showcase.listings.models import Listing
 from tests.factories import make_feed, make_listing
 from tests.feeds.apimo.payloads import prop
 from tests.feeds.gedeon.payloads import envelope, load
-from tests.feeds.test_real_payloads import GEDEON, apimo_sync, fact, found_ids, page
+from tests.feeds.test_real_payloads import GEDEON, apimo_sync, fact, found_ids, json_ld, page
 
 pytestmark = pytest.mark.django_db
 ESSAOUIRA = {"id": 9, "name": "Essaouira", "zipcode": "44000"}
@@ -189,3 +189,31 @@ def test_recasing_keeps_the_city_written_without_its_hyphen_or_accents(client):
     )
     heading = re.search(r"<h1>(.*?)</h1>", page(client, listing)).group(1)
     assert heading == "Maison à Saint Etienne, quartier bellevue"
+
+
+def test_a_gedeon_ad_in_monaco_is_in_monaco_not_a_french_department(client):
+    ad = load("ad_full.json")
+    ad["localization"] = {
+        "address": "",
+        "city": "Monaco",
+        "zip_code": "98000",
+        "lat": 43.7384,
+        "lng": 7.4246,
+    }
+    (listing,) = gedeon_ads_sync(ad)
+    assert (listing.country, listing.department) == ("MC", "")
+    body = page(client, listing)
+    assert "(98000), Monaco" in body
+    assert json_ld(body)["contentLocation"]["address"]["addressCountry"] == "MC"
+    assert found_ids(client, "localization=98000") == []  # not a French postcode
+
+
+@pytest.mark.parametrize(
+    ("zip_code", "department"),
+    [("97110", "971"), ("97411", "974"), ("97600", "976"), ("20000", "2A"), ("20200", "2B")],
+)
+def test_gedeon_overseas_and_corsican_postcodes_keep_their_department(zip_code, department):
+    ad = load("ad_full.json")
+    ad["localization"]["zip_code"] = zip_code
+    (listing,) = gedeon_ads_sync(ad)
+    assert (listing.country, listing.department) == ("FR", department)

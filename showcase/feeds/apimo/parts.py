@@ -15,7 +15,12 @@ from showcase.feeds.apimo.catalogs import Catalogs
 from showcase.feeds.records import PhotoRecord
 from showcase.listings.models import Transaction
 from showcase.listings.place import country_code_of
-from showcase.listings.text import FRENCH_POSTCODE_COUNTRIES, city_key, department_from_zip
+from showcase.listings.text import (
+    FRENCH_POSTCODE_COUNTRIES,
+    city_key,
+    country_of_postcode,
+    department_from_zip,
+)
 
 # property_areas: every kind of bedroom (chambre, de maître, suite, de service, d'enfants;
 # not 114 "Chambre froide", a cold room) and of bathroom or shower room.
@@ -298,6 +303,7 @@ def location_fields(codes: Codes, item: dict[str, Any], extras: dict[str, Any]) 
     city = obj(item.get("city"))
     name = coerce.text(city.get("name"), limit=120)
     zip_code = coerce.text(city.get("zipcode"), limit=10)
+    country = country_of_postcode(zip_code, country)
     district = coerce.text(obj(item.get("district")).get("name"), limit=120)
     if district:
         extras["district"] = {"name": "Quartier", "value": district, "display": True}

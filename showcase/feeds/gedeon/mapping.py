@@ -14,7 +14,7 @@ from showcase.core import dpe
 from showcase.feeds import coerce
 from showcase.feeds.records import AgencyRecord, ListingRecord, PhotoRecord, RecordRejected
 from showcase.listings.models import PropertyType, Transaction
-from showcase.listings.text import city_key, department_from_zip
+from showcase.listings.text import city_key, country_of_postcode, department_from_zip
 
 TRANSACTION_CODES = {
     "S": Transaction.SELL,
@@ -188,6 +188,7 @@ def map_ad(ad: Any) -> ListingRecord:
         "city": city,
         "city_key": city_key(city),
         "zip_code": zip_code,
+        "country": country_of_postcode(zip_code),
         "department": department_from_zip(zip_code),
         "latitude": latitude,
         "longitude": longitude,
