@@ -217,3 +217,17 @@ def test_gedeon_overseas_and_corsican_postcodes_keep_their_department(zip_code, 
     ad["localization"]["zip_code"] = zip_code
     (listing,) = gedeon_ads_sync(ad)
     assert (listing.country, listing.department) == ("FR", department)
+
+
+@pytest.mark.parametrize("energy", ["123456", "214.567", "99999.995"])
+def test_a_dpe_sticker_on_the_page_is_one_our_label_endpoint_draws(client, energy):
+    (listing,) = apimo_sync(prop(181297, regulations=regulations(energy)))
+    body = page(client, listing)
+    found = re.search(r'<img class="dpe-sticker" src="([^"]+)"', body)
+    if found is None:  # no sticker: the scales are drawn in the page instead
+        assert 'class="energy"' in body
+        return
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as upstream:
+        upstream.get("https://dpe.gedeon.im/sticker", status=422)
+        response = client.get(found.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
