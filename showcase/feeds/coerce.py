@@ -166,17 +166,21 @@ def moment(value: Any) -> datetime | None:
 
 
 def day_of(value: Any) -> date | None:
-    """A date from ISO `2024-05-02`, French `02/05/2024`, or any form `moment` reads."""
+    """A date from ISO `2024-05-02` (or `2024/05/02`), French `02/05/2024` (or with
+    dashes or dots, `02-05-2024`, `02.05.2024`), or any form `moment` reads."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, str):
         raw = value.strip()
-        french = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", raw)
+        french = re.fullmatch(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})", raw)
+        slashed = re.fullmatch(r"(\d{4})/(\d{1,2})/(\d{1,2})", raw)
         try:
             if french:
-                return date(int(french.group(3)), int(french.group(2)), int(french.group(1)))
+                return date(int(french.group(4)), int(french.group(3)), int(french.group(1)))
+            if slashed:
+                return date(int(slashed.group(1)), int(slashed.group(2)), int(slashed.group(3)))
             parsed = parse_date(raw[:10])
         except ValueError:
             return None

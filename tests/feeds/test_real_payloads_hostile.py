@@ -5,6 +5,7 @@ French, and the pages and admin that show them."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -231,3 +232,12 @@ def test_a_dpe_sticker_on_the_page_is_one_our_label_endpoint_draws(client, energ
         upstream.get("https://dpe.gedeon.im/sticker", status=422)
         response = client.get(found.group(1).replace("&amp;", "&"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("written", ["10-05-2023", "10.05.2023", "2023/05/10", "10/05/2023"])
+def test_a_gedeon_dpe_date_in_another_common_form_dates_the_dpe(client, written):
+    ad = load("ad_dpe_without_date.json")
+    ad["extras"]["dpe_date"] = {"name": "Date DPE", "value": written, "display": False}
+    (listing,) = gedeon_ads_sync(ad)
+    assert listing.dpe_date == date(2023, 5, 10)
+    assert "date=2023-05-10" in page(client, listing)
