@@ -13,7 +13,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,7 +56,9 @@ TYPE_NAMES = {
 }
 SORTS = {
     "newest": ("-published_at", "-id"),
-    "price_asc": ("price", "id"),
+    # Listings without an amount (price on request) are not the cheapest: last, as
+    # PostgreSQL's default ASC puts them (SQLite put them first).
+    "price_asc": (F("price").asc(nulls_last=True), "id"),
     "price_desc": ("-price", "-id"),
     "surface_desc": ("-surface", "-id"),
     "surface_asc": ("surface", "id"),

@@ -241,3 +241,13 @@ def test_a_gedeon_dpe_date_in_another_common_form_dates_the_dpe(client, written)
     (listing,) = gedeon_ads_sync(ad)
     assert listing.dpe_date == date(2023, 5, 10)
     assert "date=2023-05-10" in page(client, listing)
+
+
+def test_price_on_request_is_not_sorted_as_the_cheapest(client):
+    on_request, cheap, dear = gedeon_ads_sync(
+        load("ad_price_on_request.json"),
+        {**load("ad_full.json"), "id": 9000001, "price": 90000},
+        {**load("ad_full.json"), "id": 9000002, "price": 900000},
+    )
+    ids = found_ids(client, "sort=price_asc")
+    assert ids == [cheap.upstream_id, dear.upstream_id, on_request.upstream_id]
