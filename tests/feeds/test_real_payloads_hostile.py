@@ -251,3 +251,9 @@ def test_price_on_request_is_not_sorted_as_the_cheapest(client):
     )
     ids = found_ids(client, "sort=price_asc")
     assert ids == [cheap.upstream_id, dear.upstream_id, on_request.upstream_id]
+
+
+@pytest.mark.parametrize(("code", "named"), [(6, "Immeuble"), (8, "Bateau"), (10, "Cave / Box")])
+def test_an_apimo_type_without_a_category_of_its_own_keeps_its_name(client, code, named):
+    (listing,) = apimo_sync(prop(181297, type=code, subtype=None))
+    assert fact(page(client, listing), "Type").endswith(f"({named})")

@@ -58,6 +58,8 @@ TYPES = {
     9: PropertyType.INDUSTRIAL,
     10: PropertyType.GARAGE,  # cellar/box
 }
+# The types whose category is their own (the others share "other" or "garage").
+OWN_CATEGORY_TYPES = {1, 2, 3, 4, 5, 7, 9}
 # unit_area labels -> m² (exact definitions: international foot and yard, acre of 4,840 yd²).
 M2_PER_UNIT = {
     "m²": 1.0,
@@ -198,9 +200,14 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
 
 
 def _subtype_label(codes: Codes, type_code: int | None, subtype: int | None) -> str:
-    """The subtype's name, unless it only repeats the type's (subtype 5 "Appartement")."""
+    """The subtype's name, unless it only repeats the type's (subtype 5 "Appartement").
+    Without one, the name of a type that has no category of its own ("Immeuble",
+    "Bateau", "Cave / Box"), which the page would otherwise call "Autre" or "Garage"."""
+    type_label = codes.label("property_type", type_code) or ""
     label = (codes.label("property_subtype", subtype) or "")[:80]
-    same = label.casefold() == (codes.label("property_type", type_code) or "").casefold()
+    if not label and type_code is not None and type_code not in OWN_CATEGORY_TYPES:
+        return type_label[:80]
+    same = label.casefold() == type_label.casefold()
     return "" if same else label
 
 
