@@ -257,3 +257,20 @@ def test_price_on_request_is_not_sorted_as_the_cheapest(client):
 def test_an_apimo_type_without_a_category_of_its_own_keeps_its_name(client, code, named):
     (listing,) = apimo_sync(prop(181297, type=code, subtype=None))
     assert fact(page(client, listing), "Type").endswith(f"({named})")
+
+
+@pytest.mark.parametrize("written", ["2021", "01/01/2021", "2021-01-01", " 2021 "])
+def test_the_energy_prices_reference_written_as_a_date_names_its_year(written):
+    (listing,) = apimo_sync(
+        prop(
+            181297,
+            regulations=[
+                {"type": 120, "value": "1 270"},
+                {"type": 121, "value": "1 720"},
+                {"type": 122, "value": written},
+            ],
+        )
+    )
+    assert listing.energy_cost_reference == (
+        "Prix moyens des énergies indexés sur l'année 2021 (abonnements compris)"
+    )

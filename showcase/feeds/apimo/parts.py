@@ -462,8 +462,10 @@ def _derive_letters(codes: Codes, fields: dict[str, Any], surface: float | None)
 
 
 def _prices_reference(value: Any) -> str:
-    """Type 122: a year ("2021") -> the DPE's phrase for it; any other text kept as given."""
+    """Type 122: a year ("2021", or a date in it: "01/01/2021", "2021-01-01") -> the
+    DPE's phrase for it; any other text kept as given."""
     text = coerce.text(value, limit=200).strip()
-    if re.fullmatch(r"(19|20)\d\d", text):
-        return f"Prix moyens des énergies indexés sur l'année {text} (abonnements compris)"
+    year = re.fullmatch(r"(?:\d{1,2}[/.-]\d{1,2}[/.-])?((?:19|20)\d\d)(?:-\d{1,2}-\d{1,2})?", text)
+    if year:
+        return f"Prix moyens des énergies indexés sur l'année {year.group(1)} (abonnements compris)"
     return text
