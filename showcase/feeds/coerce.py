@@ -20,6 +20,15 @@ def text(value: Any, *, limit: int | None = None) -> str:
     return result[:limit] if limit else result
 
 
+def postcode(value: Any) -> str:
+    """A postcode as written; one sent as a JSON number lost its leading zero (6100 for
+    Nice's "06100"), which a 4-digit number gets back. A 4-digit string ("1000", a
+    Belgian postcode) is kept as it is."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return f"0{value}"
+    return text(value, limit=10)
+
+
 def number(value: Any) -> float | None:
     """A float from 12, 12.5, "12", "12,5", "2.0"; None for anything else, NaN and the
     infinities included ("NaN", "Infinity", "1e400", or the bare NaN Python's json reads):

@@ -274,3 +274,15 @@ def test_the_energy_prices_reference_written_as_a_date_names_its_year(written):
     assert listing.energy_cost_reference == (
         "Prix moyens des énergies indexés sur l'année 2021 (abonnements compris)"
     )
+
+
+def test_a_french_postcode_sent_as_a_number_keeps_its_leading_zero(client):
+    ad = load("ad_full.json")
+    ad["localization"]["zip_code"] = 6100
+    (gedeon,) = gedeon_ads_sync(ad)
+    (apimo,) = apimo_sync(prop(181297, city={"id": 2123, "name": "Nice", "zipcode": 6100}))
+    for listing in (gedeon, apimo):
+        assert (listing.zip_code, listing.department) == ("06100", "06")
+    assert sorted(found_ids(client, "localization=06100")) == sorted(
+        [gedeon.upstream_id, apimo.upstream_id]
+    )

@@ -274,7 +274,7 @@ def map_agency(agency: Any, *, catalogs: Catalogs) -> AgencyRecord:
         photo_url=coerce.https_url(agency.get("picture")),
         address=address[:300],
         city=coerce.text(city.get("name"), limit=120),
-        zip_code=coerce.text(city.get("zipcode"), limit=10),
+        zip_code=coerce.postcode(city.get("zipcode")),
         latitude=coerce.number(agency.get("latitude")),
         longitude=coerce.number(agency.get("longitude")),
         emails=[email] if email else [],

@@ -302,7 +302,7 @@ def location_fields(codes: Codes, item: dict[str, Any], extras: dict[str, Any]) 
     country = country_code(codes, item.get("country"))
     city = obj(item.get("city"))
     name = coerce.text(city.get("name"), limit=120)
-    zip_code = coerce.text(city.get("zipcode"), limit=10)
+    zip_code = coerce.postcode(city.get("zipcode"))
     country = country_of_postcode(zip_code, country)
     district = coerce.text(obj(item.get("district")).get("name"), limit=120)
     if district:
