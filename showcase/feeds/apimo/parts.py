@@ -302,7 +302,11 @@ def location_fields(codes: Codes, item: dict[str, Any], extras: dict[str, Any]) 
     country = country_code(codes, item.get("country"))
     city = obj(item.get("city"))
     name = coerce.text(city.get("name"), limit=120)
-    zip_code = coerce.postcode(city.get("zipcode"))
+    zip_code = (
+        coerce.postcode(city.get("zipcode"))  # 6100 -> "06100" in France only
+        if country in FRENCH_POSTCODE_COUNTRIES
+        else coerce.text(city.get("zipcode"), limit=10)
+    )
     country = country_of_postcode(zip_code, country)
     district = coerce.text(obj(item.get("district")).get("name"), limit=120)
     if district:
