@@ -27,7 +27,7 @@ from showcase.listings.criteria import (
     interval_list,
 )
 from showcase.listings.models import ListingQuerySet, PropertyType, Transaction
-from showcase.listings.text import FRENCH_POSTCODE_COUNTRIES, city_key
+from showcase.listings.text import city_key, postcode_countries
 
 TRANSACTION_WORDS = {
     "sell": Transaction.SELL,
@@ -417,11 +417,16 @@ def localization_lookup(item: str) -> tuple[str, str]:
 
 
 def place_q(field: str, values: list[str]) -> Q:
-    """Listings at one of `values` of `field`: a zip code only in a place with French
-    postcodes, where a 5-digit search means a French one."""
-    condition = Q(**{f"{field}__in": values})
-    if field == "zip_code":
-        condition &= Q(country__in=FRENCH_POSTCODE_COUNTRIES)
+    """Listings at one of `values` of `field`: a zip code only in the country it belongs
+    to (text.postcode_countries), where a 5-digit search means a French (or Monaco's) one."""
+    if field != "zip_code":
+        return Q(**{f"{field}__in": values})
+    by_countries: dict[tuple[str, ...], list[str]] = {}
+    for value in values:
+        by_countries.setdefault(postcode_countries(value), []).append(value)
+    condition = Q()
+    for countries, codes in by_countries.items():
+        condition |= Q(zip_code__in=codes, country__in=countries)
     return condition
 
 

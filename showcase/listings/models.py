@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.scope import SiteOwnedQuerySet, SiteScopedQuerySet
 from showcase.core.site import Site
-from showcase.listings.text import FRENCH_POSTCODE_COUNTRIES
+from showcase.listings.text import postcode_countries
 
 
 class Transaction(models.TextChoices):
@@ -257,8 +257,8 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
         centre = cache.get(key)
         if centre is None:
             rows = self.filter(**{field: value}, latitude__isnull=False)
-            if field == "zip_code":  # a 5-digit search is a French postcode (filters.place_q)
-                rows = rows.filter(country__in=FRENCH_POSTCODE_COUNTRIES)
+            if field == "zip_code":  # in its own country only (filters.place_q)
+                rows = rows.filter(country__in=postcode_countries(value))
             row = rows.aggregate(lat=models.Avg("latitude"), lng=models.Avg("longitude"))
             centre = (row["lat"], row["lng"]) if row["lat"] is not None else ()
             cache.set(key, centre, PLACE_CENTRE_SECONDS)

@@ -38,6 +38,14 @@ def department_from_zip(zip_code: str) -> str:
     return digits[:2]
 
 
+def postcode_countries(zip_code: str) -> tuple[str, ...]:
+    """The countries a 5-digit postcode searched for is in: Monaco for 980xx, else the
+    places with French postcodes (Essaouira's 44000 is not one)."""
+    if country_of_postcode(zip_code) == "MC":
+        return ("MC",)
+    return FRENCH_POSTCODE_COUNTRIES
+
+
 def country_of_postcode(zip_code: str, country: str = "FR") -> str:
     """The country of a listing given as French (or given none, as Gedeon's): Monaco
     for its 980xx postcodes, else `country`."""

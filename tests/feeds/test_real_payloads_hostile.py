@@ -206,7 +206,8 @@ def test_a_gedeon_ad_in_monaco_is_in_monaco_not_a_french_department(client):
     body = page(client, listing)
     assert "(98000), Monaco" in body
     assert json_ld(body)["contentLocation"]["address"]["addressCountry"] == "MC"
-    assert found_ids(client, "localization=98000") == []  # not a French postcode
+    assert found_ids(client, "localization=98000") == [listing.upstream_id]
+    assert found_ids(client, "localization=98") == []  # no French département 98
 
 
 @pytest.mark.parametrize(
