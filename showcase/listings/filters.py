@@ -14,6 +14,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,7 +55,7 @@ TYPE_NAMES = {
     "autre": PropertyType.OTHER,
     "other": PropertyType.OTHER,
 }
-SORTS = {
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "newest": ("-published_at", "-id"),
     # Listings without an amount (price on request) are not the cheapest: last, as
     # PostgreSQL's default ASC puts them (SQLite put them first).
