@@ -193,7 +193,9 @@ def lean_database() -> Iterator[None]:
 
 
 # Bump when the mapping changes, so every listing is mapped again at the next sync.
-MAPPING_VERSION = "2"  # 2: price 0, positions 0,0, rooms, surfaces, https photos
+MAPPING_VERSION = "3"  # 2: price 0, positions 0,0, rooms, surfaces, https photos;
+# 3: NaN/infinite numbers, alpha-3 or named countries, Monaco 980xx, Apimo "HTTP://" photos,
+# DPE dates written 10-05-2023, 10.05.2023 or 2023/05/10, postcodes sent as numbers
 
 
 def raw_hash(item: Any, salt: str = "") -> str:

@@ -14,7 +14,7 @@ from showcase.core import dpe
 from showcase.feeds import coerce
 from showcase.feeds.records import AgencyRecord, ListingRecord, PhotoRecord, RecordRejected
 from showcase.listings.models import PropertyType, Transaction
-from showcase.listings.text import city_key, department_from_zip
+from showcase.listings.text import city_key, country_of_postcode, department_from_zip
 
 TRANSACTION_CODES = {
     "S": Transaction.SELL,
@@ -161,7 +161,7 @@ def map_ad(ad: Any) -> ListingRecord:
     place = _object(ad.get("localization"))
     extras = _object(ad.get("extras"))
     stats = _object(ad.get("stats"))
-    zip_code = coerce.text(place.get("zip_code"), limit=10)
+    zip_code = coerce.postcode(place.get("zip_code"))
     city = coerce.text(place.get("city"), limit=120)
     latitude, longitude = coerce.position(place.get("lat"), place.get("lng")) or (None, None)
     address = coerce.text(place.get("address"), limit=300)
@@ -188,6 +188,7 @@ def map_ad(ad: Any) -> ListingRecord:
         "city": city,
         "city_key": city_key(city),
         "zip_code": zip_code,
+        "country": country_of_postcode(zip_code),
         "department": department_from_zip(zip_code),
         "latitude": latitude,
         "longitude": longitude,
@@ -275,7 +276,7 @@ def map_agency(agency: Any) -> AgencyRecord:
         photo_url=coerce.https_url(agency.get("photo")),
         address=coerce.text(place.get("address"), limit=300),
         city=coerce.text(place.get("city"), limit=120),
-        zip_code=coerce.text(place.get("zip_code"), limit=10),
+        zip_code=coerce.postcode(place.get("zip_code")),
         latitude=latitude,
         longitude=longitude,
         emails=[coerce.text(e) for e in emails or [] if coerce.text(e)],
