@@ -147,7 +147,14 @@ def map_ad(ad: Any) -> ListingRecord:
     raw_price = ad.get("price")
     price = coerce.positive_integer(raw_price)
     if raw_price not in (None, "") and price is None:
-        raise RecordRejected(upstream_id, f"price {raw_price!r} is not a number")
+        # The doc says Int; anything else is kept as price on request, never the ad dropped.
+        warnings.append(
+            {
+                "field": "price",
+                "value": str(raw_price)[:50],
+                "reason": "not a positive whole number",
+            }
+        )
     # Gedeon writes 0 for "price on request": no amount, so no page, JSON-LD or price
     # search can treat it as a price of 0 €.
     price = price or None
