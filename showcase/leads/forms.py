@@ -116,7 +116,7 @@ class SellerForm(ContactForm):
     )
     property_type = forms.ChoiceField(label=_("Type of property"), choices=PropertyType.choices)
     city = forms.CharField(label=_("Town"), max_length=120)
-    zip_code = forms.CharField(label=_("Postcode"), max_length=5, min_length=5)
+    zip_code = forms.CharField(label=_("Postcode"), max_length=5)
     surface = forms.IntegerField(label=_("Living area (m²)"), min_value=1, max_value=100_000)
     rooms = forms.IntegerField(
         label=_("Number of rooms (optional)"), min_value=1, max_value=100, required=False

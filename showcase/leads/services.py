@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from showcase.core.cache import hits_count
 from showcase.feeds.apimo.actions import (
@@ -325,7 +325,9 @@ def valuation_create_upstream(valuation: Valuation, now: datetime | None = None)
     if feed is None:
         return False
     try:
-        upstream_id = _upstream_call(valuation, feed, now)
+        # The error is kept for the agents, in their language (as the notification is).
+        with translation.override("fr"):
+            upstream_id = _upstream_call(valuation, feed, now)
     except Exception as exc:  # noqa: BLE001 - recorded, shown to the agent and retried
         valuation.upstream_attempts += 1
         valuation.upstream_status = (
