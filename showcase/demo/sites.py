@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from showcase.demo.apimo_data import AGENCY_ID as APIMO_AGENCY_ID
 from showcase.demo.fake_server import FakeServer, JsonHandler
@@ -77,7 +77,11 @@ def logo_png(site: DemoSite) -> bytes:
     image = Image.new("RGB", (320, 80), colour)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 70, 320, 80), fill=site.accent_colour)
-    draw.text((16, 24), site.name.upper(), fill=(255, 255, 255), font_size=24)
+    try:
+        font: Any = ImageFont.load_default(size=26)
+    except (AttributeError, ImportError, TypeError):  # Pillow without FreeType
+        font = ImageFont.load_default()
+    draw.text((16, 22), site.name.upper(), fill=(255, 255, 255), font=font)
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()
@@ -169,6 +173,8 @@ class EmbedExample(FakeServer):
 
         class Handler(JsonHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                if self.path == "/favicon.ico":
+                    return self._send(204, b"", "image/x-icon")
                 if self.path.split("?")[0] != "/":
                     return self._json(404, {"error": "Not found"})
                 self._send(200, page, "text/html; charset=utf-8")
