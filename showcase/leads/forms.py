@@ -106,6 +106,9 @@ class ContactForm(forms.Form):
         return data
 
 
+PROPERTY_FIELDS = ("agency", "property_type", "city", "zip_code", "surface", "rooms")
+
+
 class SellerForm(ContactForm):
     """The seller page: the property an owner wants valued or sold, then how to reach them.
 
@@ -132,12 +135,7 @@ class SellerForm(ContactForm):
     )
 
     field_order = [
-        "agency",
-        "property_type",
-        "city",
-        "zip_code",
-        "surface",
-        "rooms",
+        *PROPERTY_FIELDS,
         "name",
         "email",
         "phone",
@@ -158,6 +156,14 @@ class SellerForm(ContactForm):
         )
         self.fields["surface"].widget.attrs.update({"inputmode": "numeric"})
 
+    def property_fields(self) -> list[forms.BoundField]:
+        """The fields about the property, in order (the page's first group)."""
+        return [self[name] for name in PROPERTY_FIELDS]
+
+    def contact_fields(self) -> list[forms.BoundField]:
+        """The visible fields about the owner (the page's second group), honeypot included."""
+        return [f for f in self.visible_fields() if f.name not in PROPERTY_FIELDS]
+
     def clean_city(self) -> str:
         city = re.sub(r"[\x00-\x1f\x7f]+", " ", self.cleaned_data["city"]).strip()
         if not city:
@@ -173,6 +179,4 @@ class SellerForm(ContactForm):
     def valuation(self) -> dict[str, Any]:
         """The property as `lead_receive(valuation=...)` takes it."""
         data = self.cleaned_data
-        return {
-            key: data.get(key) for key in ("property_type", "city", "zip_code", "surface", "rooms")
-        }
+        return {key: data.get(key) for key in PROPERTY_FIELDS if key != "agency"}

@@ -309,3 +309,15 @@ def test_purge_and_erasure_cover_seller_requests(client, apimo_site, django_user
 def test_the_exported_json_of_a_seller_is_serialisable(client, apimo_site):
     post(client, apimo_site["agency"])
     assert json.dumps(person_export(Lead.objects.all(), "dominique@example.org"))
+
+
+def test_the_seller_page_works_on_the_whole_catalogue_and_on_a_site_without_agencies(client):
+    agency = make_agency(emails=["x@a.test"])
+    page = client.get("/estimer-mon-bien/")  # the platform host: every agency
+    assert page.status_code == 200 and agency.name in page.content.decode()
+    make_tenant("vide.test", feeds=[make_feed()])
+    empty = client.get("/estimer-mon-bien/", HTTP_HOST="vide.test")
+    assert empty.status_code == 200
+    assert "Aucune agence ne reçoit encore de demandes" in empty.content.decode()
+    refused = client.post("/estimer-mon-bien/", seller_data(agency), HTTP_HOST="vide.test")
+    assert refused.status_code == 400 and Lead.objects.count() == 0
