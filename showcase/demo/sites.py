@@ -112,7 +112,7 @@ def demo_sites_setup(*, embed_origin: str) -> list[Tenant]:
         Domain.objects.update_or_create(
             host=site.host, defaults={"tenant": tenant, "is_primary": True}
         )
-        if not tenant.logo:
+        if not tenant.logo or not tenant.logo.storage.exists(tenant.logo.name):
             tenant.logo.save(f"{site.slug}.png", ContentFile(logo_png(site)), save=True)
         tenants.append(tenant)
     return tenants

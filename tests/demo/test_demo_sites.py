@@ -118,3 +118,10 @@ def test_the_demo_host_names_are_allowed_whatever_allowed_hosts_says():
 def test_outside_debug_absolute_links_never_take_the_requests_port(client, synced):
     script = client.get("/embed.js", HTTP_HOST=PORT_HOST).content.decode()
     assert 'var ORIGIN = "http://agence\\u002Ddu\\u002Dport.localhost";' in script
+
+
+def test_a_demo_logo_whose_file_is_gone_is_drawn_again(synced):
+    port = synced[0]
+    port.logo.storage.delete(port.logo.name)
+    port = demo_sites_setup(embed_origin="http://127.0.0.1:8767")[0]
+    assert port.logo.storage.exists(port.logo.name)
