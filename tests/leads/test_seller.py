@@ -321,3 +321,31 @@ def test_the_seller_page_works_on_the_whole_catalogue_and_on_a_site_without_agen
     assert "Aucune agence ne reçoit encore de demandes" in empty.content.decode()
     refused = client.post("/estimer-mon-bien/", seller_data(agency), HTTP_HOST="vide.test")
     assert refused.status_code == 400 and Lead.objects.count() == 0
+
+
+def test_a_seller_request_without_any_address_to_notify_is_kept_with_its_property(
+    client, settings, fake
+):
+    settings.LEADS_FALLBACK_EMAIL = ""
+    feed = make_apimo_feed(
+        base_url=fake.url,
+        provider_id="demo-provider",
+        token="demo-token",
+        upstream_agency_id=str(fake.agency["id"]),
+    )
+    agency = make_agency(feed=feed, upstream_id=str(fake.agency["id"]), emails=[])
+    make_tenant(HOST, feeds=[feed])
+    assert post(client, agency).status_code == 302
+    lead = Lead.objects.get()
+    assert lead.notification_status == "failed" and "LEADS_FALLBACK_EMAIL" in lead.last_error
+    assert lead.valuation.upstream_status == Upstream.PENDING
+    assert valuations_create_due().created == 1
+
+
+def test_the_seller_page_runs_a_bounded_number_of_queries(
+    client, apimo_site, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_agency(feed=apimo_site["feed"], name=f"Agence {n}")
+    with django_assert_max_num_queries(12):
+        assert client.get("/estimer-mon-bien/", HTTP_HOST=HOST).status_code == 200
