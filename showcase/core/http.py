@@ -179,7 +179,8 @@ class UpstreamBadResponse(UpstreamError):
 
 
 class UpstreamNotAllowed(UpstreamError):
-    """Nothing was sent: the feed's base URL is not a host credentials may go to."""
+    """Nothing was sent: the feed's base URL is not a host credentials may go to, or its
+    credentials cannot be written into a request."""
 
 
 def build_session(
@@ -299,6 +300,14 @@ def request_json(
         # `from None`: the chained exception's text quotes the request URL unmasked.
         raise fail(
             UpstreamUnavailable, f"{where}: {provider} could not be reached ({exc})."
+        ) from None
+    except UnicodeError:
+        # requests encodes Basic credentials as Latin-1: a pasted invisible character (a
+        # zero-width space) fails there, and the error's repr holds the whole credential.
+        raise fail(
+            UpstreamNotAllowed,
+            f"{where}: nothing sent. The {credential} hold a character an HTTP request cannot "
+            "carry (outside Latin-1, e.g. an invisible one pasted with them); enter them again.",
         ) from None
 
     status = response.status_code
