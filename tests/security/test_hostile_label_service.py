@@ -21,7 +21,9 @@ def test_a_redirect_from_the_label_service_is_not_followed(client):
         status=302,
         headers={"Location": "http://169.254.169.254/latest/meta-data/"},
     )
-    responses.get("http://169.254.169.254/latest/meta-data/", body=SVG, content_type="image/svg+xml")
+    responses.get(
+        "http://169.254.169.254/latest/meta-data/", body=SVG, content_type="image/svg+xml"
+    )
     response = client.get(URL)
     assert response.status_code == 200
     assert OUR_DRAWING in response.content
