@@ -61,3 +61,17 @@ def test_an_ordinary_apimo_timestamp_is_the_cursor():
 
     assert _timestamp(1_700_000_000) == "1700000000"
     assert _timestamp(" 1700000000 ") == "1700000000"
+
+
+def test_a_hostile_provider_step_is_no_step(monkeypatch):
+    from types import SimpleNamespace
+
+    from showcase.feeds.apimo import actions
+
+    answer = {"providers": [{"provider": "p", "step": float("inf")}, {"provider": "q", "step": 2}]}
+    monkeypatch.setattr(
+        actions, "client_for", lambda listing: SimpleNamespace(property_providers=None)
+    )
+    monkeypatch.setattr(actions, "_call", lambda *args, **kwargs: answer)
+    rows = actions.providers_list(listing=SimpleNamespace(upstream_id="1"))
+    assert [(r.provider, r.step) for r in rows] == [("p", None), ("q", 2)]
