@@ -84,6 +84,9 @@ MIDDLEWARE = [
     # WhiteNoise serves its own precompressed copies. Django's CSRF tokens are masked per
     # response and GZipMiddleware pads its output, the BREACH mitigations.
     "django.middleware.gzip.GZipMiddleware",
+    # Twice: out here for what the middleware below answers before any view (an unknown
+    # host, a language the site does not offer, redirects); it keeps a policy already set.
+    "showcase.core.framing.FramingMiddleware",
     "showcase.tenants.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "showcase.tenants.middleware.TenantLocaleMiddleware",

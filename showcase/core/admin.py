@@ -13,7 +13,9 @@ from typing import Any, cast
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
@@ -87,11 +89,27 @@ def _unscoped_related_filter(filter_class: Any) -> bool:
     )
 
 
+class BoundedChangeList(ChangeList):
+    """A change list whose date drill-down (`date_hierarchy`) takes any number: Django
+    builds a datetime from `?<field>__year=` and friends and lets an OverflowError (a
+    25-digit year) or a ValueError past year 9999 escape as a server error; both are a bad
+    filter here, like any other (a redirect to "?e=1")."""
+
+    def get_filters(self, request: HttpRequest) -> Any:
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
 class SiteScopedAdmin(admin.ModelAdmin):
     """Admin of a model whose QuerySet has `visible_to(user)`."""
 
     agents_may_add = False
     agents_may_delete = False
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return BoundedChangeList
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return visible(super().get_queryset(request), request.user)

@@ -37,6 +37,8 @@ _HTTP_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.poolma
 MAX_DETAIL_CHARS = 200
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# The most bytes read of a non-JSON resource fetched on a visitor's request (an SVG label).
+MAX_RAW_BYTES = 512 * 1024
 # An upstream asking us to come back in an hour must not stall a sync that long.
 MAX_RETRY_AFTER_SECONDS = 120
 
@@ -179,7 +181,8 @@ class UpstreamBadResponse(UpstreamError):
 
 
 class UpstreamNotAllowed(UpstreamError):
-    """Nothing was sent: the feed's base URL is not a host credentials may go to."""
+    """Nothing was sent: the feed's base URL is not a host credentials may go to, or its
+    credentials cannot be written into a request."""
 
 
 def build_session(
@@ -300,6 +303,14 @@ def request_json(
         raise fail(
             UpstreamUnavailable, f"{where}: {provider} could not be reached ({exc})."
         ) from None
+    except UnicodeError:
+        # requests encodes Basic credentials as Latin-1: a pasted invisible character (a
+        # zero-width space) fails there, and the error's repr holds the whole credential.
+        raise fail(
+            UpstreamNotAllowed,
+            f"{where}: nothing sent. The {credential} hold a character an HTTP request cannot "
+            "carry (outside Latin-1, e.g. an invisible one pasted with them); enter them again.",
+        ) from None
 
     status = response.status_code
     if status in (401, 403):
@@ -353,15 +364,30 @@ def request_raw(
     provider: str,
     feed_name: str,
     params: dict[str, Any] | None = None,
+    max_bytes: int = MAX_RAW_BYTES,
 ) -> tuple[bytes, str]:
-    """GET a non-JSON resource (an image): its bytes and content type, or an UpstreamError."""
+    """GET a non-JSON resource (an image): its bytes and content type, or an UpstreamError.
+
+    Fetched on a visitor's request: a redirect is not followed (it could point anywhere,
+    an internal address too) and no more than `max_bytes` are read."""
     timeout = (2, 5)
     try:
-        response = session.get(url, params=params, timeout=timeout)
+        response = session.get(
+            url, params=params, timeout=timeout, allow_redirects=False, stream=True
+        )
     except requests.RequestException as exc:
         raise UpstreamUnavailable(redact(f"{provider} could not be reached ({exc}).")) from None
-    if response.status_code != 200:
-        raise UpstreamError(
-            f"{provider} answered HTTP {response.status_code}.", status=response.status_code
-        )
-    return response.content, response.headers.get("Content-Type", "")
+    with response:
+        if response.status_code != 200:
+            raise UpstreamError(
+                f"{provider} answered HTTP {response.status_code}.", status=response.status_code
+            )
+        try:
+            body = response.raw.read(max_bytes + 1, decode_content=True)
+        except (requests.RequestException, OSError, ValueError) as exc:
+            raise UpstreamUnavailable(
+                redact(f"{provider} could not be read ({type(exc).__name__}).")
+            ) from None
+        if len(body) > max_bytes:
+            raise UpstreamBadResponse(f"{provider} answered more than {max_bytes} bytes.")
+        return body, response.headers.get("Content-Type", "")

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from showcase.core.site import SiteRequest
+from showcase.core.site import SiteRequest, absolute_url
 from showcase.listings.criteria import is_whole_number
 from showcase.listings.models import Listing
 
@@ -60,5 +60,7 @@ def favourites(request: SiteRequest) -> HttpResponse:
         "missing": missing,
         "problems": problems,
         "ids": ",".join(str(pk) for pk in ids),
+        # On the site's configured address, never the request's Host header (#16, point 4).
+        "share_url": absolute_url(request, request.get_full_path()),
     }
     return render(request, "favourites/list.html", context)

@@ -187,8 +187,17 @@ class FeedAdmin(SiteScopedAdmin):
 
     @admin.action(description=_("Sync now"))
     def sync_now(self, request: HttpRequest, queryset: QuerySet) -> None:
-        """Start each feed's sync in a background process: never inside the request."""
+        """Start each feed's sync in a background process: never inside the request.
+        A feed other sites share (switched off or not) is synced by the operator only."""
         for feed in queryset:
+            if not may_change_feed(request.user, feed):
+                self.message_user(
+                    request,
+                    _("%(feed)s: this feed is shared with other sites: only the operator syncs it.")
+                    % {"feed": feed.name},
+                    messages.WARNING,
+                )
+                continue
             try:
                 sync_start_background(feed=feed)
             except SyncAlreadyRunning:

@@ -200,6 +200,11 @@ _listing_values = attrgetter(*LISTING_COLUMNS)
 _agency_values = attrgetter(*AGENCY_COLUMNS)
 
 
+# The most items an upstream may announce (a run's `announced` is a 32-bit column): more is
+# a hostile or broken answer, never a count to compare ids with.
+MAX_ANNOUNCED = 10**9
+
+
 @dataclass(frozen=True)
 class RawPage:
     """One page of upstream items as read, with the total the upstream announced."""
@@ -217,8 +222,10 @@ class RawPage:
             raise UpstreamBadResponse(f"{where}: the answer has no `{items}` list.")
         try:
             count = int(body.get(total, len(body[items])))
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:  # "x", or 1e400 read as inf
             raise UpstreamBadResponse(f"{where}: `{total}` is not a number.") from exc
+        if not 0 <= count <= MAX_ANNOUNCED:
+            raise UpstreamBadResponse(f"{where}: `{total}` is not a count of items ({count}).")
         return cls(items=list(body[items]), total=count)
 
 

@@ -40,7 +40,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from showcase.core.http import UpstreamError
+from showcase.core.http import UpstreamError, redact
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
 from showcase.feeds.records import (
     AgencyPass,
@@ -499,7 +499,12 @@ class _Engine:
             logger.warning("sync of feed %s failed: %s", self.feed.name, exc)
         except Exception as exc:  # noqa: BLE001 - any crash must end the run as failed
             run.status = SyncStatus.FAILED
-            run.error = f"Unexpected error: {exc!r}. Nothing was withdrawn."
+            # A repr may quote anything it was given, a credential too (escaped as repr does).
+            secrets = [s for s in (self.feed.api_key, self.feed.token) if s]
+            run.error = redact(
+                f"Unexpected error: {exc!r}. Nothing was withdrawn.",
+                [*secrets, *(repr(s)[1:-1] for s in secrets)],
+            )
             logger.exception("sync of feed %s crashed", self.feed.name)
         run.seen = len(self.seen_ids)
         run.finished_at = timezone.now()

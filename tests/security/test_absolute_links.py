@@ -111,3 +111,21 @@ def test_deploy_checks_warn_when_any_host_is_allowed_without_site_url(settings):
     settings.SITE_URL = "https://www.vitrine-agence.fr"
     found = [m.id for m in checks.run_checks(include_deployment_checks=True)]
     assert "vitrine.W001" not in found
+
+
+def test_the_favourites_share_link_never_carries_the_request_host(client, single_site):
+    """The "link to this list" a visitor copies is built on the configured address too."""
+    response = client.get(f"/favoris/?ids={single_site.pk}", HTTP_HOST=EVIL)
+    assert response.status_code == 200
+    assert b"fav-share" in response.content
+    assert EVIL.encode() not in response.content
+
+
+def test_the_favourites_share_link_is_on_the_tenants_primary_domain(client, settings):
+    feed = make_feed()
+    make_tenant("agence-a.test", feeds=[feed])
+    listing = make_listing(feed=feed, upstream_id="1")
+    response = client.get(f"/favoris/?ids={listing.pk}", HTTP_HOST="agence-a.test:8443")
+    body = response.content.decode()
+    assert f"//agence-a.test/favoris/?ids={listing.pk}" in body
+    assert "8443" not in body

@@ -167,3 +167,20 @@ def test_the_csrf_cookie_is_http_only(client, world):
     response = client.get(f"/contact/annonce/{world['listing'].pk}/", **A)
     cookie = response.cookies.get("csrftoken") or client.cookies.get("csrftoken")
     assert cookie is not None and cookie["httponly"]
+
+
+def test_pages_answered_before_the_view_carry_the_policy_too(client, world):
+    """An unknown host's page, a language the site does not offer, an alias's redirect and
+    a missing slash are answered by middleware before any view: same policy, no frames."""
+    world["tenant"].languages = ["fr", "en"]
+    world["tenant"].save()
+    answers = {
+        "unknown host": client.get("/", HTTP_HOST="inconnu.test"),
+        "language not offered": client.get("/de/annonces/", **A),
+        "missing slash": client.get("/annonces", **A),
+    }
+    for what, response in answers.items():
+        assert response.status_code in (301, 404), what
+        policy = policy_of(response)
+        assert policy["script-src"] == ["'self'"], what
+        assert policy["frame-ancestors"] == ["'none'"], what

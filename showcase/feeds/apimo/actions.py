@@ -252,7 +252,7 @@ def providers_list(*, listing: Any) -> list[ProviderAccess]:
         raw_step = row.get("step")
         try:
             step = int(raw_step) if raw_step is not None else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400, read as inf
             step = None
         rows.append(ProviderAccess(provider=str(row["provider"]), step=step))
     return rows

@@ -193,4 +193,8 @@ def _timestamp(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         return None
     text = str(value).strip()
-    return text if text.isdigit() and int(text) > 0 else None
+    # ASCII digits only ("²" and "١" are digits to str.isdigit), and a UNIX timestamp's
+    # length at most: the cursor is sent back as is and stored in 50 characters.
+    if not (text.isascii() and text.isdigit() and len(text) <= 20):
+        return None
+    return text if int(text) > 0 else None
