@@ -231,7 +231,7 @@ def explain_mismatch(listing: Listing, mismatch: fees.Mismatch) -> str:
     excluding fees); the schedule of Agence X allows at most 5 % from 100 001 € to
     300 000 €, that is 6 914 €."
     """
-    agency = listing.agency.name if listing.agency_id else ""
+    agency = listing.agency.name if listing.agency is not None else ""
     if mismatch.kind == "sale":
         net = Decimal(mismatch.facts["net"])
         charged = gettext("Fees of %(fees)s (%(percent)s %% of %(net)s excluding fees)") % {
@@ -364,10 +364,11 @@ def findings(listing: Listing, *, today: date | None = None) -> list[Finding]:
 
 
 def listings_compliance_refresh(
-    *, today: date | None = None, chunk_size: int = REFRESH_CHUNK
+    *, today: date | None = None, chunk_size: int = REFRESH_CHUNK, agency: Agency | None = None
 ) -> int:
     """Recompute the stored verdict of every live (not withdrawn) listing for `today`
-    (default: the local date) and save those that changed. Returns how many changed.
+    (default: the local date) and save those that changed, only `agency`'s when given.
+    Returns how many changed.
 
     Run daily (cron, after the night's `feeds sync`): a sync maps only the ads that
     changed upstream, so without it an unchanged ad keeps yesterday's verdict. Reads
@@ -379,9 +380,11 @@ def listings_compliance_refresh(
     today = today or timezone.localdate()
     changed = 0
     batch: list[Listing] = []
+    live = Listing.objects.live()
+    if agency is not None:  # after an edit of its fee schedule
+        live = live.filter(agency=agency)
     listings = (
-        Listing.objects.live()
-        .select_related("agency")
+        live.select_related("agency")
         .only(*RULE_FIELDS, *AGENCY_FIELDS, *VERDICT_FIELDS)
         .order_by("pk")
     )
