@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteScopedAdmin
@@ -382,14 +383,14 @@ class SyncRunAdmin(SiteScopedAdmin):
         ]
         if not rows:
             return "—"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>" + str(_("unknown code {} in {} (record {})")) + "</li>",
-                ((code, catalog, ident) for catalog, code, ident in rows),
-            ),
+        lines = (
+            (
+                gettext("unknown code %(code)s in %(catalog)s (record %(id)s)")
+                % {"code": code, "catalog": catalog, "id": ident},
+            )
+            for catalog, code, ident in rows
         )
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", lines))
 
     @admin.display(description=_("progress"))
     def progress(self, run: SyncRun) -> str:
