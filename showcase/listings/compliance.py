@@ -218,9 +218,7 @@ def _band_words(band: fees.SaleBand) -> str:
     else:
         where = gettext("at any price")
     if band.percent is not None:
-        most = gettext("%(percent)s %%") % {
-            "percent": formats.number_format(band.percent.normalize(), use_l10n=True)
-        }
+        most = fees.rate_text(band.percent) + "\u00a0%"
     else:
         most = _euros(Decimal(band.amount or 0))
     return gettext("at most %(most)s %(where)s") % {"most": most, "where": where}
@@ -234,11 +232,12 @@ def explain_mismatch(listing: Listing, mismatch: fees.Mismatch) -> str:
     agency = listing.agency.name if listing.agency is not None else ""
     if mismatch.kind == "sale":
         net = Decimal(mismatch.facts["net"])
-        charged = gettext("Fees of %(fees)s (%(percent)s %% of %(net)s excluding fees)") % {
+        charged = gettext("Fees of %(fees)s (%(percent)s of %(net)s excluding fees)") % {
             "fees": _euros(mismatch.charged),
             "percent": formats.number_format(
                 (mismatch.charged / net * 100).quantize(Decimal("0.01")), use_l10n=True
-            ),
+            )
+            + "\u00a0%",
             "net": _euros(net),
         }
         if mismatch.band is None:

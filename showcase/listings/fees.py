@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.utils import formats
 from django.utils.html import strip_tags
 
 if TYPE_CHECKING:
@@ -304,3 +305,12 @@ def agency_schedule(agency: Agency | None, *, website_text: str = "") -> FeeSche
     if website_text.strip():
         return parse_text(website_text, source=SOURCE_WEBSITE)
     return FeeSchedule(source="")
+
+
+def rate_text(value: Decimal | float) -> str:
+    """A rate or a per-m² amount as a schedule states it, without trailing zeros and in the
+    active language: Decimal("4.50") -> "4,5" in French, Decimal("100") -> "100"."""
+    number = Decimal(str(value)).normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return formats.number_format(number, use_l10n=True)

@@ -57,7 +57,8 @@ def network(db, settings):
 
 
 def _section(page: str, agency: Agency) -> str:
-    body = unescape(page)
+    # Figures are set with non-breaking spaces ("5\xa0%", "100\u202f000"): read as spaces.
+    body = unescape(page).replace("\xa0", " ").replace("\u202f", " ")
     start = body.index(f'id="agence-{agency.pk}"')
     end = body.find("</section>", start)
     return body[start:end]
@@ -144,3 +145,16 @@ def test_the_carrez_surface_of_a_co_ownership_lot_is_shown_labelled(client, netw
         assert flat is not None, feed
         body = client.get(flat.get_absolute_url(), **HOST).content.decode()
         assert "Surface Loi Carrez" in body
+
+
+def test_an_agency_page_shows_its_own_identity_and_links_to_its_schedule(client, network):
+    riviera = network["riviera"]
+    body = client.get(riviera.get_absolute_url(), **HOST).content.decode()
+    assert "CPI 0605 2020 000 045 123" in body and "Riviera Transactions SAS" in body
+    assert f'href="/honoraires/#agence-{riviera.pk}"' in body
+    assert f'href="/mentions-legales/#agence-{riviera.pk}"' in body
+
+
+def test_the_privacy_page_names_each_agency_as_controller(client, network):
+    body = unescape(client.get("/donnees-personnelles/", **HOST).content.decode())
+    assert "Riviera Transactions SAS" in body and "Agence Bellecour Immobilier" in body

@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils import formats
+
+from showcase.listings import fees
 
 register = template.Library()
 
@@ -17,7 +18,11 @@ def rate(value: Any) -> str:
     the page's language: Decimal("4.50") -> "4,5" in French, Decimal("6") -> "6"."""
     if not isinstance(value, Decimal | int | float):
         return ""
-    number = Decimal(str(value)).normalize()
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    return formats.number_format(number, use_l10n=True)
+    return fees.rate_text(value)
+
+
+@register.filter
+def rate_percent(value: Any) -> str:
+    """`rate` followed by a non-breaking space and "%": Decimal("5.5") -> "5,5 %"."""
+    figure = rate(value)
+    return f"{figure}\u00a0%" if figure else ""
