@@ -83,7 +83,9 @@ class FeeSchedule:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.sale_bands or self.rent_rows or self.tenant_per_m2 or self.html)
+        return not (
+            self.sale_bands or self.rent_rows or self.tenant_per_m2 or self.html or self.link
+        )
 
     def band_for(self, price: Decimal) -> SaleBand | None:
         return next((band for band in self.sale_bands if band.holds(price)), None)
@@ -286,10 +288,13 @@ def rent_mismatch(
     return None
 
 
-def agency_schedule(agency: Agency | None, *, website_text: str = "") -> FeeSchedule:
+def agency_schedule(
+    agency: Agency | None, *, website_text: str = "", website_link: str = ""
+) -> FeeSchedule:
     """The one schedule of `agency`: the agent's text in the admin wins, then Apimo
-    `rates[]`, then Gedeon `legal.honoraires`, then the website's own text (Tenant
-    `fee_schedule`, for agencies whose feed sends none). Empty when none has one."""
+    `rates[]`, then Gedeon `legal.honoraires`, then the website's own text and link
+    (Tenant `fee_schedule`, `fee_schedule_url`), for agencies whose feed sends none.
+    Empty when none has one."""
     if agency is not None:
         if agency.fee_schedule.strip():
             return parse_text(agency.fee_schedule, source=SOURCE_ADMIN)
@@ -302,8 +307,8 @@ def agency_schedule(agency: Agency | None, *, website_text: str = "") -> FeeSche
                 source=SOURCE_GEDEON,
                 link=str(legal.get("url_bareme") or ""),
             )
-    if website_text.strip():
-        return parse_text(website_text, source=SOURCE_WEBSITE)
+    if website_text.strip() or website_link:
+        return parse_text(website_text, source=SOURCE_WEBSITE, link=website_link)
     return FeeSchedule(source="")
 
 

@@ -70,6 +70,7 @@ def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[Age
     tenant = site.tenant
     alone = tenant if tenant is not None and len(agencies) == 1 else None
     website_text = tenant.fee_schedule if tenant is not None else ""
+    website_link = tenant.fee_schedule_url if tenant is not None else ""
     result = []
     for agency in agencies:
         legal = agency.legal if isinstance(agency.legal, dict) else {}
@@ -77,7 +78,9 @@ def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[Age
             AgencyLegal(
                 agency=agency,
                 items=agency_items(agency, fallback=alone),
-                schedule=fees.agency_schedule(agency, website_text=website_text),
+                schedule=fees.agency_schedule(
+                    agency, website_text=website_text, website_link=website_link
+                ),
                 infos=str(legal.get("infos") or ""),
             )
         )

@@ -158,3 +158,21 @@ def test_an_agency_page_shows_its_own_identity_and_links_to_its_schedule(client,
 def test_the_privacy_page_names_each_agency_as_controller(client, network):
     body = unescape(client.get("/donnees-personnelles/", **HOST).content.decode())
     assert "Riviera Transactions SAS" in body and "Agence Bellecour Immobilier" in body
+
+
+@pytest.mark.django_db
+def test_the_websites_schedule_and_link_serve_only_agencies_without_their_own(client):
+    from tests.factories import make_agency, make_feed
+
+    feed = make_feed()
+    make_tenant(
+        "seul.test",
+        feeds=[feed],
+        fee_schedule="<p>Jusqu'à 1 000 000 € : 4 % TTC</p>",
+        fee_schedule_url="https://seul.example/bareme.pdf",
+    )
+    bare = make_agency(feed=feed, name="Sans barème")
+    own = make_agency(feed=feed, name="Avec barème", fee_schedule="Au-delà de 0 € : 3 % TTC")
+    body = client.get("/honoraires/", HTTP_HOST="seul.test").content.decode()
+    assert "4 % du prix" in _section(body, bare) and "bareme.pdf" in _section(body, bare)
+    assert "3 % du prix" in _section(body, own) and "bareme.pdf" not in _section(body, own)
