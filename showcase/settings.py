@@ -214,6 +214,13 @@ CARD_CACHE_SECONDS = env_int("CARD_CACHE_SECONDS", 600)
 # Name shown when no tenant is configured (single-site mode).
 SITE_NAME = env_str("SITE_NAME", "Vitrine")
 
+# The legal notice's director of publication and host (LCEN art. 6-III, docs/legal.md W2):
+# the operator's, unless a website fills in its own in the admin.
+LEGAL_PUBLICATION_DIRECTOR = env_str("LEGAL_PUBLICATION_DIRECTOR", "")
+LEGAL_HOST_NAME = env_str("LEGAL_HOST_NAME", "")
+LEGAL_HOST_ADDRESS = env_str("LEGAL_HOST_ADDRESS", "")
+LEGAL_HOST_PHONE = env_str("LEGAL_HOST_PHONE", "")
+
 # Gedeon `tf` options applied to descriptions when the site does not choose its own.
 TEXT_FORMAT_OPTIONS = env_list(
     "TEXT_FORMAT_OPTIONS", ["clean-cr", "clean-spaces", "clean-phones", "recase", "html"]

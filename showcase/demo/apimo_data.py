@@ -43,12 +43,33 @@ def agency(*, base_url: str) -> dict[str, Any]:
         "city": {"id": 2123, "name": "Nice", "zipcode": "06000"},
         "latitude": 43.7009,
         "longitude": 7.2683,
+        # Upper band open-ended (99 999 999, as Apimo accounts send it). The demo's sales
+        # charge 5 % of the price excluding fees (at most 5 000 € below 100 000 €); its
+        # tenants pay 13 €/m² with the inventory, under 15 % of a yearly rent of at least
+        # 14 €/m² less 150 € of charges for 25 m² and more.
         "rates": [
             {"category": 1, "range_min": 0, "range_max": 100000, "commission_price": 6000},
             {"category": 1, "range_min": 100001, "range_max": 99999999, "commission_rate": 5},
-            {"category": 2, "commission_rate": 8, "comment": "du loyer annuel hors charges"},
+            {
+                "category": 2,
+                "commission_rate": 15,
+                "comment": "du loyer annuel hors charges, à la charge du locataire, "
+                "état des lieux compris",
+            },
         ],
     }
+
+
+# What the Apimo agency object does not carry, entered by the demo's agent in the admin
+# (Agency fields a sync never overwrites).
+AGENCY_LEGAL_ENTRIES = {
+    "registered_office": "8 avenue Jean Médecin, 06000 Nice",
+    "professional_card": "CPI 0605 2020 000 045 123",
+    "card_issuer": "CCI Nice Côte d'Azur",
+    "financial_guarantee": "SOCAF, 26 avenue de Suffren, 75015 Paris",
+    "guarantee_amount": "110 000 €",
+    "rcp_insurer": "Allianz IARD, 1 cours Michelet, 92800 Puteaux",
+}
 
 
 def generate_property(index: int, *, seed: int = 0, base_url: str) -> dict[str, Any]:
@@ -163,6 +184,8 @@ def generate_property(index: int, *, seed: int = 0, base_url: str) -> dict[str, 
                 "date": "2024-05-02",
             },
         ]
+        # A flat is a co-ownership lot: its Loi Carrez surface (regulation 3, m²).
+        + ([{"type": 3, "value": f"{surface - 1.5:.2f}", "date": None}] if type_code == 1 else [])
         if dwelling
         else [],
         "owner": f"owner-{pid}",

@@ -85,6 +85,61 @@ CONTACTS = (
 )
 
 
+# Each agency's sale bands (upper bound of the price excluding fees in €, None = above;
+# maximum fees in % of that price), non-cumulative and buyer-paid; the demo's ads charge
+# exactly their band's rate, so every listing matches its own agency's schedule.
+SALE_BANDS: dict[str, tuple[tuple[int | None, float], ...]] = {
+    "AG-LYON": ((100_000, 6.0), (300_000, 5.0), (None, 4.0)),
+    "AG-PARIS": ((200_000, 5.5), (500_000, 4.5), (None, 4.0)),
+    "AG-MER": ((150_000, 6.0), (None, 5.0)),
+    "AG-OUEST": ((100_000, 6.0), (250_000, 5.0), (None, 4.5)),
+}
+# Rental fees in € TTC per m² of living area: visits, file and lease; état des lieux.
+RENT_PER_M2 = (10, 3)
+
+
+def _percent_text(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _thousands(amount: int) -> str:
+    return f"{amount:,}".replace(",", " ")
+
+
+def schedule_html(ident: str) -> str:
+    """The agency's Gedeon `legal.honoraires`, written as agencies write it."""
+    lines, lower = [], 0
+    for upper, percent in SALE_BANDS[ident]:
+        if upper is None:
+            lines.append(
+                f"<li>Au-delà de {_thousands(lower)} € : {_percent_text(percent)} % TTC</li>"
+            )
+        elif lower == 0:
+            lines.append(f"<li>Jusqu'à {_thousands(upper)} € : {_percent_text(percent)} % TTC</li>")
+        else:
+            lines.append(
+                f"<li>De {_thousands(lower + 1)} € à {_thousands(upper)} € : "
+                f"{_percent_text(percent)} % TTC</li>"
+            )
+        lower = upper or lower
+    tenant, inventory = RENT_PER_M2
+    return (
+        "<h3>Vente</h3><ul>" + "".join(lines) + "</ul>"
+        "<p>Honoraires à la charge de l'acquéreur, non cumulatifs, calculés sur le prix "
+        "hors honoraires.</p>"
+        f"<h3>Location</h3><p>Visite, dossier, bail : {tenant} € TTC/m² ; "
+        f"état des lieux : {inventory} € TTC/m² (locataire et bailleur).</p>"
+    )
+
+
+def band_percent(ident: str, net: int) -> float:
+    """The maximum rate of the agency's band for a price of `net` € excluding fees."""
+    for upper, percent in SALE_BANDS[ident]:
+        if upper is None or net <= upper:
+            return percent
+    raise ValueError(f"no band for {net} €")
+
+
 def agencies(*, base_url: str = "http://127.0.0.1:8765") -> list[dict[str, Any]]:
     """Four agencies with full legal blocks and opening hours."""
     rows = (
@@ -172,12 +227,7 @@ def agencies(*, base_url: str = "http://127.0.0.1:8765") -> list[dict[str, Any]]
                     "garantie_montant": "120 000 €",
                     "rcp_nom": "MMA IARD, 14 boulevard Marie et Alexandre Oyon, 72030 Le Mans",
                     "rcp_montant": "1 500 000 €",
-                    "honoraires": "<h3>Vente</h3><ul><li>Jusqu'à 100 000 € : 6 % TTC</li>"
-                    "<li>De 100 001 € à 300 000 € : 5 % TTC</li>"
-                    "<li>Au-delà de 300 000 € : 4 % TTC</li></ul>"
-                    "<p>Honoraires à la charge de l'acquéreur, non cumulatifs.</p>"
-                    "<h3>Location</h3><p>Visite, dossier, bail : 10 € TTC/m² ; "
-                    "état des lieux : 3 € TTC/m² (locataire et bailleur).</p>",
+                    "honoraires": schedule_html(ident),
                     "infos": "<p>Médiateur : Médicys, 73 boulevard de Clichy, 75009 Paris, "
                     "www.medicys.fr</p>",
                 },
@@ -237,6 +287,8 @@ def generate_ad(
         net = int(surface * per_m2 / 1000) * 1000 or 15000
         if code == "L":
             net = int(net * 0.45 / 1000) * 1000 or 10000  # the bouquet
+        # The draw above keeps each seed's sequence; the rate is the agency's own.
+        fees_percent = band_percent(agency["id"], net)
         fees = int(net * fees_percent / 100) if buyer_pays and code != "P" else 0
         price = net + fees
         if fees:
@@ -284,8 +336,8 @@ def generate_ad(
         charges = int(monthly * 0.08 / 5) * 5
         price = monthly
         deposit = monthly - charges
-        tenant_fees = int(surface * 10)
-        inventory = int(surface * 3)
+        tenant_fees = int(surface * RENT_PER_M2[0])
+        inventory = int(surface * RENT_PER_M2[1])
         if code == "R":
             price_info = {
                 "price": {
@@ -351,6 +403,9 @@ def generate_ad(
         extras["annee_construction"] = _extra(
             "Année de construction", rng.randint(1880, 2022), display=True, category="Général"
         )
+        if category == "Appartement" and surface > 8:
+            # A flat is a co-ownership lot: its Loi Carrez surface (m²), a little below.
+            extras["surface_carrez"] = _extra("Surface Carrez", round(surface - 1.5, 2))
         dpe_kind = rng.random()
         if dpe_kind < 0.85:
             conso = rng.randint(45, 520)

@@ -146,7 +146,9 @@ class SyncRun(models.Model):
         indexes = [models.Index(fields=["feed", "-started_at"])]
 
     def __str__(self) -> str:
-        return f"{self.feed} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+        # The admin's breadcrumbs and titles: the site's clock and the status in words.
+        started = timezone.localtime(self.started_at)
+        return f"{self.feed} {started:%Y-%m-%d %H:%M} {self.get_status_display()}"
 
     @property
     def duration(self):

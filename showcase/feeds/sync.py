@@ -843,8 +843,14 @@ def listings_upsert_page(
             )
             to_update.append((listing, record))
 
+        # One fee schedule read per agency, not per listing.
+        schedules = compliance.schedules_by_agency(
+            {listing.agency_id for listing, _ in (*to_create, *to_update)}
+        )
         for listing, _record in (*to_create, *to_update):
-            listing.compliance_issues = compliance.check(listing)
+            listing.compliance_issues = compliance.check(
+                listing, schedule=schedules.get(listing.agency_id, compliance.NO_SCHEDULE)
+            )
             listing.is_compliant = not listing.compliance_issues
         if to_create:
             listings_insert(feed=feed, listings=[listing for listing, _ in to_create])

@@ -12,7 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteListFilter, SiteScopedAdmin, is_agent, visible
-from showcase.listings import compliance
+from showcase.listings import compliance, fees
+from showcase.listings.identity import agency_items
 from showcase.listings.models import (
     AGENT_FIELDS,
     Agency,
@@ -58,7 +59,7 @@ class ComplianceFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [("ok", _("compliant")), ("issues", _("something missing"))] + [
-            (code, code) for code in compliance.RULES
+            (code, rule.label) for code, rule in compliance.RULES.items()
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -342,25 +343,105 @@ class ListingAdmin(SiteScopedAdmin):
 
     @admin.display(description=_("what a legal publication needs"))
     def compliance_panel(self, listing: Listing) -> StrOrPromise:
-        rules = compliance.verdict(listing)
-        if not rules:
+        """Each broken rule in words, this listing's case, then its code in small type."""
+        found = compliance.findings(listing)
+        if not found:
             return _("Nothing missing according to the rules we check.")
         return format_html(
             "<ul>{}</ul><p>{}</p>",
             format_html_join(
                 "",
-                "<li><strong>{}</strong> ({}) : {}</li>",
-                ((r.code, r.severity, r.message) for r in rules),
+                "<li><strong>{}</strong> — {}{} <small>({}, {})</small></li>",
+                (
+                    (
+                        f.rule.message,
+                        compliance.SEVERITIES[f.rule.severity],
+                        format_html("<br>{}", f.detail) if f.detail else "",
+                        gettext("code"),
+                        f.rule.code,
+                    )
+                    for f in found
+                ),
             ),
             _("Fix these in the agency software: the next sync brings the corrections here."),
         )
 
 
+# The agent's own entries on an agency: a sync never overwrites them (docs/legal.md §4).
+AGENCY_LEGAL_FIELDS = [
+    "company_name",
+    "legal_form",
+    "registered_office",
+    "rcs",
+    "professional_card",
+    "card_issuer",
+    "financial_guarantee",
+    "guarantee_amount",
+    "rcp_insurer",
+]
+
+
 @admin.register(Agency)
 class AgencyAdmin(SiteScopedAdmin):
-    list_display = ["name", "city", "phone", "feed", "withdrawn_at"]
+    list_display = ["name", "city", "phone", "feed", "schedule_source", "withdrawn_at"]
     list_filter = ["feed"]
+    list_select_related = ["feed"]
     search_fields = ["name", "city", "upstream_id"]
+    fieldsets = [
+        (
+            _("Legal identity (your entries win over the feed's)"),
+            {"fields": ["legal_from_feed", *AGENCY_LEGAL_FIELDS]},
+        ),
+        (
+            _("Fee schedule"),
+            {"fields": ["schedule_source", "fee_schedule"]},
+        ),
+        (
+            _("Synced from the feed (read only)"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "feed",
+                    "upstream_id",
+                    "name",
+                    "slug",
+                    "homepage",
+                    "address",
+                    "zip_code",
+                    "city",
+                    "phone",
+                    "emails",
+                    "opening_hours",
+                    "first_seen_at",
+                    "last_seen_at",
+                    "withdrawn_at",
+                ],
+            },
+        ),
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Agency._meta.fields]
+        editable = {*AGENCY_LEGAL_FIELDS, "fee_schedule"}
+        synced = [f.name for f in Agency._meta.fields if f.name not in editable]
+        return [*synced, "legal_from_feed", "schedule_source"]
+
+    @admin.display(description=_("fee schedule in use"))
+    def schedule_source(self, agency: Agency) -> StrOrPromise:
+        return {
+            fees.SOURCE_ADMIN: _("entered in the admin"),
+            fees.SOURCE_APIMO: _("sent by Apimo (rates)"),
+            fees.SOURCE_GEDEON: _("sent by Gedeon (honoraires)"),
+        }.get(fees.agency_schedule(agency).source, _("none"))
+
+    @admin.display(description=_("sent by the feed"))
+    def legal_from_feed(self, agency: Agency) -> str:
+        from_feed = agency_items(Agency(legal=agency.legal))
+        rows = [(item.label, item.value) for item in from_feed if item.value]
+        return format_html_join("", "<div>{}: {}</div>", rows) or "—"
+
+    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "fee_schedule" in form.changed_data:
+            # Its listings' stored verdict follows the new schedule now, not at the next
+            # daily refresh.
+            compliance.listings_compliance_refresh(agency=obj)

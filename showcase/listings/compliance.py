@@ -14,13 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core import dpe
-from showcase.listings.models import Listing, PropertyType, Transaction
+from showcase.listings import fees
+from showcase.listings.models import Agency, Listing, PropertyType, Transaction
 
 DWELLINGS = {PropertyType.HOUSE, PropertyType.FLAT}
 SALES = {Transaction.SELL, Transaction.VIAGER, Transaction.PROGRAM}
@@ -58,7 +61,10 @@ RULE_FIELDS = (
     "deposit",
     "tenant_fees",
     "inventory_fees",
+    "agency",
 )
+# The agency columns its fee schedule is read from (fees.agency_schedule).
+AGENCY_FIELDS = ("agency__name", "agency__fee_schedule", "agency__rates", "agency__legal")
 VERDICT_FIELDS = ("compliance_issues", "is_compliant")
 REFRESH_CHUNK = 2000
 
@@ -68,6 +74,10 @@ class Rule:
     code: str
     severity: str  # "blocker" or "warning"
     message: Promise
+    label: Promise  # a few words, for the admin's filter
+
+
+SEVERITIES = {"blocker": _("must be fixed"), "warning": _("to check")}
 
 
 RULES = {
@@ -79,27 +89,43 @@ RULES = {
             _(
                 "Sale: the price excluding fees, the fee percentage or who pays the fees is missing."
             ),
+            _("sale price or fee mentions missing"),
         ),
         Rule(
             "F-FEES-PCT",
             "blocker",
             _("Sale: the fee percentage does not match the prices with and without fees."),
+            _("fee percentage does not add up"),
+        ),
+        Rule(
+            "F-FEES-SCHEDULE",
+            "blocker",
+            _("The fees are higher than the agency's fee schedule allows."),
+            _("fees do not match the schedule"),
         ),
         Rule(
             "F-COPRO",
             "blocker",
             _("Copropriété: the number of lots or the annual charges are missing."),
+            _("co-ownership details missing"),
         ),
-        Rule("F-DPE-MISSING", "blocker", _("Dwelling without an energy class (DPE).")),
+        Rule(
+            "F-DPE-MISSING",
+            "blocker",
+            _("Dwelling without an energy class (DPE)."),
+            _("energy class (DPE) missing"),
+        ),
         Rule(
             "F-DPE-OLD",
             "blocker",
             _("The DPE predates 1 July 2021 or is more than 10 years old: a new one is needed."),
+            _("DPE too old"),
         ),
         Rule(
             "F-DPE-COST",
             "blocker",
             _("Dwelling without the estimated annual energy costs or their reference year."),
+            _("energy cost estimate missing"),
         ),
         Rule(
             "F-RENT-CORE",
@@ -107,12 +133,19 @@ RULES = {
             _(
                 "Rental: charges, deposit, surface or tenant fees (with the inventory part) are missing."
             ),
+            _("rental mentions missing"),
         ),
-        Rule("F-RENT-CAP", "warning", _("Rental: the inventory fees exceed the legal cap per m².")),
+        Rule(
+            "F-RENT-CAP",
+            "warning",
+            _("Rental: the inventory fees exceed the legal cap per m²."),
+            _("inventory fees above the legal cap"),
+        ),
         Rule(
             "F-DECENCE",
             "warning",
             _("Rental: the energy class no longer allows letting this home as a main residence."),
+            _("energy class too low to let"),
         ),
     )
 }
@@ -124,12 +157,128 @@ def _has_price_info_fees(listing: Listing) -> bool:
     return "honoraires" in text
 
 
-def check(listing: Listing, *, today: date | None = None) -> list[str]:
+# `check()` reads the listing's own agency when no schedule is given.
+_OWN_AGENCY: Any = object()
+
+
+def listing_schedule(listing: Listing) -> fees.FeeSchedule:
+    """The fee schedule of the listing's agency (one query unless `agency` is loaded)."""
+    return fees.agency_schedule(listing.agency if listing.agency_id else None)
+
+
+NO_SCHEDULE = fees.FeeSchedule(source="")
+
+
+def schedules_by_agency(agency_ids: set[int | None]) -> dict[int | None, fees.FeeSchedule]:
+    """The fee schedule of each agency in `agency_ids` (one query)."""
+    agencies = Agency.objects.filter(pk__in={pk for pk in agency_ids if pk is not None}).only(
+        "name", "fee_schedule", "rates", "legal"
+    )
+    return {agency.pk: fees.agency_schedule(agency) for agency in agencies}
+
+
+def fee_mismatch(listing: Listing, schedule: fees.FeeSchedule) -> fees.Mismatch | None:
+    """How the listing's fees exceed its agency's schedule, or None (docs/legal.md S6, W7)."""
+    if listing.transaction in SALES and not listing.price_hidden:
+        return fees.sale_mismatch(
+            price=listing.price,
+            net=listing.price_excluding_fees,
+            percent=listing.fees_percent,
+            schedule=schedule,
+        )
+    if listing.transaction == Transaction.RENT:
+        return fees.rent_mismatch(
+            surface=listing.surface,
+            rent=listing.price,
+            charges=listing.charges,
+            tenant_fees=listing.tenant_fees,
+            inventory_fees=listing.inventory_fees,
+            schedule=schedule,
+        )
+    return None
+
+
+def _euros(amount: Decimal) -> str:
+    return (
+        formats.number_format(amount.quantize(Decimal("1")), use_l10n=True, force_grouping=True)
+        + " €"
+    )
+
+
+def _band_words(band: fees.SaleBand) -> str:
+    if band.lower is not None and band.upper is not None:
+        where = gettext("from %(low)s to %(high)s") % {
+            "low": _euros(Decimal(band.lower)),
+            "high": _euros(Decimal(band.upper)),
+        }
+    elif band.upper is not None:
+        where = gettext("up to %(high)s") % {"high": _euros(Decimal(band.upper))}
+    elif band.lower is not None:
+        where = gettext("from %(low)s") % {"low": _euros(Decimal(band.lower))}
+    else:
+        where = gettext("at any price")
+    if band.percent is not None:
+        most = fees.rate_text(band.percent) + "\u00a0%"
+    else:
+        most = _euros(Decimal(band.amount or 0))
+    return gettext("at most %(most)s %(where)s") % {"most": most, "where": where}
+
+
+def explain_mismatch(listing: Listing, mismatch: fees.Mismatch) -> str:
+    """The mismatch in words for the agent, e.g. "Fees of 7 605 € (5.5 % of 138 282 €
+    excluding fees); the schedule of Agence X allows at most 5 % from 100 001 € to
+    300 000 €, that is 6 914 €."
+    """
+    agency = listing.agency.name if listing.agency is not None else ""
+    if mismatch.kind == "sale":
+        net = Decimal(mismatch.facts["net"])
+        charged = gettext("Fees of %(fees)s (%(percent)s of %(net)s excluding fees)") % {
+            "fees": _euros(mismatch.charged),
+            "percent": formats.number_format(
+                (mismatch.charged / net * 100).quantize(Decimal("0.01")), use_l10n=True
+            )
+            + "\u00a0%",
+            "net": _euros(net),
+        }
+        if mismatch.band is None:
+            return gettext(
+                "%(charged)s: the schedule of %(agency)s has no band for this price."
+            ) % {
+                "charged": charged,
+                "agency": agency,
+            }
+        return gettext(
+            "%(charged)s; the schedule of %(agency)s allows %(band)s, that is %(allowed)s."
+        ) % {
+            "charged": charged,
+            "agency": agency,
+            "band": _band_words(mismatch.band),
+            "allowed": _euros(mismatch.allowed),
+        }
+    what = gettext("Inventory fees") if mismatch.kind == "inventory" else gettext("Tenant fees")
+    return gettext(
+        "%(what)s of %(charged)s; the schedule of %(agency)s allows at most %(allowed)s "
+        "for this home."
+    ) % {
+        "what": what,
+        "charged": _euros(mismatch.charged),
+        "agency": agency,
+        "allowed": _euros(mismatch.allowed),
+    }
+
+
+def check(listing: Listing, *, today: date | None = None, schedule: Any = _OWN_AGENCY) -> list[str]:
     """Codes of the rules this listing breaks, in `RULES` order (e.g. ["F-DPE-OLD"]).
 
-    `today` defaults to the local date; the verdict of the same fields changes with it."""
+    `today` defaults to the local date; the verdict of the same fields changes with it.
+    `schedule` (a fees.FeeSchedule) defaults to the listing's agency's: pass it when
+    checking many listings of few agencies."""
     today = today or timezone.localdate()
+    if schedule is _OWN_AGENCY:
+        schedule = listing_schedule(listing)
     issues: list[str] = []
+    if fee_mismatch(listing, schedule) is not None:
+        issues.append("F-FEES-SCHEDULE")
     dwelling = listing.property_type in DWELLINGS
     if listing.transaction in SALES and not listing.price_hidden:
         if not _has_price_info_fees(listing) and (
@@ -180,7 +329,8 @@ def check(listing: Listing, *, today: date | None = None) -> list[str]:
         banned = {letter for since, letter in DECENCY_BANS if today >= since}
         if dwelling and listing.dpe_letter in banned and listing.department[:2] not in {"97"}:
             issues.append("F-DECENCE")
-    return issues
+    order = list(RULES)
+    return sorted(issues, key=order.index)
 
 
 def describe(codes: list[str]) -> list[Rule]:
@@ -193,11 +343,31 @@ def verdict(listing: Listing, *, today: date | None = None) -> list[Rule]:
     return describe(check(listing, today=today))
 
 
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+    detail: str  # this listing's case in words ("" when the rule's message says it all)
+
+
+def findings(listing: Listing, *, today: date | None = None) -> list[Finding]:
+    """`verdict()` with each rule explained for this listing where it can be."""
+    schedule = listing_schedule(listing)
+    result = []
+    for rule in describe(check(listing, today=today, schedule=schedule)):
+        detail = ""
+        if rule.code == "F-FEES-SCHEDULE":
+            mismatch = fee_mismatch(listing, schedule)
+            detail = explain_mismatch(listing, mismatch) if mismatch else ""
+        result.append(Finding(rule, detail))
+    return result
+
+
 def listings_compliance_refresh(
-    *, today: date | None = None, chunk_size: int = REFRESH_CHUNK
+    *, today: date | None = None, chunk_size: int = REFRESH_CHUNK, agency: Agency | None = None
 ) -> int:
     """Recompute the stored verdict of every live (not withdrawn) listing for `today`
-    (default: the local date) and save those that changed. Returns how many changed.
+    (default: the local date) and save those that changed, only `agency`'s when given.
+    Returns how many changed.
 
     Run daily (cron, after the night's `feeds sync`): a sync maps only the ads that
     changed upstream, so without it an unchanged ad keeps yesterday's verdict. Reads
@@ -209,9 +379,19 @@ def listings_compliance_refresh(
     today = today or timezone.localdate()
     changed = 0
     batch: list[Listing] = []
-    listings = Listing.objects.live().only(*RULE_FIELDS, *VERDICT_FIELDS).order_by("pk")
+    live = Listing.objects.live()
+    if agency is not None:  # after an edit of its fee schedule
+        live = live.filter(agency=agency)
+    listings = (
+        live.select_related("agency")
+        .only(*RULE_FIELDS, *AGENCY_FIELDS, *VERDICT_FIELDS)
+        .order_by("pk")
+    )
+    schedules: dict[int | None, fees.FeeSchedule] = {}
     for listing in listings.iterator(chunk_size=chunk_size):
-        issues = check(listing, today=today)
+        if listing.agency_id not in schedules:
+            schedules[listing.agency_id] = listing_schedule(listing)
+        issues = check(listing, today=today, schedule=schedules[listing.agency_id])
         if issues == listing.compliance_issues and listing.is_compliant == (not issues):
             continue
         listing.compliance_issues = issues

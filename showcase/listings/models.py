@@ -83,11 +83,33 @@ class Agency(models.Model):
     # Gedeon `legal` block / Apimo agency data, kept verbatim (HTML parts sanitized on display).
     legal = models.JSONField(_("legal information"), default=dict, blank=True)
     # Apimo `rates[]`: the fee schedule.
-    rates = models.JSONField(_("fee schedule"), default=list, blank=True)
+    rates = models.JSONField(_("fee schedule rows (Apimo)"), default=list, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    # Entered by an agent in the admin; a sync never writes them (they are not
+    # AgencyRecord fields). Each one, when filled, wins over the upstream value.
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=100, blank=True)
+    registered_office = models.CharField(_("registered office"), max_length=300, blank=True)
+    rcs = models.CharField(_("RCS number and city"), max_length=100, blank=True)
+    professional_card = models.CharField(_("professional card number"), max_length=100, blank=True)
+    card_issuer = models.CharField(_("card issued by (CCI)"), max_length=200, blank=True)
+    financial_guarantee = models.CharField(_("financial guarantor"), max_length=300, blank=True)
+    guarantee_amount = models.CharField(_("guarantee amount"), max_length=100, blank=True)
+    rcp_insurer = models.CharField(_("professional liability insurer"), max_length=300, blank=True)
+    fee_schedule = models.TextField(
+        _("fee schedule"),
+        blank=True,
+        help_text=_(
+            "Replaces the schedule the feed sends. Write one line per price band, e.g. "
+            "“Jusqu'à 100 000 € : 6 % TTC”, “De 100 001 € à 300 000 € : 5 % TTC”, "
+            "“Au-delà de 300 000 € : 4 % TTC”, who pays, and the rental fees per m²; "
+            "HTML allowed."
+        ),
+    )
 
     objects = AgencyQuerySet.as_manager()
 

@@ -1,102 +1,142 @@
-"""The agency's legal information (docs/legal.md §4): from the admin first, then the feeds.
+"""The legal information of a site (docs/legal.md §4): the publisher of the website, and
+for every agency the site shows its own identity, card, guarantee, insurance and fee
+schedule.
 
-Nothing is invented: what neither source gives is listed as missing to the agent.
+Each agency's items come from the agent's entry on the agency in the admin first, then
+its feed (Gedeon `legal`, Apimo company data); the website's own fields fill an agency's
+gaps only when the site shows that agency alone, so two agencies never share one identity.
+The director of publication and the host come from the website, else from the operator's
+settings (LEGAL_PUBLICATION_DIRECTOR, LEGAL_HOST_*). Nothing is invented: what no source
+gives is listed as missing to the agent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.site import Site
+from showcase.listings import fees
+from showcase.listings.identity import LegalItem, agency_items
 from showcase.listings.models import Agency
 
-
-@dataclass(frozen=True)
-class LegalItem:
-    key: str
-    label: Promise
-    value: str
-    mandatory: bool = True
+__all__ = ["LegalItem", "agency_items"]
 
 
-# (key, label, tenant field, Gedeon `legal` keys, mandatory)
-ITEMS: tuple[tuple[str, Promise, str, tuple[str, ...], bool], ...] = (
-    ("company", _("Company name"), "company_name", ("raison_sociale",), True),
-    ("legal_form", _("Legal form and share capital"), "legal_form", ("forme_juridique",), True),
-    ("capital", _("Share capital"), "share_capital", (), False),
-    ("office", _("Registered office"), "registered_office", ("adresse_societe",), True),
-    ("rcs", _("Trade register (RCS)"), "rcs", ("rcs",), True),
-    ("vat", _("VAT number"), "vat_number", (), False),
-    ("phone", _("Phone"), "phone", (), True),
-    ("email", _("E-mail"), "email", (), True),
-    ("card", _("Professional card"), "professional_card", ("no_carte_pro",), True),
-    ("card_issuer", _("Card issued by"), "card_issuer", ("prefecture",), True),
-    ("card_activities", _("Activities on the card"), "card_activities", (), False),
-    (
-        "guarantee",
-        _("Financial guarantee"),
-        "financial_guarantee",
-        ("garantie_etablissement",),
-        True,
-    ),
-    ("guarantee_amount", _("Guarantee amount"), "guarantee_amount", ("garantie_montant",), True),
-    ("insurer", _("Professional liability insurance"), "rcp_insurer", ("rcp_nom",), True),
-    ("mediator", _("Consumer mediator"), "mediator_name", (), True),
-    ("mediator_contact", _("Mediator's address"), "mediator_contact", (), True),
-    ("mediator_website", _("Mediator's website"), "mediator_website", (), True),
-    ("director", _("Publication director"), "publication_director", (), True),
-    ("host", _("Host"), "host_details", (), True),
+# (key, label, Tenant field, mandatory): the website's publisher (W1, W2, W8).
+SITE_ITEMS: tuple[tuple[str, Promise, str, bool], ...] = (
+    ("publisher", _("Publisher"), "company_name", False),
+    ("publisher_form", _("Legal form and share capital"), "legal_form", False),
+    ("capital", _("Share capital"), "share_capital", False),
+    ("publisher_office", _("Registered office"), "registered_office", False),
+    ("publisher_rcs", _("Trade register (RCS)"), "rcs", False),
+    ("vat", _("VAT number"), "vat_number", False),
+    ("phone", _("Phone"), "phone", False),
+    ("email", _("E-mail"), "email", False),
+    ("card_activities", _("Activities on the card"), "card_activities", False),
+    ("mediator", _("Consumer mediator"), "mediator_name", True),
+    ("mediator_contact", _("Mediator's address"), "mediator_contact", True),
+    ("mediator_website", _("Mediator's website"), "mediator_website", True),
 )
 
 
-def source_agency(site: Site) -> Agency | None:
-    """The agency whose feed data fills the gaps: the first one with a legal block."""
-    agencies = Agency.objects.for_site(site).published().exclude(legal={}).order_by("pk")
-    return agencies.first()
+@dataclass(frozen=True)
+class AgencyLegal:
+    """One agency as the legal pages show it: `anchor` is its id on both pages."""
+
+    agency: Agency
+    items: list[LegalItem]
+    schedule: fees.FeeSchedule
+    infos: str = ""  # Gedeon `legal.infos`, HTML to sanitize
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def anchor(self) -> str:
+        return f"agence-{self.agency.pk}"
 
 
-def legal_items(site: Site, agency: Agency | None = None) -> list[LegalItem]:
-    agency = agency if agency is not None else source_agency(site)
+def site_agencies(site: Site) -> list[Agency]:
+    """The published agencies of the site, by name (one query)."""
+    return list(Agency.objects.for_site(site).published().order_by("name", "pk"))
+
+
+def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[AgencyLegal]:
+    """Every agency of the site with its identity and its one fee schedule."""
+    agencies = site_agencies(site) if agencies is None else agencies
     tenant = site.tenant
-    legal: dict[str, Any] = agency.legal if agency is not None else {}
-    items = []
-    for key, label, field, upstream_keys, mandatory in ITEMS:
-        value = str(getattr(tenant, field, "") or "").strip() if tenant is not None else ""
-        if not value:
-            value = next((str(legal[k]).strip() for k in upstream_keys if legal.get(k)), "")
-        if not value and agency is not None:
-            if key == "phone":
-                value = agency.phone
-            elif key == "email" and agency.emails:
-                value = agency.emails[0]
-        items.append(LegalItem(key, label, value, mandatory))
+    alone = tenant if tenant is not None and len(agencies) == 1 else None
+    website_text = tenant.fee_schedule if tenant is not None else ""
+    website_link = tenant.fee_schedule_url if tenant is not None else ""
+    result = []
+    for agency in agencies:
+        legal = agency.legal if isinstance(agency.legal, dict) else {}
+        result.append(
+            AgencyLegal(
+                agency=agency,
+                items=agency_items(agency, fallback=alone),
+                schedule=fees.agency_schedule(
+                    agency, website_text=website_text, website_link=website_link
+                ),
+                infos=str(legal.get("infos") or ""),
+            )
+        )
+    return result
+
+
+def director(site: Site) -> str:
+    tenant = site.tenant
+    chosen = tenant.publication_director.strip() if tenant is not None else ""
+    return chosen or settings.LEGAL_PUBLICATION_DIRECTOR
+
+
+def host(site: Site) -> str:
+    """The host's name, address and phone (LCEN art. 6-III, W2)."""
+    tenant = site.tenant
+    chosen = tenant.host_details.strip() if tenant is not None else ""
+    if chosen:
+        return chosen
+    parts = (settings.LEGAL_HOST_NAME, settings.LEGAL_HOST_ADDRESS, settings.LEGAL_HOST_PHONE)
+    return ", ".join(p for p in parts if p)
+
+
+def site_items(site: Site) -> list[LegalItem]:
+    """The publisher's items, then the director of publication and the host."""
+    tenant = site.tenant
+    items = [
+        LegalItem(key, label, str(getattr(tenant, name, "") or "").strip(), mandatory)
+        for key, label, name, mandatory in SITE_ITEMS
+    ]
+    items.append(LegalItem("director", _("Publication director"), director(site)))
+    items.append(LegalItem("host", _("Host"), host(site)))
     return items
 
 
 def missing_legal_items(site: Site) -> list[str]:
-    """Labels of the mandatory items neither the admin nor the feeds give."""
-    return [str(item.label) for item in legal_items(site) if item.mandatory and not item.value]
+    """Labels of the mandatory items no source gives, an agency's prefixed with its name
+    (e.g. "Agence du Parc: Professional card")."""
+    missing = [str(i.label) for i in site_items(site) if i.mandatory and not i.value]
+    for entry in agencies_legal(site):
+        missing.extend(
+            f"{entry.agency.name}: {item.label}"
+            for item in entry.items
+            if item.mandatory and not item.value
+        )
+        if entry.schedule.is_empty:
+            missing.append(f"{entry.agency.name}: {_('Fee schedule')}")
+    return missing
 
 
-def fee_schedule_html(site: Site) -> tuple[str, str]:
-    """(HTML to sanitize, link): the admin's text, else Gedeon `honoraires`/`url_bareme`."""
+def company_names(site: Site) -> list[str]:
+    """Who is responsible for the site's data: the publisher, else each agency's company."""
     tenant = site.tenant
-    if tenant is not None and (tenant.fee_schedule or tenant.fee_schedule_url):
-        return tenant.fee_schedule, tenant.fee_schedule_url
-    agency = source_agency(site)
-    if agency is None:
-        return "", ""
-    return str(agency.legal.get("honoraires") or ""), str(agency.legal.get("url_bareme") or "")
-
-
-def fee_rates(site: Site) -> list[dict[str, Any]]:
-    """Apimo agency `rates[]`, when the feeds carry them."""
-    agencies = Agency.objects.for_site(site).published().exclude(rates=[])
-    rates: list[dict[str, Any]] = []
-    for agency in agencies[:5]:
-        rates.extend(r for r in agency.rates if isinstance(r, dict))
-    return rates
+    if tenant is not None and tenant.company_name.strip():
+        return [tenant.company_name.strip()]
+    names = []
+    for entry in agencies_legal(site):
+        name = next((i.value for i in entry.items if i.key == "company" and i.value), "")
+        names.append(name or entry.agency.name)
+    return list(dict.fromkeys(names))

@@ -116,10 +116,20 @@ class Tenant(models.Model):
         blank=True,
         default="",
     )
+    # Per agency otherwise (Agency.fee_schedule, or the feed's): never a second schedule.
     fee_schedule = models.TextField(
-        _("fee schedule"), blank=True, help_text=_("HTML allowed; shown on the fee page.")
+        _("fee schedule"),
+        blank=True,
+        help_text=_(
+            "Shown on the fee page for the agencies that have no schedule of their own "
+            "(none from their feed, none entered on the agency); HTML allowed."
+        ),
     )
-    fee_schedule_url = models.URLField(_("fee schedule link"), blank=True)
+    fee_schedule_url = models.URLField(
+        _("fee schedule link"),
+        blank=True,
+        help_text=_("For the same agencies: a link to the full schedule."),
+    )
 
     objects = TenantQuerySet.as_manager()
 

@@ -20,31 +20,40 @@ from showcase.tenants.sitemaps import sitemaps_for, stream_section
 
 
 def legal_notice(request: SiteRequest) -> HttpResponse:
+    """The publisher, the director of publication, the host, then each agency the site
+    shows with its own identity (docs/legal.md W1-W6, W8)."""
     tenant = request.site.tenant
-    agency = legal.source_agency(request.site)
-    items = [item for item in legal.legal_items(request.site, agency) if item.value]
-    infos = sanitize(str(agency.legal.get("infos") or "")) if agency else ""
-    holds_no_funds = bool(tenant and tenant.holds_no_funds)
+    agencies = legal.agencies_legal(request.site)
     return render(
         request,
         "tenants/legal_notice.html",
-        {"items": items, "infos": infos, "holds_no_funds": holds_no_funds},
+        {
+            "site_items": [item for item in legal.site_items(request.site) if item.value],
+            "agencies": [
+                {
+                    "entry": entry,
+                    "items": [item for item in entry.items if item.value],
+                    "infos": sanitize(entry.infos),
+                }
+                for entry in agencies
+            ],
+            "holds_no_funds": bool(tenant and tenant.holds_no_funds),
+        },
     )
 
 
 def fee_schedule(request: SiteRequest) -> HttpResponse:
-    html, link = legal.fee_schedule_html(request.site)
-    return render(
-        request,
-        "tenants/fee_schedule.html",
-        {"schedule": sanitize(html), "link": link, "rates": legal.fee_rates(request.site)},
-    )
+    """Each agency's one fee schedule under its name (docs/legal.md S6, S7, W7): the
+    structured rows when the source was understood, its sanitized text otherwise."""
+    agencies = [
+        {"entry": entry, "html": "" if entry.schedule.structured else sanitize(entry.schedule.html)}
+        for entry in legal.agencies_legal(request.site)
+    ]
+    return render(request, "tenants/fee_schedule.html", {"agencies": agencies})
 
 
 def privacy(request: SiteRequest) -> HttpResponse:
-    company = next(
-        (i.value for i in legal.legal_items(request.site) if i.key == "company" and i.value), ""
-    )
+    company = ", ".join(legal.company_names(request.site))
     years = max(settings.LEADS_RETENTION_DAYS // 365, 1)
     return render(request, "tenants/privacy.html", {"company": company, "retention_years": years})
 

@@ -6,6 +6,8 @@ from django import template
 from django.utils.safestring import SafeString
 
 from showcase.core.html import clean_legal_html
+from showcase.listings.identity import LegalItem, agency_items
+from showcase.listings.models import Agency
 
 register = template.Library()
 
@@ -18,3 +20,9 @@ def sanitize(html: str) -> SafeString:
 @register.filter
 def safe_html(html: str) -> SafeString:
     return sanitize(str(html) if html is not None else "")
+
+
+@register.simple_tag
+def agency_legal_items(agency: Agency) -> list[LegalItem]:
+    """The agency's identity items that have a value: the agent's entries, else its feed's."""
+    return [item for item in agency_items(agency) if item.value]

@@ -24,12 +24,23 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.http.request import validate_host
 
+from showcase.demo.apimo_data import AGENCY_LEGAL_ENTRIES
 from showcase.demo.fake_apimo import FakeApimo
 from showcase.demo.fake_gedeon import FakeGedeon
 from showcase.demo.sites import EMBEDDED, SITES, EmbedExample, demo_sites_setup
 from showcase.feeds.models import Feed
 from showcase.leads.services import leads_retry
+from showcase.listings import compliance
+from showcase.listings.models import Agency
 from showcase.outbox.services import outbox_send
+
+# The operator's legal settings for the demo (LEGAL_* in the README), invented.
+DEMO_OPERATOR = {
+    "LEGAL_PUBLICATION_DIRECTOR": "Claire Martin",
+    "LEGAL_HOST_NAME": "Hébergeur Démo SAS",
+    "LEGAL_HOST_ADDRESS": "12 rue des Serveurs, 69007 Lyon",
+    "LEGAL_HOST_PHONE": "+33 4 00 00 00 00",
+}
 
 logger = logging.getLogger(__name__)
 # How often the background loop plays cron (seconds).
@@ -108,6 +119,7 @@ class Command(BaseCommand):
             call_command(
                 "feeds", "sync", "demo", "demo-apimo", stdout=self.stdout, stderr=self.stderr
             )
+            self.ensure_legal_entries(str(apimo.agency["id"]))
             demo_sites_setup(embed_origin=embed.url)
             self.allow_demo_hosts()
             password = self.ensure_admin()
@@ -193,6 +205,21 @@ class Command(BaseCommand):
             )
         elif feed.base_url != url:
             Feed.objects.filter(pk=feed.pk).update(base_url=url)
+
+    def ensure_legal_entries(self, apimo_agency_id: str) -> None:
+        """What an agent enters in the admin for the demo: the Apimo agency's card,
+        guarantee and insurer (its feed sends none), and the operator's director of
+        publication and host when the environment gives none (this process serves)."""
+        agency = Agency.objects.filter(feed__name="demo-apimo", upstream_id=apimo_agency_id).first()
+        if agency is not None:
+            for name, value in AGENCY_LEGAL_ENTRIES.items():
+                if not getattr(agency, name):
+                    setattr(agency, name, value)
+            agency.save()
+            compliance.listings_compliance_refresh(agency=agency)
+        for name, value in DEMO_OPERATOR.items():
+            if not getattr(settings, name):
+                setattr(settings, name, value)
 
     def ensure_admin(self) -> str:
         """An `admin` superuser with a fresh password printed for this demo run."""

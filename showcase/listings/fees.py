@@ -1,0 +1,321 @@
+"""An agency's fee schedule (barème, docs/legal.md S6, S7, W7), one per agency, as pure
+functions: read from the agent's text in the admin, Apimo `rates[]` or Gedeon
+`legal.honoraires`, and compared with a listing's fees.
+
+Amounts are € TTC, percentages % TTC. A sale band's percentage applies to the price
+excluding fees (the base A2017 art. 3-3° gives the listing's percentage on), and the band
+is chosen by that price too. Since the arrêté of 26 January 2022 the schedule states
+*maximum* prices: a listing may charge less, never more.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.utils import formats
+from django.utils.html import strip_tags
+
+if TYPE_CHECKING:
+    from showcase.listings.models import Agency
+
+# Apimo's "no upper bound" (seen as 99 999 999 in the demo and real accounts).
+OPEN_ENDED_FROM = 99_999_999
+# Rounding of integer euro amounts upstream: a fee within 1 € of the maximum matches.
+TOLERANCE_EUROS = Decimal(1)
+
+SOURCE_ADMIN = "admin"
+SOURCE_APIMO = "apimo"
+SOURCE_GEDEON = "gedeon"
+SOURCE_WEBSITE = "website"
+
+
+@dataclass(frozen=True)
+class SaleBand:
+    """Sale prices from `lower` to `upper` € (inclusive; None = unbounded) pay at most
+    `percent` % of the price excluding fees, or the flat `amount` €."""
+
+    lower: int | None
+    upper: int | None
+    percent: Decimal | None = None
+    amount: int | None = None
+
+    def holds(self, price: Decimal) -> bool:
+        return (self.lower is None or price >= self.lower) and (
+            self.upper is None or price <= self.upper
+        )
+
+    def maximum(self, price: Decimal) -> Decimal:
+        """The highest fee (€) this band allows on `price` € excluding fees."""
+        if self.percent is not None:
+            return price * self.percent / 100
+        return Decimal(self.amount or 0)
+
+
+@dataclass(frozen=True)
+class RentRow:
+    """An Apimo rental row: `percent` % of `comment`'s base, or a flat `amount` €."""
+
+    label: str
+    percent: Decimal | None = None
+    amount: int | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    """One agency's schedule. `structured` is True when every line of the source was
+    understood, so the page may show the rows instead of the source text; otherwise the
+    page shows `html` (sanitized on display) and the rows only serve the check."""
+
+    source: str  # SOURCE_ADMIN, SOURCE_APIMO, SOURCE_GEDEON, SOURCE_WEBSITE
+    sale_bands: tuple[SaleBand, ...] = ()
+    paid_by: str = ""  # "buyer", "seller" or "" (not stated)
+    cumulative: bool | None = None
+    tenant_per_m2: Decimal | None = None  # visit, file and lease, € per m² of living area
+    inventory_per_m2: Decimal | None = None  # état des lieux, € per m²
+    rent_rows: tuple[RentRow, ...] = ()
+    html: str = ""
+    link: str = ""
+    structured: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.sale_bands or self.rent_rows or self.tenant_per_m2 or self.html or self.link
+        )
+
+    def band_for(self, price: Decimal) -> SaleBand | None:
+        return next((band for band in self.sale_bands if band.holds(price)), None)
+
+
+_NUMBER = r"(\d[\d\s\u00a0\u202f.]*(?:,\d+)?)"
+_VALUE = r"(\d+(?:[.,]\d+)?)\s*(%|€)"
+_SEP = r"\s*[:=–-]?\s*"
+_UP_TO = re.compile(rf"^jusqu.{{0,3}}[àa]\s+{_NUMBER}\s*€{_SEP}{_VALUE}", re.I)
+_BETWEEN = re.compile(rf"^de\s+{_NUMBER}\s*€\s+[àa]\s+{_NUMBER}\s*€{_SEP}{_VALUE}", re.I)
+_ABOVE = re.compile(
+    rf"^(?:au-del[àa]\s+de|plus\s+de|[àa]\s+partir\s+de)\s+{_NUMBER}\s*€{_SEP}{_VALUE}", re.I
+)
+_PER_M2 = r"(\d+(?:[.,]\d+)?)\s*€(?:\s*ttc)?\s*/\s*m(?:²|2)"
+_TENANT = re.compile(rf"(?:visite|dossier|bail)[^:]*:\s*{_PER_M2}", re.I)
+_INVENTORY = re.compile(rf"[ée]tat des lieux\s*:\s*{_PER_M2}", re.I)
+_BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/h\d|/div|/tr)\s*>", re.I)
+
+
+def _amount(text: str) -> Decimal:
+    cleaned = re.sub(r"[\s\u00a0\u202f.]", "", text).replace(",", ".")
+    return Decimal(cleaned)
+
+
+def _band(lower: int | None, upper: int | None, value: str, unit: str) -> SaleBand:
+    number = _amount(value)
+    if unit == "%":
+        return SaleBand(lower, upper, percent=number)
+    return SaleBand(lower, upper, amount=int(number))
+
+
+def parse_text(html: str, *, source: str, link: str = "") -> FeeSchedule:
+    """A schedule written out in French (Gedeon `honoraires`, the agent's text) -> its
+    rows, one line at a time: "Jusqu'à 100 000 € : 6 % TTC", "De 100 001 € à 300 000 € :
+    5 % TTC", "Au-delà de 300 000 € : 4 % TTC", "Visite, dossier, bail : 10 € TTC/m²",
+    "état des lieux : 3 € TTC/m²", who pays, "(non) cumulatifs". Headings (lines without a
+    figure) are skipped; any other line makes the schedule unstructured."""
+    text = strip_tags(_BLOCK_END.sub("\n", html or ""))
+    bands: list[SaleBand] = []
+    tenant = inventory = None
+    paid_by, cumulative, understood = "", None, True
+    for raw in text.splitlines():
+        line = " ".join(raw.replace("’", "'").split())
+        if not line:
+            continue
+        lower = line.lower()
+        known = False
+        try:
+            if match := _UP_TO.match(line):
+                bands.append(_band(None, int(_amount(match[1])), match[2], match[3]))
+                known = True
+            elif match := _BETWEEN.match(line):
+                lo, hi = int(_amount(match[1])), int(_amount(match[2]))
+                bands.append(_band(lo, hi, match[3], match[4]))
+                known = True
+            elif match := _ABOVE.match(line):
+                bands.append(_band(int(_amount(match[1])) + 1, None, match[2], match[3]))
+                known = True
+            if match := _TENANT.search(line):
+                tenant, known = _amount(match[1]), True
+            if match := _INVENTORY.search(line):
+                inventory, known = _amount(match[1]), True
+        except (InvalidOperation, ValueError):
+            known = False
+        if "charge de l'acqu" in lower or "charge des acqu" in lower:
+            paid_by, known = "buyer", True
+        elif "charge du vendeur" in lower or "charge des vendeurs" in lower:
+            paid_by, known = "seller", True
+        if "non cumulati" in lower:
+            cumulative, known = False, True
+        elif "cumulati" in lower:
+            cumulative, known = True, True
+        if not known and re.search(r"\d", line):
+            understood = False
+    return FeeSchedule(
+        source=source,
+        sale_bands=tuple(bands),
+        paid_by=paid_by,
+        cumulative=cumulative,
+        tenant_per_m2=tenant,
+        inventory_per_m2=inventory,
+        html=html or "",
+        link=link,
+        structured=understood and bool(bands or tenant),
+    )
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() and number >= 0 else None
+
+
+def parse_rates(rates: list[dict[str, Any]]) -> FeeSchedule:
+    """Apimo `rates[]` as stored by the mapping (category 1 = sale, others by label) ->
+    the schedule. Rows without a rate or a price are left out by the mapping."""
+    bands: list[SaleBand] = []
+    rent: list[RentRow] = []
+    for rate in rates:
+        if not isinstance(rate, dict):
+            continue
+        percent = _decimal(rate.get("commission_rate"))
+        price = _decimal(rate.get("commission_price"))
+        amount = int(price) if price is not None else None
+        if rate.get("category") == 1:
+            lower = _decimal(rate.get("range_min"))
+            upper = _decimal(rate.get("range_max"))
+            bands.append(
+                SaleBand(
+                    int(lower) if lower else None,
+                    int(upper) if upper is not None and upper < OPEN_ENDED_FROM else None,
+                    percent=percent,
+                    amount=None if percent is not None else amount,
+                )
+            )
+        else:
+            rent.append(
+                RentRow(
+                    label=str(rate.get("category_label") or rate.get("category") or ""),
+                    percent=percent,
+                    amount=None if percent is not None else amount,
+                    comment=str(rate.get("comment") or ""),
+                )
+            )
+    return FeeSchedule(
+        source=SOURCE_APIMO, sale_bands=tuple(bands), rent_rows=tuple(rent), structured=True
+    )
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A listing's fee above its agency's schedule: `charged` and `allowed` in €."""
+
+    kind: str  # "sale", "rent" or "inventory"
+    charged: Decimal
+    allowed: Decimal
+    band: SaleBand | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def sale_mismatch(
+    *, price: int | None, net: int | None, percent: Decimal | None, schedule: FeeSchedule
+) -> Mismatch | None:
+    """A buyer-paid sale (`price` € fees included, `net` € excluding them, `percent` % of
+    `net`) against the schedule's bands; None when it fits or cannot be checked."""
+    if not schedule.sale_bands or not price:
+        return None
+    if net is None and percent is not None:
+        net_value = Decimal(price) / (1 + percent / 100)
+    elif net is not None:
+        net_value = Decimal(net)
+    else:
+        return None
+    fees = Decimal(price) - net_value
+    if fees <= 0:
+        return None  # seller-paid: the price holds no fees to check
+    band = schedule.band_for(net_value)
+    if band is None:
+        return Mismatch("sale", fees, Decimal(0), None, {"net": net_value})
+    allowed = band.maximum(net_value)
+    if fees > allowed + TOLERANCE_EUROS:
+        return Mismatch("sale", fees, allowed, band, {"net": net_value})
+    return None
+
+
+def rent_mismatch(
+    *,
+    surface: float | None,
+    rent: int | None,
+    charges: int | None,
+    tenant_fees: int | None,
+    inventory_fees: int | None,
+    schedule: FeeSchedule,
+) -> Mismatch | None:
+    """A rental's tenant fees (€, état des lieux included) against the schedule's € per m²
+    of living area (`surface` m²), or its percentage of the yearly rent excluding charges."""
+    if tenant_fees is None:
+        return None
+    if schedule.tenant_per_m2 is not None and surface:
+        area = Decimal(str(surface))
+        per_m2 = schedule.tenant_per_m2 + (schedule.inventory_per_m2 or 0)
+        allowed = (per_m2 * area).quantize(Decimal("0.01"))
+        if tenant_fees > allowed + TOLERANCE_EUROS:
+            return Mismatch("rent", Decimal(tenant_fees), allowed, None, {"surface": area})
+        if schedule.inventory_per_m2 is not None and inventory_fees is not None:
+            cap = (schedule.inventory_per_m2 * area).quantize(Decimal("0.01"))
+            if inventory_fees > cap + TOLERANCE_EUROS:
+                return Mismatch("inventory", Decimal(inventory_fees), cap, None, {"surface": area})
+        return None
+    row = next((r for r in schedule.rent_rows if r.percent is not None), None)
+    if row is not None and row.percent is not None and rent:
+        yearly = Decimal(rent - (charges or 0)) * 12
+        allowed = (yearly * row.percent / 100).quantize(Decimal("0.01"))
+        if tenant_fees > allowed + TOLERANCE_EUROS:
+            return Mismatch("rent", Decimal(tenant_fees), allowed, None, {"yearly": yearly})
+    return None
+
+
+def agency_schedule(
+    agency: Agency | None, *, website_text: str = "", website_link: str = ""
+) -> FeeSchedule:
+    """The one schedule of `agency`: the agent's text in the admin wins, then Apimo
+    `rates[]`, then Gedeon `legal.honoraires`, then the website's own text and link
+    (Tenant `fee_schedule`, `fee_schedule_url`), for agencies whose feed sends none.
+    Empty when none has one."""
+    if agency is not None:
+        if agency.fee_schedule.strip():
+            return parse_text(agency.fee_schedule, source=SOURCE_ADMIN)
+        if agency.rates:
+            return parse_rates(agency.rates)
+        legal = agency.legal if isinstance(agency.legal, dict) else {}
+        if str(legal.get("honoraires") or "").strip():
+            return parse_text(
+                str(legal["honoraires"]),
+                source=SOURCE_GEDEON,
+                link=str(legal.get("url_bareme") or ""),
+            )
+    if website_text.strip() or website_link:
+        return parse_text(website_text, source=SOURCE_WEBSITE, link=website_link)
+    return FeeSchedule(source="")
+
+
+def rate_text(value: Decimal | float) -> str:
+    """A rate or a per-m² amount as a schedule states it, without trailing zeros and in the
+    active language: Decimal("4.50") -> "4,5" in French, Decimal("100") -> "100"."""
+    number = Decimal(str(value)).normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return formats.number_format(number, use_l10n=True)
