@@ -24,6 +24,13 @@ from showcase.listings.textformat import format_text, place_names, recased_title
 
 register = template.Library()
 
+# A house outline for listings without a photo: inline, so it costs no request.
+PHOTO_MISSING_ICON = SafeString(
+    '<svg aria-hidden="true" viewBox="0 0 48 48" fill="none" stroke="currentColor" '
+    'stroke-width="2.5" stroke-linejoin="round"><path d="M6 22 24 7l18 15"/>'
+    '<path d="M11 18v23h26V18"/><path d="M20 41V29h8v12"/></svg>'
+)
+
 
 @register.simple_tag
 def photo_img(
@@ -37,8 +44,13 @@ def photo_img(
 ) -> SafeString:
     """A responsive `<img>` whose sizes come from rewriting the photo URL."""
     if photo is None:
+        # A drawn placeholder, 4:3 like a photo (no layout shift), with a visible label.
         return format_html(
-            '<div class="photo-missing {}" role="img" aria-label="{}"></div>', css, _("No photo")
+            '<div class="photo-missing {}" role="img" aria-label="{}">{}<span>{}</span></div>',
+            css,
+            _("No photo yet"),
+            PHOTO_MISSING_ICON,
+            _("No photo yet"),
         )
     height = width * 3 // 4
     loading = 'fetchpriority="high" loading="eager"' if eager else 'loading="lazy"'
