@@ -157,7 +157,9 @@ def euros(amount: int | float | Decimal | None) -> str:
 
 
 def percent(value: Decimal | float) -> str:
-    return f"{number_format(value, 2, force_grouping=True)}\u00a0%"
+    """ "5,26 %" in French and German (a space before the sign), "5.26%" in English."""
+    sign = "%" if (get_language() or "").startswith("en") else "\u00a0%"
+    return f"{number_format(value, 2, force_grouping=True)}{sign}"
 
 
 def clean_inline_html(value: Any) -> SafeString:
