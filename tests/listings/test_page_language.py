@@ -247,3 +247,16 @@ def test_every_photo_shows_its_position_without_javascript(client):
     counts = re.findall(r'<span class="gallery-count" aria-hidden="true">([^<]*)</span>', html)
     assert counts == ["1 / 3", "2 / 3", "3 / 3"]
     assert 'class="gallery-controls" hidden' in html
+
+
+def test_photo_alternative_texts_from_upstream_are_marked_french(client):
+    listing = make_listing(title="Maison de ville")
+    make_photo(listing, description="Vue du jardin")
+    make_photo(listing)
+    html = body(client, listing, "en")
+    assert 'alt="Vue du jardin" lang="fr"' in html
+    assert 'alt="Maison de ville" lang="fr"' in html
+    assert (
+        'lang="fr"'
+        not in re.search(r'<ul class="gallery-list">.*?</ul>', body(client, listing), re.S)[0]
+    )

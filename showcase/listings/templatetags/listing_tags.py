@@ -53,8 +53,10 @@ def photo_img(
     sizes: str = "100vw",
     eager: bool = False,
     css: str = "",
+    alt_lang: str = "",
 ) -> SafeString:
-    """A responsive `<img>` whose sizes come from rewriting the photo URL."""
+    """A responsive `<img>` whose sizes come from rewriting the photo URL. `alt_lang`: the
+    language of `alt` (upstream's words), marked when it is not the page's."""
     if photo is None:
         # A drawn placeholder, 4:3 like a photo (no layout shift), with a visible label.
         return format_html(
@@ -67,11 +69,13 @@ def photo_img(
     height = width * 3 // 4
     loading = 'fetchpriority="high" loading="eager"' if eager else 'loading="lazy"'
     candidates = srcset(photo.url)
+    foreign = alt_lang and not (get_language() or "fr").startswith(alt_lang)
     return format_html(
-        '<img src="{}"{} alt="{}" width="{}" height="{}" class="{}" decoding="async" {}>',
+        '<img src="{}"{} alt="{}"{} width="{}" height="{}" class="{}" decoding="async" {}>',
         sized_url(photo.url, width),
         format_html(' srcset="{}" sizes="{}"', candidates, sizes) if candidates else "",
         alt,
+        format_html(' lang="{}"', alt_lang) if foreign else "",
         width,
         height,
         css,
