@@ -357,6 +357,13 @@ def _prefix_name(prefix: str) -> SafeString:
     return in_french(prefix)
 
 
+# Whole upstream price lines we can say in every language (by `city_key`).
+KNOWN_LINES = {
+    "taxe de sejour en sus": lambda: _("Tourist tax not included"),
+    "taxe de sejour incluse": lambda: _("Tourist tax included"),
+}
+
+
 def translated(upstream: PriceBlock, listing: Listing) -> PriceBlock:
     """The block of an English or German page: our wording from the structured fields,
     plus each upstream line on a fact they do not give, marked as French."""
@@ -372,7 +379,8 @@ def translated(upstream: PriceBlock, listing: Listing) -> PriceBlock:
         subject = topic(line)
         if subject and subject in covered:
             continue
-        block.details.append(in_french(line))
+        known = KNOWN_LINES.get(city_key(strip_tags(line)).rstrip(" ."))
+        block.details.append(format_html("{}", known()) if known else in_french(line))
         block.topics.append(subject)
     if not block.suffix and upstream.suffix:
         block.suffix = _suffix_name(upstream.suffix, listing)

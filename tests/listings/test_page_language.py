@@ -90,13 +90,17 @@ def test_an_upstream_price_line_no_field_gives_stays_shown_and_marked_french(cli
                 "euros": "600 €",
                 "prefix": "À partir de",
                 "suffix": "/semaine",
-                "alurinfos": {"taxe": "Taxe de séjour en sus"},
+                "alurinfos": {
+                    "taxe": "Taxe de séjour en sus",
+                    "menage": "Ménage en fin de séjour inclus",
+                },
             }
         },
     )
     block = price_block(body(client, holiday, "en"))
     assert "From" in block and "/ week" in block
-    assert '<li><span lang="fr">Taxe de séjour en sus</span></li>' in block
+    assert '<li><span lang="fr">Ménage en fin de séjour inclus</span></li>' in block
+    assert "<li>Tourist tax not included</li>" in block
     assert "semaine" not in block
 
 
