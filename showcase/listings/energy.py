@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from showcase.core import dpe
@@ -109,6 +110,10 @@ def dpe_service_url(kind: str, listing: Listing) -> str:
         "ld": listing.dpe_letter,
         "lg": listing.ges_letter,
     }
+    language = (get_language() or "fr")[:2]
+    if language != "fr":
+        # Our drawing's words and units in the page's language (dpe.gedeon.im's stay French).
+        query["lang"] = language
     # Served from our origin, which fetches and caches dpe.gedeon.im's drawing.
     return f"{reverse('energy-label', kwargs={'kind': kind})}?{urlencode(query)}"
 
@@ -130,7 +135,7 @@ def energy_labels(listing: Listing) -> EnergyLabels | None:
 def scale_svg(kind: str, letter: str, value: float | None, title: str) -> SafeString:
     """One accessible A-G scale with the property's class marked (docs/legal.md §5.3)."""
     colours = ENERGY_COLOURS if kind == "energy" else CLIMATE_COLOURS
-    unit = "kWh/m²/an" if kind == "energy" else "kg CO₂/m²/an"
+    unit = _("kWh/m²/year") if kind == "energy" else _("kg CO₂/m²/year")
     step, bars, marker = 26, [], SafeString("")
     for index, bar_letter in enumerate(dpe.LETTERS):
         fill, ink = colours[bar_letter]

@@ -8,8 +8,10 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -74,7 +76,10 @@ def energy_label(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS or params is None:
         return HttpResponseBadRequest("dpe or ges (numbers) and date (YYYY-MM-DD) are required.")
     dpe, ges, day = params
-    key = f"energy-label:{kind}:{dpe}:{ges}:{day}:{''.join(_letters(request))}"
+    language = request.GET.get("lang", "fr")
+    if language not in dict(settings.LANGUAGES):
+        language = "fr"
+    key = f"energy-label:{kind}:{dpe}:{ges}:{day}:{''.join(_letters(request))}:{language}"
     svg = cache.get(key)
     if svg is None:
         try:
@@ -91,7 +96,8 @@ def energy_label(request: HttpRequest, kind: str) -> HttpResponse:
             svg = body
         except UpstreamError as exc:
             logger.info("energy label drawn locally: %s", exc)
-            svg = _fallback(kind, dpe, ges, _letters(request))
+            with translation.override(language):
+                svg = _fallback(kind, dpe, ges, _letters(request))
             cache.set(key, svg, RETRY_AFTER)
     response = HttpResponse(svg, content_type="image/svg+xml")
     # A third party's SVG on our origin: no script may ever run from it.

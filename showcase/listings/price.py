@@ -1,7 +1,11 @@
 """The price block French law requires (docs/legal.md §1-2), as data for the template.
 
-From Gedeon's `priceInfo` when present (its texts sanitized), otherwise built
-from the structured fields (Apimo listings, or Gedeon without `priceInfo`).
+On French pages from Gedeon's `priceInfo` when present (its texts sanitized, a fact it
+repeats shown once), otherwise built from the structured fields (Apimo listings, or
+Gedeon without `priceInfo`). `priceInfo` is written in French only (spec "priceInfo"),
+so English and German pages build the block from the structured fields with our own
+translated wording, and keep only the upstream lines those fields do not cover, marked
+`lang="fr"`.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from showcase.core.html import clean_inline_price_html
@@ -49,7 +53,10 @@ PERIOD_NAMES = {
             ("semaine", "hebdomadaire", "week", "weekly", "woche"),
             pgettext_lazy("rent period", "week"),
         ),
-        (("quinzaine", "fortnight", "2 weeks"), pgettext_lazy("rent period", "fortnight")),
+        (
+            ("quinzaine", "bimensuel", "fortnight", "2 weeks"),
+            pgettext_lazy("rent period", "fortnight"),
+        ),
         (("mois", "mensuel", "month", "monthly", "monat"), pgettext_lazy("rent period", "month")),
         (("trimestre", "trimestriel", "quarter"), pgettext_lazy("rent period", "quarter")),
         (("semestre", "semestriel", "half year"), pgettext_lazy("rent period", "half-year")),
@@ -62,8 +69,8 @@ PERIOD_NAMES = {
 def period_name(period: str) -> str:
     """A rent's period in the page's language ("Semaine" -> "week" in English); one no
     table names is kept as the agency wrote it."""
-    name = PERIOD_NAMES.get(city_key(period))
-    return str(name) if name is not None else period
+    name = PERIOD_NAMES.get(city_key(period).removeprefix("par ").lstrip("/ ").strip())
+    return str(name) if name is not None else period.strip()
 
 
 @dataclass
@@ -73,6 +80,57 @@ class PriceBlock:
     suffix: str = ""
     details: list[SafeString] = field(default_factory=list)  # mandatory mentions, one a line
     on_request: bool = False
+    # The topic of each line of `details` (see `topic`), "" when unknown.
+    topics: list[str] = field(default_factory=list)
+
+
+# The facts a price line can state, recognised in French upstream text (spec "priceInfo",
+# A2017 art. 3 and 4); the first that matches wins, so the narrower ones come first.
+TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("inventory_fees", re.compile(r"\betat des lieux\b")),
+    ("tenant_fees", re.compile(r"\blocataire")),
+    ("excluding_fees", re.compile(r"hors hono|\bnet vendeur|\bhh\b")),
+    ("copro_lots", re.compile(r"\blots?\b")),
+    ("copro_charges", re.compile(r"quote part|charges (annuelles|courantes)")),
+    ("copro_procedure", re.compile(r"\bprocedure|\bsyndic")),
+    ("fees", re.compile(r"\bhonoraires\b|\bfai\b")),
+    ("deposit", re.compile(r"\bdepot\b|\bgarantie\b")),
+    ("charges", re.compile(r"\bcharges?\b")),
+)
+AMOUNT = re.compile(r"\d[\d\s\u00a0\u202f.]*(?:,\d+)?")
+
+
+def topic(line: str) -> str:
+    """The fact an upstream French price line states ("excluding_fees", "fees", "deposit",
+    ...), "" when it is none we know."""
+    words = city_key(strip_tags(line).replace("\u00a0", " "))
+    return next((name for name, pattern in TOPICS if pattern.search(words)), "")
+
+
+def _amounts(line: str) -> frozenset[str]:
+    return frozenset(re.sub(r"\D", "", a) for a in AMOUNT.findall(strip_tags(line)))
+
+
+def _once(lines: list[SafeString]) -> list[SafeString]:
+    """Each fact once: `priceInfo` may say the price before fees in `moreinfos` and again
+    in `alurinfos` ("366 667 € hors honoraires", "Prix hors honoraires : 366 667 €")."""
+    seen: set[tuple[str, frozenset[str]] | str] = set()
+    kept = []
+    for line in lines:
+        subject = topic(line)
+        key = (subject, _amounts(line)) if subject else city_key(strip_tags(line))
+        if key not in seen:
+            seen.add(key)
+            kept.append(line)
+    return kept
+
+
+def in_french(text: str) -> SafeString:
+    """Upstream French text inside a page in another language: marked for screen readers
+    and translation tools (WCAG 3.1.2). Escaped unless already safe."""
+    if not text or (get_language() or "fr").startswith("fr"):
+        return conditional_escape(text)
+    return format_html('<span lang="fr">{}</span>', text)
 
 
 def euros(amount: int | float | Decimal | None) -> str:
@@ -86,7 +144,9 @@ def euros(amount: int | float | Decimal | None) -> str:
 
 
 def percent(value: Decimal | float) -> str:
-    return f"{number_format(value, 2, force_grouping=True)}\u00a0%"
+    """ "5,26 %" in French and German (a space before the sign), "5.26%" in English."""
+    sign = "%" if (get_language() or "").startswith("en") else "\u00a0%"
+    return f"{number_format(value, 2, force_grouping=True)}{sign}"
 
 
 def clean_inline_html(value: Any) -> SafeString:
@@ -129,7 +189,7 @@ def from_price_info(price_info: dict[str, Any]) -> PriceBlock | None:
         amount=amount,
         prefix=clean_inline_html(entry.get("prefix")),
         suffix=clean_inline_html(entry.get("suffix")),
-        details=_texts(entry.get("moreinfos")) + _texts(entry.get("alurinfos")),
+        details=_once(_texts(entry.get("moreinfos")) + _texts(entry.get("alurinfos"))),
     )
 
 
@@ -181,58 +241,70 @@ def _who_pays(listing: Listing) -> str:
 
 
 def from_fields(listing: Listing) -> PriceBlock:
-    """The mandatory mentions built from structured fields (A2017 art. 3 and 4)."""
+    """The mandatory mentions built from structured fields (A2017 art. 3 and 4), in the
+    page's language; amounts in €."""
     block = PriceBlock(amount=euros(listing.price))
-    lines: list[SafeString] = []
+
+    def add(subject: str, line: SafeString) -> None:
+        block.details.append(line)
+        block.topics.append(subject)
+
     transaction = offered(listing)
     if transaction in SALE_KINDS:
         payer = _who_pays(listing)
         if payer in {"buyer", "both"} and listing.price_excluding_fees:
             block.suffix = _("fees included")
-            lines.append(format_html(_("{} excluding fees"), euros(listing.price_excluding_fees)))
+            add(
+                "excluding_fees",
+                format_html(_("{} excluding fees"), euros(listing.price_excluding_fees)),
+            )
             if listing.fees_percent is not None:
                 text = (
                     _("Fees: %(percent)s incl. VAT, paid by the buyer")
                     if payer == "buyer"
                     else _("Fees: %(percent)s incl. VAT, shared between buyer and seller")
                 )
-                lines.append(format_html("{}", text % {"percent": percent(listing.fees_percent)}))
+                add("fees", format_html("{}", text % {"percent": percent(listing.fees_percent)}))
         elif payer == "seller":
-            lines.append(format_html("{}", _("Fees paid by the seller")))
+            add("fees", format_html("{}", _("Fees paid by the seller")))
         if listing.copropriete:
             if listing.copropriete_lots:
-                lines.append(
+                add(
+                    "copro_lots",
                     format_html(
                         "{}",
                         _("Property in a copropriété of %(lots)s lots")
                         % {"lots": listing.copropriete_lots},
-                    )
+                    ),
                 )
             if listing.copropriete_charges:
-                lines.append(
+                add(
+                    "copro_charges",
                     format_html(
                         "{}",
                         _("Average annual share of current charges: %(amount)s")
                         % {"amount": euros(listing.copropriete_charges)},
-                    )
+                    ),
                 )
             if listing.copropriete_procedure:
-                lines.append(format_html("{}", listing.copropriete_procedure))
+                add("copro_procedure", in_french(listing.copropriete_procedure))
     elif transaction == Transaction.RENT:
         period = other_rent_period(listing)
         # A rent for another period (an Apimo lease by the year) is not given per month.
         block.suffix = f"/ {period_name(period)}" if period else _("per month, charges included")
         if listing.charges is not None:
-            lines.append(
+            add(
+                "charges",
                 format_html(
                     "{}",
                     _("of which %(amount)s of charges (provision with annual adjustment)")
                     % {"amount": euros(listing.charges)},
-                )
+                ),
             )
         if listing.deposit is not None:
-            lines.append(
-                format_html("{}", _("Deposit: %(amount)s") % {"amount": euros(listing.deposit)})
+            add(
+                "deposit",
+                format_html("{}", _("Deposit: %(amount)s") % {"amount": euros(listing.deposit)}),
             )
         if listing.tenant_fees is not None:
             text = _("Fees paid by the tenant: %(amount)s incl. VAT") % {
@@ -242,10 +314,12 @@ def from_fields(listing: Listing) -> PriceBlock:
                 text += " " + _("of which %(amount)s for the check-in inventory") % {
                     "amount": euros(listing.inventory_fees)
                 }
-            lines.append(format_html("{}", text))
+                block.topics.append("inventory_fees")
+                block.details.append(format_html("{}", text))
+            else:
+                add("tenant_fees", format_html("{}", text))
     elif transaction == Transaction.HOLIDAYS and listing.rent_period:
         block.suffix = f"/ {period_name(listing.rent_period)}"
-    block.details = lines
     return block
 
 
@@ -253,6 +327,64 @@ def other_rent_period(listing: Listing) -> str:
     """The rent's period when it is not the month ("" for a monthly rent)."""
     period = (listing.rent_period or "").strip()
     return "" if period.lower() in MONTHLY_WORDS else period
+
+
+# Upstream prefixes of the amount (spec "priceInfo": "prefix") we can say in every language.
+PREFIXES = {"a partir de": "from", "des": "from", "bouquet": "bouquet", "loyer": "rent"}
+
+
+def _prefix_name(prefix: str) -> SafeString:
+    known = PREFIXES.get(city_key(strip_tags(prefix)).rstrip(" :"))
+    if known == "from":
+        return format_html("{}", pgettext("price", "From"))
+    if known == "bouquet":
+        return format_html("{}", _("Down payment (bouquet)"))
+    if known == "rent":
+        return format_html("{}", _("Rent"))
+    return in_french(prefix)
+
+
+# Whole upstream price lines we can say in every language (by `city_key`).
+KNOWN_LINES = {
+    "taxe de sejour en sus": lambda: _("Tourist tax not included"),
+    "taxe de sejour incluse": lambda: _("Tourist tax included"),
+}
+
+
+def translated(upstream: PriceBlock, listing: Listing) -> PriceBlock:
+    """The block of an English or German page: our wording from the structured fields,
+    plus each upstream line on a fact they do not give, marked as French."""
+    block = from_fields(listing)
+    if upstream.prefix and not block.prefix:
+        block.prefix = _prefix_name(upstream.prefix)
+    covered = set(block.topics)
+    # "excluding_fees" built from the fields also says who pays; "inventory_fees" the
+    # tenant's fees.
+    if "inventory_fees" in covered:
+        covered.add("tenant_fees")
+    for line in upstream.details:
+        subject = topic(line)
+        if subject and subject in covered:
+            continue
+        known = KNOWN_LINES.get(city_key(strip_tags(line)).rstrip(" ."))
+        block.details.append(format_html("{}", known()) if known else in_french(line))
+        block.topics.append(subject)
+    if not block.suffix and upstream.suffix:
+        block.suffix = _suffix_name(upstream.suffix, listing)
+    return block
+
+
+def _suffix_name(suffix: str, listing: Listing) -> SafeString:
+    """An upstream suffix ("honoraires inclus", "CC/mois", "/semaine") in the page's
+    language when we know its words, as written (marked French) otherwise."""
+    words = city_key(strip_tags(suffix))
+    if re.fullmatch(r"(honoraires inclus|fai)", words):
+        return format_html("{}", _("fees included"))
+    if re.fullmatch(r"(cc|charges comprises)?\s*(/|par)?\s*mois", words):
+        return format_html("{}", _("per month, charges included"))
+    if PERIOD_NAMES.get(words.lstrip("/ ").removeprefix("par ").strip()) is not None:
+        return format_html("/ {}", period_name(words))
+    return in_french(suffix)
 
 
 def price_block(listing: Listing) -> PriceBlock:
@@ -265,9 +397,11 @@ def price_block(listing: Listing) -> PriceBlock:
             return PriceBlock(amount=state)
         return PriceBlock(amount=_("Price on request"), on_request=True)
     from_upstream = from_price_info(listing.price_info)
-    if from_upstream is not None:
-        return _with_period(from_upstream, listing)
-    return from_fields(listing)
+    if from_upstream is None:
+        return from_fields(listing)
+    if not (get_language() or "fr").startswith("fr"):
+        return translated(from_upstream, listing)
+    return _with_period(from_upstream, listing)
 
 
 def _with_period(block: PriceBlock, listing: Listing) -> PriceBlock:

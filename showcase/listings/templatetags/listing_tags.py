@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from django import template
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from showcase.core.mixed_content import secure_url
 from showcase.listings import energy as energy_module
+from showcase.listings import features as features_module
 from showcase.listings import place
 from showcase.listings import price as price_module
 from showcase.listings.map_points import is_plausible
@@ -24,6 +25,24 @@ from showcase.listings.textformat import format_text, place_names, recased_title
 
 register = template.Library()
 
+# Upstream words that only repeat a type (Gedeon categories, Apimo `property_type`).
+TYPE_SYNONYMS = {
+    "flat": {"appartement", "apartment"},
+    "garage": {"parking", "garage parking", "garage/parking"},
+    "terrain": {"land"},
+    "office": {"bureau", "bureaux"},
+    "shop": {"commerce", "local commercial"},
+    "industrial": {"local industriel", "locaux d activite/entrepots", "locaux d activite"},
+    "other": {"autre"},
+}
+
+# A house outline for listings without a photo: inline, so it costs no request.
+PHOTO_MISSING_ICON = SafeString(
+    '<svg aria-hidden="true" viewBox="0 0 48 48" fill="none" stroke="currentColor" '
+    'stroke-width="2.5" stroke-linejoin="round"><path d="M6 22 24 7l18 15"/>'
+    '<path d="M11 18v23h26V18"/><path d="M20 41V29h8v12"/></svg>'
+)
+
 
 @register.simple_tag
 def photo_img(
@@ -34,20 +53,29 @@ def photo_img(
     sizes: str = "100vw",
     eager: bool = False,
     css: str = "",
+    alt_lang: str = "",
 ) -> SafeString:
-    """A responsive `<img>` whose sizes come from rewriting the photo URL."""
+    """A responsive `<img>` whose sizes come from rewriting the photo URL. `alt_lang`: the
+    language of `alt` (upstream's words), marked when it is not the page's."""
     if photo is None:
+        # A drawn placeholder, 4:3 like a photo (no layout shift), with a visible label.
         return format_html(
-            '<div class="photo-missing {}" role="img" aria-label="{}"></div>', css, _("No photo")
+            '<div class="photo-missing {}" role="img" aria-label="{}">{}<span>{}</span></div>',
+            css,
+            _("No photo yet"),
+            PHOTO_MISSING_ICON,
+            _("No photo yet"),
         )
     height = width * 3 // 4
     loading = 'fetchpriority="high" loading="eager"' if eager else 'loading="lazy"'
     candidates = srcset(photo.url)
+    foreign = alt_lang and not (get_language() or "fr").startswith(alt_lang)
     return format_html(
-        '<img src="{}"{} alt="{}" width="{}" height="{}" class="{}" decoding="async" {}>',
+        '<img src="{}"{} alt="{}"{} width="{}" height="{}" class="{}" decoding="async" {}>',
         sized_url(photo.url, width),
         format_html(' srcset="{}" sizes="{}"', candidates, sizes) if candidates else "",
         alt,
+        format_html(' lang="{}"', alt_lang) if foreign else "",
         width,
         height,
         css,
@@ -84,14 +112,22 @@ def is_let(listing: Listing) -> bool:
 
 
 @register.filter
-def type_label(listing: Listing) -> str:
-    """The property type, with the upstream subtype in brackets unless it only repeats the
-    type ("Appartement (Appartement)"): compared without case or accents."""
+def type_label(listing: Listing) -> SafeString:
+    """The property type in the page's language, with upstream's subtype in brackets only
+    when it adds information: never a repeat of the type in French, English or the page's
+    language ("House (Maison)"), compared without case or accents. The subtype is upstream's
+    French word: marked `lang="fr"` on English and German pages."""
     label = str(listing.get_property_type_display())
     subtype = (listing.property_subtype or "").strip()
-    if not subtype or city_key(subtype) == city_key(label):
-        return label
-    return f"{label} ({subtype})"
+    if not subtype:
+        return format_html("{}", label)
+    with translation.override("fr"):
+        french = str(listing.get_property_type_display())
+    same = {city_key(label), city_key(french), city_key(listing.property_type)}
+    same |= TYPE_SYNONYMS.get(listing.property_type, set())
+    if city_key(subtype) in same:
+        return format_html("{}", label)
+    return format_html("{} ({})", label, price_module.in_french(subtype))
 
 
 @register.filter
@@ -145,22 +181,9 @@ def country_name(code: str) -> str:
 
 
 @register.filter
-def display_extras(listing: Listing) -> OrderedDict[str, list[tuple[str, str]]]:
-    """Extras whose `display` is true, grouped by category (spec "extras")."""
-    groups: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
-    extras = listing.extras if isinstance(listing.extras, dict) else {}
-    for key, entry in extras.items():
-        if not isinstance(entry, dict) or entry.get("display") is not True:
-            continue
-        value = entry.get("value")
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, bool):
-            value = _("yes") if value else _("no")
-        name = str(entry.get("name") or key.replace("_", " ").capitalize())
-        category = str(entry.get("category") or _("Other features"))
-        groups.setdefault(category, []).append((name, str(value)))
-    return groups
+def display_extras(listing: Listing) -> list[features_module.FeatureGroup]:
+    """Extras to show, once, in the page's language where known (features.py)."""
+    return features_module.features(listing)
 
 
 @register.filter
