@@ -32,8 +32,10 @@ from showcase.listings.criteria import (
     is_whole_number,
     whole_number,
 )
-from showcase.listings.models import ListingQuerySet, PropertyType, Transaction
+from showcase.core.site import Site
+from showcase.listings.models import Agency, ListingQuerySet, PropertyType, Transaction
 from showcase.listings.text import city_key
+from showcase.listings.widgets import CommaCheckboxes, KeptValueCheckbox
 
 TRANSACTION_WORDS = {
     "sell": Transaction.SELL,
@@ -494,17 +496,34 @@ def _select(choices: list[tuple[str, str]], current: Any) -> forms.Select:
     return forms.Select(choices=choices)
 
 
-def dress_form(form: forms.Form) -> forms.Form:
-    """Widgets for people (selects, numeric keyboards) and error wiring for screen readers."""
+def agency_choices(site: Site) -> list[tuple[str, str]]:
+    """(code, name) of the site's published agencies by name, one per code."""
+    rows = Agency.objects.for_site(site).published().order_by("name", "upstream_id")
+    return list(dict(rows.values_list("upstream_id", "name")).items())
+
+
+def dress_form(form: forms.Form, site: Site | None = None) -> forms.Form:
+    """Widgets for people (selects, boxes, numeric keyboards) and error wiring for screen
+    readers. With `site`, the agency is chosen by name among the site's agencies."""
     form.renderer = PUBLIC_FORM_RENDERER
     data = form.data if form.is_bound else {}
+    transactions = [(v, str(label)) for v, label in Transaction.choices]
+    form.fields["exclude_transactions"].widget = CommaCheckboxes(
+        choices=transactions, aliases=TRANSACTION_WORDS
+    )
+    form.fields["type"].widget = CommaCheckboxes(
+        choices=[(v, str(label)) for v, label in PropertyType.choices], aliases=TYPE_NAMES
+    )
+    if site is not None:
+        form.fields["agency"].widget = _select(
+            [("", _("All agencies")), *agency_choices(site)], data.get("agency", "")
+        )
+    form.fields["bbox"].widget = KeptValueCheckbox()
+    # Beside the result count, outside the form's markup, yet sent with its criteria.
+    form.fields["sort"].widget.attrs["form"] = "search-form"
     form.fields["transaction"].widget = _select(
         [("", _("All (sold excluded)"))] + [(v, str(label)) for v, label in Transaction.choices],
         data.get("transaction", ""),
-    )
-    form.fields["type"].widget = _select(
-        [("", _("All types"))] + [(v, str(label)) for v, label in PropertyType.choices],
-        data.get("type", ""),
     )
     for name in ("favorite", "is_new", "is_old", "occupied", "forward_sale"):
         form.fields[name].widget = _select(
@@ -521,7 +540,6 @@ def dress_form(form: forms.Form) -> forms.Form:
         form.fields[name].widget.attrs.update(
             {"inputmode": "numeric", "placeholder": _("e.g. 1-3,5")}
         )
-    form.fields["bbox"].widget.attrs.update({"placeholder": "lng1,lat1,lng2,lat2"})
     for field in form.fields.values():
         if isinstance(field, forms.IntegerField):
             # Text, not type=number: a wrong value typed in the URL must be shown back as is.
