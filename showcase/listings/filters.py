@@ -291,12 +291,15 @@ class ListingFilterSet(django_filters.FilterSet):
         words=TRANSACTION_WORDS,
         apply=lambda qs, v: qs.exclude(transaction__in=v),
         label=gettext_lazy("Exclude"),
+        # Boxes send one parameter each: read by every search (page, map, alerts) alike.
+        widget=CommaCheckboxes(choices=Transaction.choices, aliases=TRANSACTION_WORDS),
     )
     type = CriterionFilter(
         field_class=WordListField,
         words=TYPE_NAMES,
         apply=lambda qs, v: qs.filter(property_type__in=v),
         label=gettext_lazy("Property type"),
+        widget=CommaCheckboxes(choices=PropertyType.choices, aliases=TYPE_NAMES),
     )
     localization = FieldFilter(
         field_class=CommaListField,
@@ -507,13 +510,6 @@ def dress_form(form: forms.Form, site: Site | None = None) -> forms.Form:
     readers. With `site`, the agency is chosen by name among the site's agencies."""
     form.renderer = PUBLIC_FORM_RENDERER
     data = form.data if form.is_bound else {}
-    transactions = [(v, str(label)) for v, label in Transaction.choices]
-    form.fields["exclude_transactions"].widget = CommaCheckboxes(
-        choices=transactions, aliases=TRANSACTION_WORDS
-    )
-    form.fields["type"].widget = CommaCheckboxes(
-        choices=[(v, str(label)) for v, label in PropertyType.choices], aliases=TYPE_NAMES
-    )
     if site is not None:
         form.fields["agency"].widget = _select(
             [("", _("All agencies")), *agency_choices(site)], data.get("agency", "")
