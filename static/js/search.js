@@ -24,7 +24,8 @@
     var query = new URLSearchParams();
     order.forEach(function (name) { query.set(name, values[name].join(",")); });
     event.preventDefault();
-    var text = query.toString();
+    // Gedeon's lists read "house,flat": a comma needs no escaping in a query string.
+    var text = query.toString().replace(/%2C/gi, ",");
     window.location.assign(form.getAttribute("action") + (text ? "?" + text : ""));
   });
 })();
