@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from showcase.core.form_rendering import PUBLIC_FORM_RENDERER
+from showcase.core.site import Site
 from showcase.listings.criteria import (
     BIG_MAX,
     INTEGER_MAX,
@@ -32,7 +33,6 @@ from showcase.listings.criteria import (
     is_whole_number,
     whole_number,
 )
-from showcase.core.site import Site
 from showcase.listings.models import Agency, ListingQuerySet, PropertyType, Transaction
 from showcase.listings.text import city_key
 from showcase.listings.widgets import CommaCheckboxes, KeptValueCheckbox

@@ -38,7 +38,9 @@ class CommaCheckboxes(forms.CheckboxSelectMultiple):
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return False  # an unticked list is a value: no criterion
 
-    def format_value(self, value: Any) -> list[str]:
+    # Choice widgets format a list of values (Django's ChoiceWidget does too; the stubs
+    # declare only the single-value Widget.format_value).
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
         if not value:
             return []
         raw = value if isinstance(value, list | tuple) else str(value).split(",")

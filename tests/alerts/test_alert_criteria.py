@@ -31,7 +31,12 @@ def test_the_sign_up_page_lists_the_watched_criteria_in_words(client, site):
     )
     page = response.content.decode()
     items = re.findall(r"<li>(.*?)</li>", page.split('class="criteria-list"')[1].split("</ul>")[0])
-    assert items == ["Vente", "Maison, Appartement", "jusqu’à 300\u00a0000\u00a0€", "Agence de la Mer"]
+    assert items == [
+        "Vente",
+        "Maison, Appartement",
+        "jusqu’à 300\u00a0000\u00a0€",
+        "Agence de la Mer",
+    ]
 
 
 def test_the_sign_up_page_without_criteria_says_it_watches_every_new_listing(client, site):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from django.http import QueryDict
 from django.utils import translation
 

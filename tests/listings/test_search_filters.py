@@ -65,7 +65,7 @@ def test_types_and_excluded_transactions_are_boxes_sending_repeated_parameters(c
     assert sorted(ids(response)) == ["flat", "house"]
     page = response.content.decode()
     assert '<input type="checkbox" name="exclude_transactions" value="rent"' in page
-    assert re.search(r'<legend>Type de bien</legend>', page)
+    assert re.search(r"<legend>Type de bien</legend>", page)
 
 
 def test_the_gedeon_comma_list_and_french_words_tick_the_same_boxes(client, feed):
