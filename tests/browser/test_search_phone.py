@@ -125,3 +125,20 @@ def test_the_alert_page_names_the_criteria_and_draws_radios_beside_their_labels(
     assert text["x"] <= box["x"] and box["x"] + box["width"] <= text["x"] + text["width"]
     assert text["y"] <= box["y"] and box["y"] + box["height"] <= text["y"] + text["height"]
     assert errors == []
+
+
+def test_the_map_area_is_set_by_the_map_and_removed_by_unticking_it(browser, many):  # noqa: F811
+    page, errors = open_page(browser)
+    page.goto(many + "/annonces/?transaction=sell")
+    page.get_by_role("button", name="Voir les résultats sur une carte").click()
+    page.get_by_role("button", name="Rechercher dans cette zone").click()
+    page.wait_for_url(re.compile(r"bbox=[-0-9.]+,[-0-9.]+,[-0-9.]+,[-0-9.]+"))
+    assert "transaction=sell" in page.url
+    assert "zone choisie sur la carte" in page.locator("summary.filters-summary").inner_text()
+    page.locator("summary.filters-summary").click()
+    page.get_by_label("Seulement la zone choisie sur la carte").uncheck()
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url(re.compile(r"/annonces/\?(?!.*bbox)"))
+    assert "transaction=sell" in page.url
+    # The tile server is out of reach in tests: only the tiles may fail.
+    assert [e for e in errors if "ERR_NAME_NOT_RESOLVED" not in e] == []
