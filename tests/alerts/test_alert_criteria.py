@@ -71,3 +71,10 @@ def test_the_confirmation_and_digest_emails_name_the_criteria(client, site):
     make_listing(feed=feed, city="Lyon", city_key="lyon", property_type="house")
     assert _send() == (1, 0)
     assert "Votre recherche : Maison · lyon\n" in mail.outbox[-1].body
+
+
+def test_the_admins_alert_list_shows_the_criteria_in_words(admin_client, site):
+    tenant, _feed = site
+    _confirmed_alert(tenant, query="transaction=rent&rooms=2")
+    html = admin_client.get("/admin/alerts/alert/", HTTP_HOST="testserver").content.decode()
+    assert "Location · 2 pièces" in html
