@@ -8,9 +8,12 @@
   if (!form || !window.FormData || !window.URLSearchParams) return;
   var apply = document.querySelector("[data-sort-apply]");
   var sort = form.elements.namedItem("sort");
-  if (apply && sort && form.requestSubmit) {
-    apply.hidden = true;
-    sort.addEventListener("change", function () { form.requestSubmit(); });
+  if (sort) {
+    if (apply) apply.hidden = true;
+    sort.addEventListener("change", function () {
+      // submit() skips the submit event: the server reads that query just as well.
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    });
   }
   form.addEventListener("submit", function (event) {
     var values = {};
