@@ -24,7 +24,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production-0123456789"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+# ".localhost": localhost and its sub-domains (the demo's agency sites, RFC 6761).
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [".localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Hosts that show the whole catalogue and the admin even when tenants exist (operators).
 PLATFORM_HOSTS = env_list("PLATFORM_HOSTS", ["localhost", "127.0.0.1"] if DEBUG else [])
@@ -245,6 +246,22 @@ FEEDS_WITHDRAWAL_GUARD_FLOOR = env_int("FEEDS_WITHDRAWAL_GUARD_FLOOR", 3)
 FEEDS_CONFIRMATION_LIMIT = env_int("FEEDS_CONFIRMATION_LIMIT", 200)
 FEEDS_LOCK_HEARTBEAT_SECONDS = env_int("FEEDS_LOCK_HEARTBEAT_SECONDS", 20)
 FEEDS_LOCK_STALE_HEARTBEATS = env_int("FEEDS_LOCK_STALE_HEARTBEATS", 3)
+# Checked at start: a sync must never find out mid-pass that a guard is off by accident
+# (a percentage over 100 or below 0) or that a live sync's lock is free (0 s heartbeats,
+# a lock that lapses at the very heartbeat meant to extend it).
+for _name, _value, _least in (
+    ("FEEDS_WITHDRAWAL_GUARD_FLOOR", FEEDS_WITHDRAWAL_GUARD_FLOOR, 0),
+    ("FEEDS_CONFIRMATION_LIMIT", FEEDS_CONFIRMATION_LIMIT, 0),
+    ("FEEDS_LOCK_HEARTBEAT_SECONDS", FEEDS_LOCK_HEARTBEAT_SECONDS, 1),
+    ("FEEDS_LOCK_STALE_HEARTBEATS", FEEDS_LOCK_STALE_HEARTBEATS, 2),
+):
+    if _value < _least:
+        raise ImproperlyConfigured(f"{_name} must be {_least} or more, not {_value}")
+if not 0 <= FEEDS_WITHDRAWAL_GUARD_SHARE <= 1:
+    raise ImproperlyConfigured(
+        "FEEDS_WITHDRAWAL_GUARD_PERCENT must be between 0 and 100, not "
+        f"{round(FEEDS_WITHDRAWAL_GUARD_SHARE * 100)}"
+    )
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AUTHENTICATION_BACKENDS = ["showcase.core.auth_throttle.ThrottledModelBackend"]

@@ -132,4 +132,11 @@ def absolute_url(site_or_request: Site | SiteRequest, path: str) -> str:
     host = request.site.primary_host or _configured_request_host(request)
     if not host:
         return path
+    if settings.DEBUG and host == request.site.primary_host:
+        # A development server on another port than 80 (the demo's agency sites on
+        # *.localhost:8000): keep the port the request came on. Never in production,
+        # where a shared cache keyed on the host name alone would keep a stranger's port.
+        name, port = split_domain_port(request.get_host())
+        if port and name == host:
+            host = f"{host}:{port}"
     return f"{'https' if request.is_secure() else request.scheme}://{host}{path}"

@@ -2,8 +2,9 @@
 
 It serves GET /agencies, GET /agencies/{id}/properties (`limit` at most 200,
 `offset`, `timestamp` = changed since, the `{total_items, timestamp, properties}`
-envelope), GET /catalogs/{name}?culture=fr from the shipped snapshot, and the
-demo pictures; every call needs basic auth `provider:token`.
+envelope), GET /catalogs/{name}?culture=fr from the shipped snapshot, the
+demo pictures, and POST /agencies/{id}/properties (a new property, listed from then
+on: the seller page's creations); every call needs basic auth `provider:token`.
 
     python -m showcase.demo.fake_apimo --port 8766 --count 60
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import json
 import re
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
@@ -49,6 +51,10 @@ class FakeApimo(FakeServer):
         # Statuses answered, one per call, before the properties list answers normally.
         self.faults: list[int] = []
         self.calls: list[str] = []
+        # Answers to the next POSTs of a property, one per call: (status, created anyway),
+        # the second for an answer lost after the property was created.
+        self.post_faults: list[tuple[int, bool]] = []
+        self.created: list[dict[str, Any]] = []
         super().__init__(self._handler(), host=host, port=port)
         self.agency = apimo_data.agency(base_url=self.url)
         self.properties = (
@@ -96,6 +102,20 @@ class FakeApimo(FakeServer):
             "properties": matching[offset : offset + limit],
         }
 
+    def create_property(self, agency_id: str, body: Any) -> tuple[int, Any]:
+        """POST /agencies/{id}/properties: store the property as sent, with an id and dates."""
+        if agency_id != str(self.agency["id"]):
+            return 403, {"error": "You have no access to this agency"}
+        if not isinstance(body, dict):
+            return 400, {"error": "A JSON object is expected"}
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        new_id = max([int(p["id"]) for p in self.properties] + [900000]) + 1
+        item = {**body, "id": new_id, "agency": self.agency["id"]}
+        item.update(created_at=stamp, updated_at=stamp)
+        self.properties.append(item)
+        self.created.append(item)
+        return 200, {"id": str(new_id), "created_at": stamp, "updated_at": stamp}
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
@@ -115,6 +135,26 @@ class FakeApimo(FakeServer):
                 if fake.faults and parts.path.endswith("/properties"):
                     return self._json(fake.faults.pop(0), {"error": "Too many requests"})
                 self._json(*fake.route(parts.path.rstrip("/"), query))
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                if not fake.authorized(self.headers.get("Authorization")):
+                    return self._json(401, {"error": "Invalid provider or token"})
+                fake.calls.append("POST " + self.path)
+                match = re.fullmatch(r"/agencies/([^/]+)/properties/?", urlsplit(self.path).path)
+                if not match:
+                    return self._json(404, {"error": "Not found"})
+                try:
+                    body = json.loads(raw or b"null")
+                except ValueError:
+                    return self._json(400, {"error": "Invalid JSON"})
+                if fake.post_faults:
+                    status, created = fake.post_faults.pop(0)
+                    if created:
+                        fake.create_property(match.group(1), body)
+                    return self._json(status, {"error": "Internal error"})
+                self._json(*fake.create_property(match.group(1), body))
 
         return Handler
 

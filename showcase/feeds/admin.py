@@ -383,6 +383,17 @@ def held_notice(run: SyncRun) -> StrOrPromise:
         return (
             _("Withdrawal of %(listings)s listings and %(agencies)s agencies confirmed.") % counts
         )
+    error = run.error or ""
+    start, end = "Withdrawal held: ", ". Nothing was withdrawn."
+    if error.startswith(start) and end in error:
+        # Why this run held (the engine's words): a mass loss, an empty list, or more
+        # confirmations than the bound; the generic sentence claimed a mass loss for all.
+        return _(
+            "Withdrawal held: this pass would have withdrawn %(listings)s listings and "
+            "%(agencies)s agencies; the sync did not on its own because %(reason)s. "
+            "Nothing was withdrawn. If they are really gone, use the action “Confirm "
+            "held withdrawal”."
+        ) % {**counts, "reason": error[len(start) : error.index(end)]}
     return (
         _(
             "Withdrawal held: this pass would have withdrawn %(listings)s listings and "

@@ -22,21 +22,37 @@ def text(value: Any, *, limit: int | None = None) -> str:
     return result[:limit] if limit else result
 
 
+def postcode(value: Any) -> str:
+    """A postcode as written; one sent as a JSON number lost its leading zero (6100 for
+    Nice's "06100"), which a 4-digit number gets back. A 4-digit string ("1000", a
+    Belgian postcode) is kept as it is."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return f"0{value}"
+    return text(value, limit=10)
+
+
 def number(value: Any) -> float | None:
-    """A float from 12, 12.5, "12", "12,5", "2.0"; None for anything else."""
+    """A float from 12, 12.5, "12", "12,5", "2.0"; None for anything else, NaN and the
+    infinities included ("NaN", "Infinity", "1e400", or the bare NaN Python's json reads):
+    no upstream measure is one, and they would be stored and shown as "nan" or crash the
+    arithmetic done on them."""
     if value is None or isinstance(value, bool):
         return None
+    result: float | None = None
     if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
+        try:
+            result = float(value)
+        except OverflowError:  # an int too large for a float
+            return None
+    elif isinstance(value, str):
         cleaned = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         if not cleaned:
             return None
         try:
-            return float(cleaned)
+            result = float(cleaned)
         except ValueError:
             return None
-    return None
+    return result if result is not None and math.isfinite(result) else None
 
 
 def _exact(value: Any) -> Decimal | None:
@@ -161,17 +177,21 @@ def moment(value: Any) -> datetime | None:
 
 
 def day_of(value: Any) -> date | None:
-    """A date from ISO `2024-05-02`, French `02/05/2024`, or any form `moment` reads."""
+    """A date from ISO `2024-05-02` (or `2024/05/02`), French `02/05/2024` (or with
+    dashes or dots, `02-05-2024`, `02.05.2024`), or any form `moment` reads."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, str):
         raw = value.strip()
-        french = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", raw)
+        french = re.fullmatch(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})", raw)
+        slashed = re.fullmatch(r"(\d{4})/(\d{1,2})/(\d{1,2})", raw)
         try:
             if french:
-                return date(int(french.group(3)), int(french.group(2)), int(french.group(1)))
+                return date(int(french.group(4)), int(french.group(3)), int(french.group(1)))
+            if slashed:
+                return date(int(slashed.group(1)), int(slashed.group(2)), int(slashed.group(3)))
             parsed = parse_date(raw[:10])
         except ValueError:
             return None

@@ -193,7 +193,9 @@ def lean_database() -> Iterator[None]:
 
 
 # Bump when the mapping changes, so every listing is mapped again at the next sync.
-MAPPING_VERSION = "2"  # 2: price 0, positions 0,0, rooms, surfaces, https photos
+MAPPING_VERSION = "3"  # 2: price 0, positions 0,0, rooms, surfaces, https photos;
+# 3: NaN/infinite numbers, alpha-3 or named countries, Monaco 980xx, Apimo "HTTP://" photos,
+# DPE dates written 10-05-2023, 10.05.2023 or 2023/05/10, postcodes sent as numbers
 
 
 def raw_hash(item: Any, salt: str = "") -> str:
@@ -368,14 +370,18 @@ def _id_key(upstream_id: str) -> tuple[int, int, str]:
 def withdrawal_hold_reason(*, what: str, unseen: int, live: int, seen: int) -> str | None:
     """Why a complete pass must not withdraw `unseen` of `live` items, or None.
 
-    Held: the upstream listed nothing while items are live (an empty answer), or the
-    unseen are more than FEEDS_WITHDRAWAL_GUARD_SHARE of the live ones and more than
-    FEEDS_WITHDRAWAL_GUARD_FLOOR.
+    Held: the upstream listed nothing while items are live (an empty answer), every live
+    item is unseen (whatever the floor), or the unseen are more than
+    FEEDS_WITHDRAWAL_GUARD_SHARE of the live ones and more than FEEDS_WITHDRAWAL_GUARD_FLOOR.
     """
     if unseen == 0:
         return None
     if seen == 0:
         return f"the upstream listed no {what} while {live} are live"
+    if unseen >= live:
+        # Every live one gone at once, whatever the floor (a small feed): more likely the
+        # wrong account or an upstream fault than an agency selling all of it overnight.
+        return f"none of the {live} live {what} was listed (the upstream listed {seen} others)"
     share = float(setting("FEEDS_WITHDRAWAL_GUARD_SHARE"))
     if unseen > setting("FEEDS_WITHDRAWAL_GUARD_FLOOR") and unseen > share * live:
         return (
@@ -410,10 +416,23 @@ class _Engine:
         self.announced: int | None = None
         self.warning_kinds: dict[str, dict[str, Any]] = {}
         self.fingerprint: str | None = None  # see mapping_fingerprint()
+        self.agencies_withdrawn = 0
+        self.live_before = 0  # live listings and agencies when the pass began (execute)
+        self.agencies_live_before = 0
+        held = held_run(feed)
+        self.held_since: datetime | None = held.started_at if held is not None else None
 
     def execute(self, *, since: str | None) -> None:
         run = self.run
         try:
+            # The guard's share is of what was live before the pass: listings and agencies
+            # it creates must not dilute a mass disappearance below the threshold.
+            self.live_before = Listing.objects.filter(
+                feed=self.feed, withdrawn_at__isnull=True
+            ).count()
+            self.agencies_live_before = Agency.objects.filter(
+                feed=self.feed, withdrawn_at__isnull=True
+            ).count()
             agencies = self.sync_agencies()
             consistent = True
             ordered = getattr(self.provider, "ordered_ids", False)
@@ -497,7 +516,7 @@ class _Engine:
                 Feed.objects.filter(pk=self.feed.pk).update(**updates)
                 for name, value in updates.items():
                     setattr(self.feed, name, value)
-        if run.changed_anything:
+        if run.changed_anything or self.agencies_withdrawn:
             listings_analyze()
             feed_synced.send(sender=Feed, feed=self.feed, run=run)
 
@@ -509,7 +528,7 @@ class _Engine:
         """
         run = self.run
         unseen = listings_unseen(feed=self.feed, seen=self.seen_ids)
-        live = Listing.objects.filter(feed=self.feed, withdrawn_at__isnull=True).count()
+        live = max(self.live_before, len(unseen))
         agencies_unseen: list[str] = []
         agencies_live = 0
         if agencies is not None and agencies.complete:
@@ -518,7 +537,7 @@ class _Engine:
                     "upstream_id", flat=True
                 )
             )
-            agencies_live = len(live_agencies)
+            agencies_live = self.agencies_live_before
             unlisted = set(live_agencies) - agencies.seen
             # An agency named by a live listing of this pass still trades upstream (its
             # ads say so): its page stays, for the ads that link to it.
@@ -531,6 +550,7 @@ class _Engine:
                     if upstream_id in self.seen_ids
                 }
             agencies_unseen = sorted(unlisted, key=_id_key)
+            agencies_live = max(agencies_live, len(agencies_unseen))
         reason = withdrawal_hold_reason(
             what="listings", unseen=len(unseen), live=live, seen=len(self.seen_ids)
         ) or withdrawal_hold_reason(
@@ -564,6 +584,11 @@ class _Engine:
             )
             logger.warning("feed %s: %s", self.feed.name, run.error)
             return
+        if self.lock is not None:
+            # The confirmations waited on the network: still ours before anything is
+            # withdrawn, or another sync took the feed over (this one stalled).
+            self.lock.beat(force=True)
+            self.lock.keep()
         if listings_found.present:
             self.sync_page(listings_found.present)
         run.withdrawn += listings_withdraw(
@@ -576,7 +601,10 @@ class _Engine:
                 now=self.now,
                 known=self.agency_ids,
             )
-        agencies_withdraw(feed=self.feed, upstream_ids=agencies_found.gone, now=timezone.now())
+        # A queryset update sends no post_save: the pages learn of it from feed_synced.
+        self.agencies_withdrawn = agencies_withdraw(
+            feed=self.feed, upstream_ids=agencies_found.gone, now=timezone.now()
+        )
         requests = listings_found.requests + agencies_found.requests
         if requests:
             self.warn(
@@ -642,6 +670,10 @@ class _Engine:
             ).values_list("upstream_id", "pk", "content_hash", "withdrawn_at", "last_seen_at")
         }
         stale_before = self.now - LAST_SEEN_RESOLUTION
+        if self.held_since is not None:
+            # A held withdrawal spares what was seen since its pass began (last_seen_at):
+            # an unchanged listing seen again must say so, however recent its last sight.
+            stale_before = max(stale_before, self.held_since)
         unchanged: list[int] = []
         records: dict[str, ListingRecord] = {}
         digests: dict[str, str] = {}

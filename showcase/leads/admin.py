@@ -12,12 +12,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteListFilter, SiteScopedAdmin
-from showcase.leads.models import Lead, LeadStatus
+from showcase.leads.models import Lead, LeadStatus, Upstream, Valuation
 from showcase.leads.services import (
     lead_notify_again,
     leads_forget_messages,
     person_export,
     person_leads,
+    valuation_retry_now,
 )
 
 CSV_COLUMNS = [
@@ -32,6 +33,37 @@ CSV_COLUMNS = [
 ]
 
 
+VALUATION_FIELDS = (
+    "property_type",
+    "city",
+    "zip_code",
+    "surface",
+    "rooms",
+    "upstream_status",
+    "upstream_id",
+    "upstream_feed",
+    "upstream_reference",
+    "upstream_attempts",
+    "upstream_next_attempt_at",
+    "upstream_created_at",
+    "upstream_last_error",
+)
+
+
+class ValuationInline(admin.StackedInline):
+    """A seller's property and its creation on Apimo (id, attempts, last error), read-only."""
+
+    model = Valuation
+    fields = VALUATION_FIELDS
+    readonly_fields = VALUATION_FIELDS
+    can_delete = False
+    extra = 0
+    max_num = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 # The lead page's fields, in order; all but the status and assignee are read-only.
 FIELDS = (
     "status",
@@ -40,6 +72,7 @@ FIELDS = (
     "email",
     "phone",
     "message",
+    "kind",
     "listing_link",
     "consent",
     "language",
@@ -63,9 +96,20 @@ def _safe_cell(value: Any) -> str:
 @admin.register(Lead)
 class LeadAdmin(SiteScopedAdmin):
     agents_may_delete = True
-    list_display = ["created_at", "name", "email", "listing_link", "status", "assignee", "delivery"]
-    list_filter = ["status", "notification_status", SiteListFilter]
-    list_select_related = ["listing", "assignee", "tenant"]
+    list_display = [
+        "created_at",
+        "name",
+        "email",
+        "kind",
+        "listing_link",
+        "status",
+        "assignee",
+        "delivery",
+        "apimo",
+    ]
+    list_filter = ["kind", "status", "notification_status", SiteListFilter]
+    list_select_related = ["listing", "assignee", "tenant", "valuation"]
+    inlines = [ValuationInline]
     search_fields = ["name", "email", "phone", "listing_label", "message"]
     date_hierarchy = "created_at"
     actions = [
@@ -73,6 +117,7 @@ class LeadAdmin(SiteScopedAdmin):
         "mark_in_progress",
         "mark_spam",
         "resend",
+        "create_on_apimo",
         "export_csv",
         "export_person",
         "erase_person",
@@ -100,6 +145,22 @@ class LeadAdmin(SiteScopedAdmin):
         return format_html(
             '<span style="color:{}">{}</span>', colour, lead.get_notification_status_display()
         )
+
+    @admin.display(description=_("Apimo property"))
+    def apimo(self, lead: Lead) -> str:
+        try:
+            valuation = lead.valuation
+        except Valuation.DoesNotExist:
+            return "—"
+        if valuation.upstream_status == Upstream.NONE:
+            return "—"
+        colour = {"created": "#0a6b2d", "failed": "#b35c00", "gave_up": "#b00020"}.get(
+            valuation.upstream_status, "#555"
+        )
+        label = valuation.get_upstream_status_display()
+        if valuation.upstream_id:
+            label = f"{label} ({valuation.upstream_id})"
+        return format_html('<span style="color:{}">{}</span>', colour, label)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
         count = queryset.update(status=status)
@@ -133,6 +194,17 @@ class LeadAdmin(SiteScopedAdmin):
             )
             % {"queued": queued, "failed": failed},
             messages.SUCCESS if not failed else messages.WARNING,
+        )
+
+    @admin.action(description=_("Create the property on Apimo again"))
+    def create_on_apimo(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # Made due, not sent here: `leads retry` (cron) calls Apimo, outside any request.
+        valuations = Valuation.objects.filter(lead__in=queryset)
+        due = sum(1 for valuation in valuations if valuation_retry_now(valuation))
+        self.message_user(
+            request,
+            _("%(count)d property(ies) will be created on Apimo within minutes.") % {"count": due},
+            messages.SUCCESS if due else messages.WARNING,
         )
 
     @admin.action(description=_("Export the selection (CSV)"))

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.form_rendering import PUBLIC_FORM_RENDERER
+from showcase.listings.models import Agency, PropertyType
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import QueryDict
 
 MIN_FILL_SECONDS = 3
@@ -102,3 +104,79 @@ class ContactForm(forms.Form):
                 code="too_fast",
             )
         return data
+
+
+PROPERTY_FIELDS = ("agency", "property_type", "city", "zip_code", "surface", "rooms")
+
+
+class SellerForm(ContactForm):
+    """The seller page: the property an owner wants valued or sold, then how to reach them.
+
+    `agencies` are the site's published agencies; with one only, it is chosen already."""
+
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), empty_label=_("Choose an agency")
+    )
+    property_type = forms.ChoiceField(label=_("Type of property"), choices=PropertyType.choices)
+    city = forms.CharField(label=_("Town"), max_length=120)
+    zip_code = forms.CharField(label=_("Postcode"), max_length=5)
+    surface = forms.IntegerField(label=_("Living area (m²)"), min_value=1, max_value=100_000)
+    rooms = forms.IntegerField(
+        label=_("Number of rooms (optional)"), min_value=1, max_value=100, required=False
+    )
+    message = forms.CharField(
+        label=_("Anything to add? (optional)"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to be contacted by the agency about this property."), required=True
+    )
+
+    field_order = [
+        *PROPERTY_FIELDS,
+        "name",
+        "email",
+        "phone",
+        "message",
+        "consent",
+    ]
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["agency"])
+        field.queryset = agencies
+        choices = list(agencies[:2])
+        if len(choices) == 1:
+            self.initial.setdefault("agency", choices[0].pk)
+        self.fields["city"].widget.attrs.update({"autocomplete": "address-level2"})
+        self.fields["zip_code"].widget.attrs.update(
+            {"autocomplete": "postal-code", "inputmode": "numeric", "pattern": "[0-9]{5}"}
+        )
+        self.fields["surface"].widget.attrs.update({"inputmode": "numeric"})
+
+    def property_fields(self) -> list[forms.BoundField]:
+        """The fields about the property, in order (the page's first group)."""
+        return [self[name] for name in PROPERTY_FIELDS]
+
+    def contact_fields(self) -> list[forms.BoundField]:
+        """The visible fields about the owner (the page's second group), honeypot included."""
+        return [f for f in self.visible_fields() if f.name not in PROPERTY_FIELDS]
+
+    def clean_city(self) -> str:
+        city = re.sub(r"[\x00-\x1f\x7f]+", " ", self.cleaned_data["city"]).strip()
+        if not city:
+            raise forms.ValidationError(_("Please give the town."))
+        return city
+
+    def clean_zip_code(self) -> str:
+        code = self.cleaned_data["zip_code"].strip()
+        if not re.fullmatch(r"\d{5}", code):
+            raise forms.ValidationError(_("A French postcode has five digits, e.g. 69003."))
+        return code
+
+    def valuation(self) -> dict[str, Any]:
+        """The property as `lead_receive(valuation=...)` takes it."""
+        data = self.cleaned_data
+        return {key: data.get(key) for key in PROPERTY_FIELDS if key != "agency"}

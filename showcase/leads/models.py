@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.scope import SiteOwnedQuerySet
-from showcase.listings.models import Agency, Listing
+from showcase.listings.models import Agency, Listing, PropertyType
 from showcase.tenants.models import Tenant
 
 
@@ -22,6 +24,21 @@ class LeadStatus(models.TextChoices):
 class Delivery(models.TextChoices):
     PENDING = "pending", _("waiting to be sent")
     SENT = "sent", _("sent")
+    FAILED = "failed", _("failed, will retry")
+    GAVE_UP = "gave_up", _("failed, retries exhausted")
+
+
+class LeadKind(models.TextChoices):
+    CONTACT = "contact", _("contact request")
+    VALUATION = "valuation", _("valuation request")
+
+
+class Upstream(models.TextChoices):
+    """Where the seller's property stands in the agency's software (Apimo)."""
+
+    NONE = "none", _("not sent (no Apimo feed)")
+    PENDING = "pending", _("waiting to be created")
+    CREATED = "created", _("created")
     FAILED = "failed", _("failed, will retry")
     GAVE_UP = "gave_up", _("failed, retries exhausted")
 
@@ -64,6 +81,9 @@ class Lead(models.Model):
     )
     # A copy, so the lead stays readable when the listing is gone.
     listing_label = models.CharField(_("listing"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=LeadKind.choices, default=LeadKind.CONTACT
+    )
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("e-mail"), max_length=254, db_index=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -109,3 +129,64 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+class ValuationQuerySet(models.QuerySet["Valuation"]):
+    def creation_due(self, now: datetime) -> ValuationQuerySet:
+        """Properties still to create upstream whose next attempt is due at `now`."""
+        return self.filter(
+            upstream_status__in=[Upstream.PENDING, Upstream.FAILED],
+            upstream_next_attempt_at__lte=now,
+            upstream_feed__isnull=False,
+        )
+
+
+class Valuation(models.Model):
+    """What an owner says of the property to value or sell (the seller page), and its
+    creation as a property awaiting the agent in the agency's Apimo account.
+
+    Deleted with its lead: the leads' retention, purge and erasure cover it."""
+
+    lead = models.OneToOneField(
+        Lead, on_delete=models.CASCADE, related_name="valuation", verbose_name=_("lead")
+    )
+    property_type = models.CharField(
+        _("property type"), max_length=12, choices=PropertyType.choices
+    )
+    city = models.CharField(_("town"), max_length=120)
+    zip_code = models.CharField(_("postcode"), max_length=5)
+    surface = models.PositiveIntegerField(_("living area (m²)"))
+    rooms = models.PositiveSmallIntegerField(_("rooms"), null=True, blank=True)
+    # The site's Apimo feed of the chosen agency; None when the agency is not Apimo's.
+    upstream_feed = models.ForeignKey(
+        "feeds.Feed",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Apimo feed"),
+    )
+    # Ours, sent with the property: finds it again when an answer was lost (idempotence).
+    upstream_reference = models.CharField(_("our reference upstream"), max_length=60, blank=True)
+    upstream_id = models.CharField(_("Apimo property id"), max_length=40, blank=True)
+    upstream_status = models.CharField(
+        _("Apimo property"), max_length=10, choices=Upstream.choices, default=Upstream.NONE
+    )
+    upstream_attempts = models.PositiveSmallIntegerField(_("creation attempts"), default=0)
+    upstream_first_attempt_at = models.DateTimeField(
+        _("first creation attempt"), null=True, blank=True
+    )
+    upstream_next_attempt_at = models.DateTimeField(
+        _("next creation attempt"), default=timezone.now, db_index=True
+    )
+    upstream_created_at = models.DateTimeField(_("created upstream"), null=True, blank=True)
+    upstream_last_error = models.TextField(_("last creation error"), blank=True)
+
+    objects = ValuationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("property to value")
+        verbose_name_plural = _("properties to value")
+
+    def __str__(self) -> str:
+        return f"{self.get_property_type_display()}, {self.surface} m², {self.city}"

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from showcase.leads.models import Lead
+from showcase.leads.models import Lead, LeadKind
 from showcase.outbox.models import Message
 from showcase.outbox.services import message_queue
 
@@ -43,9 +43,12 @@ def queue_notification(lead: Lead) -> Message:
             "No address to notify: set the site's lead e-mail or LEADS_FALLBACK_EMAIL."
         )
     with translation.override("fr"):
-        subject = _("Contact request: %(about)s") % {
-            "about": lead.listing_label or _("your agency")
-        }
+        if lead.kind == LeadKind.VALUATION:
+            subject = _("Valuation request: %(about)s") % {"about": lead.listing_label}
+        else:
+            subject = _("Contact request: %(about)s") % {
+                "about": lead.listing_label or _("your agency")
+            }
         body = render_to_string("emails/lead_notification.txt", {"lead": lead})
     return message_queue(
         kind=NOTIFICATION,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from showcase.core.client_ip import client_network
 from showcase.core.site import SiteRequest
-from showcase.leads.forms import ContactForm
+from showcase.leads.forms import ContactForm, SellerForm
 from showcase.leads.models import Lead
 from showcase.leads.services import RateLimited, lead_rate_check, lead_receive
 from showcase.listings.models import Agency, Listing
@@ -79,6 +79,48 @@ def contact_listing(request: SiteRequest, pk: int) -> HttpResponse:
 def contact_agency(request: SiteRequest, pk: int) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.for_site(request.site).published(), pk=pk)
     return _handle(request, listing=None, agency=agency)
+
+
+@never_cache  # a fresh form token on every visit
+@require_http_methods(["GET", "POST"])
+def seller(request: SiteRequest) -> HttpResponse:
+    """The seller page: an owner describes a property to value or sell. Stored first as
+    a lead (same consent, retention and notification), then created on Apimo by
+    `leads retry` when the chosen agency is synced from Apimo."""
+    agencies = Agency.objects.for_site(request.site).published().select_related("feed")
+    form = SellerForm(request.POST or None, agencies=agencies)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                lead_rate_check(ip=_client_ip(request), email=form.cleaned_data["email"])
+            except RateLimited:
+                form.add_error(
+                    None,
+                    _(
+                        "You have sent several messages in a short time. Please wait a few minutes, or call the agency."
+                    ),
+                )
+                status = 429
+            else:
+                lead, _created = lead_receive(
+                    tenant=request.site.tenant,
+                    listing=None,
+                    agency=form.cleaned_data["agency"],
+                    data=form.cleaned_data,
+                    language=get_language() or "fr",
+                    valuation=form.valuation(),
+                )
+                token = _thanks_signer.sign(str(lead.pk))
+                return redirect(f"{reverse('lead-thanks')}?r={token}")
+        else:
+            status = 400
+    return render(
+        request,
+        "leads/seller.html",
+        {"form": form, "has_agencies": agencies.exists()},
+        status=status,
+    )
 
 
 @never_cache  # it follows the lead's delivery: a cached copy would go stale

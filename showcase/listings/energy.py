@@ -6,6 +6,7 @@ Never recompute a class when a letter is given: the DPE's letter is the truth.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,6 +22,8 @@ from showcase.listings.models import Listing
 from showcase.listings.numbers import figure
 
 DPE_SERVICE = "https://dpe.gedeon.im"
+# A value our label endpoint (energy_labels.py) passes on: up to 5 digits, 2 decimals.
+SERVICE_NUMBER = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
 # docs/legal.md §5.3 palettes: (bar colour, text colour).
 ENERGY_COLOURS = {
     "A": ("#00A06D", "#fff"),
@@ -95,9 +98,12 @@ def dpe_service_url(kind: str, listing: Listing) -> str:
         and (listing.dpe_value is None or listing.ges_value is None)
     ):
         return ""
+    values = _plain(listing.dpe_value), _plain(listing.ges_value)
+    if any(value and not SERVICE_NUMBER.match(value) for value in values):
+        return ""  # a figure no label draws (123456 kWh): the page draws the scales
     query = {
-        "dpe": _plain(listing.dpe_value),
-        "ges": _plain(listing.ges_value),
+        "dpe": values[0],
+        "ges": values[1],
         "date": listing.dpe_date.isoformat() if listing.dpe_date else "",
         # The DPE's own letters, for our drawing if dpe.gedeon.im cannot answer.
         "ld": listing.dpe_letter,

@@ -6,7 +6,6 @@ third party (docs/upstreams/gedeon.md, "Energy labels").
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 
 from django.core.cache import cache
@@ -18,10 +17,10 @@ from django.views.decorators.http import require_GET
 
 from showcase.core import dpe as dpe_scale
 from showcase.core.http import UpstreamError, build_session, request_raw
-from showcase.listings.energy import DPE_SERVICE, scale_svg, stacked_svg
+from showcase.listings.energy import DPE_SERVICE, SERVICE_NUMBER, scale_svg, stacked_svg
 
 KINDS = {"sticker": "/sticker", "dpe": "/badge/dpe", "ges": "/badge/ges"}
-NUMBER = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
+NUMBER = SERVICE_NUMBER
 GOOD_FOR = 30 * 24 * 3600
 RETRY_AFTER = 300
 logger = logging.getLogger(__name__)

@@ -14,7 +14,8 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +35,7 @@ from showcase.listings.criteria import (
     whole_number,
 )
 from showcase.listings.models import Agency, ListingQuerySet, PropertyType, Transaction
-from showcase.listings.text import city_key
+from showcase.listings.text import city_key, postcode_countries
 from showcase.listings.widgets import CommaCheckboxes, KeptValueCheckbox
 
 TRANSACTION_WORDS = {
@@ -62,9 +63,11 @@ TYPE_NAMES = {
     "autre": PropertyType.OTHER,
     "other": PropertyType.OTHER,
 }
-SORTS = {
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "newest": ("-published_at", "-id"),
-    "price_asc": ("price", "id"),
+    # Listings without an amount (price on request) are not the cheapest: last, as
+    # PostgreSQL's default ASC puts them (SQLite put them first).
+    "price_asc": (F("price").asc(nulls_last=True), "id"),
     "price_desc": ("-price", "-id"),
     "surface_desc": ("-surface", "-id"),
     "surface_asc": ("surface", "id"),
@@ -441,12 +444,12 @@ class ListingFilterSet(django_filters.FilterSet):
                 places.setdefault(field, []).append(value)
             condition = Q()
             for field, values in places.items():
-                condition |= Q(**{f"{field}__in": values})
+                condition |= place_q(field, values)
             return qs.filter(condition)
         condition = Q()
         for item in items:
             field, value = localization_lookup(item)
-            place = Q(**{field: value})
+            place = place_q(field, [value])
             centre = qs.model.objects.centre_of(field, value)
             if centre is not None:
                 place |= around_q(*centre, float(extends))
@@ -471,6 +474,20 @@ def localization_lookup(item: str) -> tuple[str, str]:
     if (is_whole_number(text) and len(text) in (2, 3)) or text.upper() in {"2A", "2B"}:
         return "department", text.upper()
     return "city_key", city_key(text)
+
+
+def place_q(field: str, values: list[str]) -> Q:
+    """Listings at one of `values` of `field`: a zip code only in the country it belongs
+    to (text.postcode_countries), where a 5-digit search means a French (or Monaco's) one."""
+    if field != "zip_code":
+        return Q(**{f"{field}__in": values})
+    by_countries: dict[tuple[str, ...], list[str]] = {}
+    for value in values:
+        by_countries.setdefault(postcode_countries(value), []).append(value)
+    condition = Q()
+    for countries, codes in by_countries.items():
+        condition |= Q(zip_code__in=codes, country__in=countries)
+    return condition
 
 
 def around_q(lat: float, lng: float, metres: float) -> Q:

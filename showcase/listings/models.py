@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.scope import SiteOwnedQuerySet, SiteScopedQuerySet
 from showcase.core.site import Site
+from showcase.listings.text import postcode_countries
 
 
 class Transaction(models.TextChoices):
@@ -255,9 +256,10 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
         key = f"place-centre:{digest}"
         centre = cache.get(key)
         if centre is None:
-            row = self.filter(**{field: value}, latitude__isnull=False).aggregate(
-                lat=models.Avg("latitude"), lng=models.Avg("longitude")
-            )
+            rows = self.filter(**{field: value}, latitude__isnull=False)
+            if field == "zip_code":  # in its own country only (filters.place_q)
+                rows = rows.filter(country__in=postcode_countries(value))
+            row = rows.aggregate(lat=models.Avg("latitude"), lng=models.Avg("longitude"))
             centre = (row["lat"], row["lng"]) if row["lat"] is not None else ()
             cache.set(key, centre, PLACE_CENTRE_SECONDS)
         return tuple(centre) or None

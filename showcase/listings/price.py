@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from showcase.core.html import clean_inline_price_html
@@ -36,6 +36,34 @@ PERIOD_WORDS = re.compile(
     r"|an|ans|annuel\w*|ann[ée]e|year\w*|trimestr\w*|quinzaine|semestr\w*)\b",
     re.IGNORECASE,
 )
+
+
+# A rent's period as upstreams write it (Apimo's `property_period` labels, Gedeon's
+# `rent_period`), keyed by `city_key` -> its name in the page's language.
+PERIOD_NAMES = {
+    word: name
+    for words, name in (
+        (("jour", "journalier", "day", "daily", "tag"), pgettext_lazy("rent period", "day")),
+        (("nuit", "nuitee", "night", "nacht"), pgettext_lazy("rent period", "night")),
+        (
+            ("semaine", "hebdomadaire", "week", "weekly", "woche"),
+            pgettext_lazy("rent period", "week"),
+        ),
+        (("quinzaine", "fortnight", "2 weeks"), pgettext_lazy("rent period", "fortnight")),
+        (("mois", "mensuel", "month", "monthly", "monat"), pgettext_lazy("rent period", "month")),
+        (("trimestre", "trimestriel", "quarter"), pgettext_lazy("rent period", "quarter")),
+        (("semestre", "semestriel", "half year"), pgettext_lazy("rent period", "half-year")),
+        (("an", "annee", "annuel", "year", "yearly", "jahr"), pgettext_lazy("rent period", "year")),
+    )
+    for word in words
+}
+
+
+def period_name(period: str) -> str:
+    """A rent's period in the page's language ("Semaine" -> "week" in English); one no
+    table names is kept as the agency wrote it."""
+    name = PERIOD_NAMES.get(city_key(period))
+    return str(name) if name is not None else period
 
 
 @dataclass
@@ -193,7 +221,7 @@ def from_fields(listing: Listing) -> PriceBlock:
     elif transaction == Transaction.RENT:
         period = other_rent_period(listing)
         # A rent for another period (an Apimo lease by the year) is not given per month.
-        block.suffix = f"/ {period}" if period else _("per month, charges included")
+        block.suffix = f"/ {period_name(period)}" if period else _("per month, charges included")
         if listing.charges is not None:
             lines.append(
                 format_html(
@@ -216,7 +244,7 @@ def from_fields(listing: Listing) -> PriceBlock:
                 }
             lines.append(format_html("{}", text))
     elif transaction == Transaction.HOLIDAYS and listing.rent_period:
-        block.suffix = f"/ {listing.rent_period}"
+        block.suffix = f"/ {period_name(listing.rent_period)}"
     block.details = lines
     return block
 
@@ -265,8 +293,8 @@ def short_price(listing: Listing) -> str:
     if transaction == Transaction.RENT:
         period = other_rent_period(listing)
         if period:
-            return f"{euros(listing.price)} / {period}"
+            return f"{euros(listing.price)} / {period_name(period)}"
         return _("%(amount)s per month") % {"amount": euros(listing.price)}
     if transaction == Transaction.HOLIDAYS and listing.rent_period:
-        return f"{euros(listing.price)} / {listing.rent_period}"
+        return f"{euros(listing.price)} / {period_name(listing.rent_period)}"
     return euros(listing.price)

@@ -7,6 +7,7 @@ a fixed order and returns safe HTML (the text is always escaped first).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from django.utils.html import escape
@@ -100,6 +101,7 @@ _CODE = re.compile(r"(?:\d{1,2}P|[TF]\d{1,2}(?:BIS)?|RT\d{4}|RE\d{4})")
 _CLASS_BEFORE = re.compile(r"(?:DPE|GES|CLASSE|ÉNERGIE|CLIMAT)\s*:?\s*$", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"((?<=[.!?…])\s+|\n+)")
 _WORD = re.compile(r"\w+")
+_NAME_SEPARATORS = re.compile(r"[\s\-'’_.]+")
 
 
 def _mostly_capitals(text: str) -> bool:
@@ -110,6 +112,48 @@ def _mostly_capitals(text: str) -> bool:
 def _proper(name: str) -> str:
     """A place name as written, or title-cased when upstream wrote it in capitals."""
     return name.title() if name.isupper() else name
+
+
+def _folded(text: str) -> str:
+    """`text` lower-cased without accents, character for character (same length)."""
+    return "".join(
+        (unicodedata.normalize("NFKD", c)[:1].lower()[:1] or c) if c.isalpha() else c for c in text
+    )
+
+
+def _loose(name: str) -> re.Pattern[str] | None:
+    """`name` however written: any case, accents or separators ("SAINT ETIENNE" for
+    "Saint-Étienne"), matched on `_folded` text."""
+    words = [w for w in _NAME_SEPARATORS.split(_folded(name)) if w]
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + _NAME_SEPARATORS.pattern.join(map(re.escape, words)) + r"(?!\w)")
+
+
+def _cased_like(span: str, name: str) -> str:
+    """`span` (a lowered spelling of `name`) with each word capitalised where the name's
+    own word is: "saint etienne" -> "Saint Etienne" for "Saint-Étienne"."""
+    cased = iter(w for w in _NAME_SEPARATORS.split(name) if w)
+
+    def word(match: re.Match[str]) -> str:
+        model = next(cased, "")
+        token = match.group(0)
+        return token[:1].upper() + token[1:] if model[:1].isupper() else token
+
+    return re.sub(r"[^\s\-'’_.]+", word, span)
+
+
+def _keep_loose_names(result: str, names: list[tuple[re.Pattern[str], str]]) -> str:
+    for _pattern, proper in names:
+        loose = _loose(proper)
+        if loose is None:
+            continue
+        folded = _folded(result)
+        for match in reversed(list(loose.finditer(folded))):
+            span = result[match.start() : match.end()]
+            if span == span.lower():  # lowered by the recasing, not already the name
+                result = result[: match.start()] + _cased_like(span, proper) + result[match.end() :]
+    return result
 
 
 def _recase_sentence(sentence: str, names: list[tuple[re.Pattern[str], str]]) -> str:
@@ -125,6 +169,7 @@ def _recase_sentence(sentence: str, names: list[tuple[re.Pattern[str], str]]) ->
     result = _WORD.sub(word, sentence)
     for pattern, proper in names:
         result = pattern.sub(proper, result)
+    result = _keep_loose_names(result, names)
     first = next((i for i, c in enumerate(result) if c.isalpha()), None)
     if first is not None and result[first].islower():
         result = result[:first] + result[first].upper() + result[first + 1 :]

@@ -164,11 +164,18 @@ def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -
             )
         return HttpResponsePermanentRedirect(listing.get_absolute_url())
     if listing.is_withdrawn:
+        # Near it: its département or its town, never "" (every foreign or placeless
+        # listing has an empty département), and a département only in its own country.
+        near = Q(pk__in=[])
+        if listing.department:
+            near |= Q(department=listing.department, country=listing.country)
+        if listing.city_key:
+            near |= Q(city_key=listing.city_key, country=listing.country)
         similar = (
             Listing.objects.for_site(request.site)
             .published()
             .filter(transaction=listing.transaction, property_type=listing.property_type)
-            .filter(Q(department=listing.department) | Q(city_key=listing.city_key))
+            .filter(near)
             .newest_first()
             .with_cover()[:4]
         )

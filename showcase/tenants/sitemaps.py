@@ -74,7 +74,15 @@ class PagesSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self) -> list[str]:
-        return ["home", "listing-search", "agency-list", "legal-notice", "fee-schedule", "privacy"]
+        return [
+            "home",
+            "listing-search",
+            "agency-list",
+            "seller",
+            "legal-notice",
+            "fee-schedule",
+            "privacy",
+        ]
 
     def location(self, name: str) -> str:
         return reverse(name)

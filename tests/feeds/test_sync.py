@@ -129,7 +129,13 @@ def test_a_page_failing_persistently_fails_the_run_and_keeps_every_listing(feed,
 
 @responses.activate
 def test_a_bad_record_is_rejected_with_its_reason_and_the_run_goes_on(feed):
-    serve([ad(1), ad(2, transaction_code="Z", transaction_type="?"), ad(3, price="abc")])
+    serve(
+        [
+            ad(1),
+            ad(2, transaction_code="Z", transaction_type="?"),
+            ad(3, transaction_code="Q", transaction_type="Troc"),
+        ]
+    )
     run = sync_feed(feed)
     assert (run.status, run.created, run.rejected) == ("success", 1, 2)
     assert {r["id"] for r in run.rejections} == {"2", "3"}
@@ -142,7 +148,7 @@ def test_a_listing_whose_new_version_is_rejected_is_kept(feed):
     serve([ad(1), ad(2)])
     sync_feed(feed)
     responses.reset()
-    serve([ad(1), ad(2, price="abc")])
+    serve([ad(1), ad(2, transaction_code="Z", transaction_type="?")])
     run = sync_feed(feed)
     assert run.withdrawn == 0
     assert Listing.objects.live().count() == 2

@@ -132,3 +132,16 @@ def test_an_agent_cannot_confirm_a_held_withdrawal_of_their_own_feed(client):
     assert 'value="confirm_withdrawal"' not in listing
     act(client, "confirm_withdrawal", feed)
     assert Listing.objects.filter(withdrawn_at__isnull=True).count() == 2
+
+
+def test_a_held_withdrawal_notice_gives_the_runs_own_reason(client, operator):
+    feed = held_feed()
+    SyncRun.objects.filter(feed=feed).update(
+        error="Withdrawal held: confirming 250 ads would take 250 requests (GET /ads/{id}), "
+        "more than the bound of 200. Nothing was withdrawn. If these 2 listings and 0 "
+        "agencies are really gone, confirm the withdrawal."
+    )
+    page = client.get(FEEDS).content.decode()
+    assert "Retrait retenu" in page and "more than the bound of 200" in page
+    # Not a mass loss: the notice must not claim one.
+    assert "plus qu'une synchronisation ne peut en retirer seule" not in page

@@ -19,6 +19,7 @@ from django.utils import timezone
 from showcase.demo.fake_gedeon import FakeGedeon
 from showcase.feeds.models import Feed, SyncRun, SyncStatus
 from showcase.feeds.sync import feed_lock, feed_lock_extend, sync_feed
+from showcase.listings.models import Listing
 from tests.factories import make_feed
 from tests.feeds.gedeon.payloads import ad, envelope
 
@@ -90,8 +91,10 @@ def test_a_sync_killed_with_sigkill_frees_its_feed_within_a_few_heartbeats(tmp_p
     db = tmp_path / "db.sqlite3"
     (tmp_path / "recovery_settings.py").write_text(
         "from tests.settings import *  # noqa: F403\n"
-        "FEEDS_LOCK_HEARTBEAT_SECONDS = 0.2\n"
-        "FEEDS_LOCK_STALE_HEARTBEATS = 3\n"  # free 0.6 s after the last heartbeat
+        # Free 2 s after the last heartbeat: wide enough that a loaded machine (CI, two
+        # cores) never delays a live heartbeat past it.
+        "FEEDS_LOCK_HEARTBEAT_SECONDS = 0.5\n"
+        "FEEDS_LOCK_STALE_HEARTBEATS = 4\n"
         "FEEDS_HTTP_RETRIES = 0\n"
     )
     env = {
@@ -102,7 +105,7 @@ def test_a_sync_killed_with_sigkill_frees_its_feed_within_a_few_heartbeats(tmp_p
         "DEBUG": "1",
     }
     # Pages slower than the staleness window: only the heartbeat thread keeps the lock.
-    with FakeGedeon(count=500, key="k", page_delay=1.5) as fake:
+    with FakeGedeon(count=500, key="k", page_delay=3) as fake:
         assert manage("migrate", "-v", "0", env=env).returncode == 0
         added = manage(
             "feeds",
@@ -141,7 +144,7 @@ def test_a_sync_killed_with_sigkill_frees_its_feed_within_a_few_heartbeats(tmp_p
                 sync.wait(10)
         killed_id, status, _error, _seen = runs(db)[0]
         assert status == "running"  # nobody could say otherwise: the process died
-        time.sleep(0.8)  # past the 0.6 s staleness window
+        time.sleep(2.5)  # past the 2 s staleness window
         fake.page_delay = 0
         again = manage("feeds", "sync", "slow", env=env)
     assert again.returncode == 0, again.stderr
@@ -156,3 +159,27 @@ def runs_or_empty(db: Path) -> list[tuple[int, str, str, int]]:
         return runs(db)
     except sqlite3.OperationalError:  # the database is being written: ask again
         return []
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_sync_whose_lock_was_taken_over_during_its_confirmations_withdraws_nothing():
+    feed = make_feed(name="parc", base_url=BASE, api_key="k3y")
+    responses.get(f"{BASE}/agencies", json=envelope([]))
+    responses.get(f"{BASE}/ads", json=envelope([ad(1), ad(2), ad(3)], total=3))
+    sync_feed(feed)
+    responses.reset()
+    responses.get(f"{BASE}/agencies", json=envelope([]))
+    responses.get(f"{BASE}/ads", json=envelope([ad(1), ad(2)], total=2))
+
+    def gone_and_taken_over(request):
+        # The process stalled past its lock's life (a paused VM, a long stop): another
+        # sync took the feed over while this one waited on the network.
+        Feed.objects.filter(pk=feed.pk).update(locked_until=timezone.now() + timedelta(hours=1))
+        return (404, {}, '{"error": {"message": "Not found"}}')
+
+    responses.add_callback(responses.GET, f"{BASE}/ads/3", callback=gone_and_taken_over)
+    run = sync_feed(feed)
+    assert run.status == SyncStatus.FAILED and "taken over by another sync" in run.error
+    assert run.withdrawn == 0
+    assert Listing.objects.live().filter(upstream_id="3").exists()

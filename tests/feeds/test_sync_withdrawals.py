@@ -396,3 +396,158 @@ def test_an_agency_whose_listings_are_seen_stays_even_when_unlisted(feed):
     assert run.status == "success"
     named.refresh_from_db()
     assert named.withdrawn_at is None
+
+
+@responses.activate
+def test_a_held_listing_seen_again_unchanged_by_an_incomplete_pass_is_not_withdrawn_on_confirm(
+    feed,
+):
+    ads = [ad(i) for i in range(1, 11)]
+    serve(ads)
+    sync_feed(feed)
+    responses.reset()
+    serve(ads[:2])  # 8 of 10 missing: held
+    assert sync_feed(feed).status == "held"
+    responses.reset()
+    serve(ads, total=11)  # all back, unchanged, but the pass is inconsistent
+    later = sync_feed(feed)
+    assert later.complete is False and held_run(feed) is not None
+    run = withdrawal_confirm(feed=feed)
+    assert run.withdrawn == 0 and len(live_ids()) == 10
+
+
+@responses.activate
+def test_an_apimo_confirming_pass_whose_total_changes_between_pages_withdraws_nothing():
+    feed = make_apimo_feed(name="nice")
+    base = f"{feed.base_url}/agencies/182/properties"
+    agencies = {"total_items": 1, "agencies": [AGENCY]}
+    props = [prop(i) for i in range(1, 251)]
+    responses.get(f"{feed.base_url}/agencies", json=agencies)
+    responses.get(base, json=apimo_envelope(props[:200], total=250, timestamp=1700000000))
+    responses.get(base, json=apimo_envelope(props[200:], total=250, timestamp=1700000000))
+    sync_feed(feed)
+    assert len(live_ids()) == 250
+    responses.reset()
+    responses.get(f"{feed.base_url}/agencies", json=agencies)
+    # The full pass misses 250; so does the confirming pass, whose list moved between
+    # its pages (250 announced, then 249): it proves nothing.
+    responses.get(base, json=apimo_envelope(props[:200], total=249, timestamp=1700000001))
+    responses.get(base, json=apimo_envelope(props[200:249], total=249, timestamp=1700000001))
+    responses.get(base, json=apimo_envelope(props[:200], total=250, timestamp=1700000001))
+    responses.get(base, json=apimo_envelope(props[200:249], total=249, timestamp=1700000001))
+    run = sync_feed(feed, full=True)
+    assert run.withdrawn == 0 and "250" in live_ids()
+    assert any("confirming pass was not complete" in w["reason"] for w in run.warnings)
+
+
+@responses.activate
+def test_an_apimo_confirming_pass_that_lists_nothing_confirms_nothing():
+    feed = make_apimo_feed(name="nice")
+    base = f"{feed.base_url}/agencies/182/properties"
+    agencies = {"total_items": 1, "agencies": [AGENCY]}
+    responses.get(f"{feed.base_url}/agencies", json=agencies)
+    responses.get(base, json=apimo_envelope([prop(1), prop(2), prop(3)], timestamp=1700000000))
+    sync_feed(feed)
+    responses.reset()
+    responses.get(f"{feed.base_url}/agencies", json=agencies)
+    responses.get(base, json=apimo_envelope([prop(1), prop(2)], timestamp=1700000001))
+    # The full pass listed two properties a moment ago: an empty answer is no evidence.
+    responses.get(base, json=apimo_envelope([], total=0, timestamp=1700000001))
+    run = sync_feed(feed, full=True)
+    assert run.withdrawn == 0 and live_ids() == {"1", "2", "3"}
+
+
+@responses.activate
+def test_a_confirmation_answering_another_ad_neither_withdraws_nor_creates_it(feed):
+    serve([ad(1), ad(2), ad(3)])
+    sync_feed(feed)
+    responses.reset()
+    serve([ad(1), ad(2)], listed=[])
+    responses.get(f"{BASE}/ads/3", json=ad(99))  # not the ad asked for
+    run = sync_feed(feed)
+    assert (run.withdrawn, run.created) == (0, 0)
+    assert live_ids() == {"1", "2", "3"}
+    assert not Listing.objects.filter(upstream_id="99").exists()
+
+
+@responses.activate
+def test_an_agency_confirmation_answering_another_agency_neither_withdraws_nor_creates_it(
+    feed,
+):
+    serve([ad(1)], agencies=[agency("a1"), agency("a2")])
+    sync_feed(feed)
+    responses.reset()
+    serve([ad(1)], agencies=[agency("a1")])
+    responses.get(f"{BASE}/agencies/a2", json=agency("a7"))  # not the agency asked for
+    sync_feed(feed)
+    assert Agency.objects.get(upstream_id="a2").withdrawn_at is None
+    assert not Agency.objects.filter(upstream_id="a7").exists()
+
+
+@responses.activate
+def test_the_guard_share_is_of_the_listings_live_before_the_pass_not_diluted_by_new_ones(feed):
+    serve([ad(i) for i in range(1, 11)])
+    sync_feed(feed)
+    responses.reset()
+    # 4 of the 10 live ads (40 %) vanish while 20 new ones appear.
+    serve([ad(i) for i in [*range(1, 7), *range(100, 120)]], gone=range(7, 11))
+    run = sync_feed(feed)
+    assert run.status == SyncStatus.HELD and "4 of the 10 live listings" in run.error
+    assert run.withdrawn == 0 and {"7", "8", "9", "10"} <= live_ids()
+
+
+@responses.activate
+def test_a_small_feed_whose_every_listing_vanishes_behind_other_ads_is_held(feed):
+    # A key now reading another agency's account: its ads are listed, ours answer 404.
+    serve([ad(1), ad(2), ad(3)])
+    sync_feed(feed)
+    responses.reset()
+    serve([ad(50), ad(51)], gone=[1, 2, 3])
+    run = sync_feed(feed)
+    assert run.status == SyncStatus.HELD and run.withdrawn == 0
+    assert {"1", "2", "3"} <= live_ids()
+
+
+def test_the_guard_holds_the_loss_of_every_live_item_whatever_the_floor(settings):
+    settings.FEEDS_WITHDRAWAL_GUARD_FLOOR = 3
+    assert withdrawal_hold_reason(what="listings", unseen=1, live=1, seen=1)
+    assert withdrawal_hold_reason(what="listings", unseen=3, live=3, seen=40)
+    assert withdrawal_hold_reason(what="listings", unseen=2, live=3, seen=40) is None
+
+
+@responses.activate
+def test_a_pass_that_only_withdraws_an_agency_refreshes_the_cached_pages(feed):
+    from showcase.feeds.signals import feed_synced
+
+    serve([ad(1)], agencies=[agency("a1"), agency("a2")])
+    sync_feed(feed)
+    responses.reset()
+    serve([ad(1)], agencies=[agency("a1")])
+    responses.get(f"{BASE}/agencies/a2", status=404, json={"error": {"message": "Not found"}})
+    synced = []
+
+    def receiver(sender, feed, **kwargs):
+        synced.append(feed.pk)
+
+    feed_synced.connect(receiver, dispatch_uid="test-agency-withdrawn")
+    try:
+        sync_feed(feed)
+    finally:
+        feed_synced.disconnect(dispatch_uid="test-agency-withdrawn")
+    assert Agency.objects.get(upstream_id="a2").withdrawn_at is not None
+    assert synced == [feed.pk]
+
+
+@responses.activate
+def test_confirming_while_a_sync_runs_says_so_and_keeps_the_hold(feed):
+    from showcase.feeds.sync import feed_lock
+
+    serve([ad(1), ad(2)])
+    sync_feed(feed)
+    responses.reset()
+    serve([])
+    sync_feed(feed)
+    assert feed_lock(feed) is not None  # a sync is running
+    with pytest.raises(CommandError, match="a sync is running"):
+        command("sync", "parc", "--confirm-withdrawal")
+    assert held_run(feed) is not None and live_ids() == {"1", "2"}

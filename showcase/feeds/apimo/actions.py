@@ -265,3 +265,82 @@ def provider_set_access(*, listing: Any, provider: str, active: bool) -> None:
         provider=provider,
         active=active,
     )
+
+
+# Sellers: a property awaiting the agent
+
+# Spec catalogs (docs/upstreams/apimo.md, "Catalogs"): property_category 1 Vente,
+# property_step 2 "En attente", property_status 20 "Attente mandat", unit_area 1 m².
+SALE_CATEGORY, STEP_WAITING, STATUS_AWAITING_MANDATE, UNIT_M2 = 1, 2, 20, 1
+# Our property types -> property_type codes (the inverse of mapping.TYPES).
+SELLER_TYPES: dict[str, int] = {
+    "flat": 1,
+    "house": 2,
+    "terrain": 3,
+    "shop": 4,
+    "garage": 5,
+    "office": 7,
+    "industrial": 9,
+    "other": 6,
+}
+
+
+@dataclass(frozen=True)
+class SellerProperty:
+    """What an owner told the seller page (surface in m²)."""
+
+    reference: str
+    property_type: str
+    city: str
+    zip_code: str
+    surface: int
+    rooms: int | None
+    description: str
+    owner: str  # name and contact details, for the agent only
+
+
+def seller_property_payload(prop: SellerProperty) -> dict[str, Any]:
+    """The body of POST /agencies/{agency_id}/properties (spec "Create a new property")
+    for a sale awaiting its mandate: step 2 "En attente", status 20 "Attente mandat".
+    The owner's contact details go in `private_comment`, a private-mode field Apimo
+    never publishes."""
+    body: dict[str, Any] = {
+        "reference": prop.reference,
+        "step": STEP_WAITING,
+        "status": STATUS_AWAITING_MANDATE,
+        "category": SALE_CATEGORY,
+        "type": SELLER_TYPES.get(prop.property_type, SELLER_TYPES["other"]),
+        "country": "FR",
+        "city": {"name": prop.city, "zipcode": prop.zip_code},
+        "area": {"unit": UNIT_M2, "value": prop.surface},
+        "private_comment": prop.owner,
+    }
+    if prop.rooms:
+        body["rooms"] = prop.rooms
+    if prop.description:
+        body["comments"] = [{"language": "fr", "comment": prop.description}]
+    return body
+
+
+def seller_property_find(*, client: ApimoClient, reference: str, since: int) -> str | None:
+    """The id of the property we sent with `reference`, looked up among those changed
+    since the UNIX time `since` (GET …/properties?timestamp=); None when absent. Raises
+    ActionFailed when Apimo cannot be read."""
+    try:
+        for page in client.property_pages(since=str(max(since, 1))):
+            for item in page.items:
+                if isinstance(item, dict) and str(item.get("reference") or "") == reference:
+                    return str(item.get("id") or "") or None
+    except UpstreamError as exc:
+        raise ActionFailed(failure_message(exc)) from exc
+    return None
+
+
+def seller_property_create(*, client: ApimoClient, prop: SellerProperty) -> str:
+    """Creates the property upstream (one POST, never retried here); returns its id.
+    ActionFailed when Apimo refused or failed, or answered without an id."""
+    answer = _call(client.create_property, seller_property_payload(prop))
+    upstream_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
+    if not upstream_id:
+        raise ActionFailed(_("Apimo answered without the new property's id."))
+    return upstream_id

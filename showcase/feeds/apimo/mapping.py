@@ -58,6 +58,8 @@ TYPES = {
     9: PropertyType.INDUSTRIAL,
     10: PropertyType.GARAGE,  # cellar/box
 }
+# The types whose category is their own (the others share "other" or "garage").
+OWN_CATEGORY_TYPES = {1, 2, 3, 4, 5, 7, 9}
 # unit_area labels -> m² (exact definitions: international foot and yard, acre of 4,840 yd²).
 M2_PER_UNIT = {
     "m²": 1.0,
@@ -198,9 +200,14 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
 
 
 def _subtype_label(codes: Codes, type_code: int | None, subtype: int | None) -> str:
-    """The subtype's name, unless it only repeats the type's (subtype 5 "Appartement")."""
+    """The subtype's name, unless it only repeats the type's (subtype 5 "Appartement").
+    Without one, the name of a type that has no category of its own ("Immeuble",
+    "Bateau", "Cave / Box"), which the page would otherwise call "Autre" or "Garage"."""
+    type_label = codes.label("property_type", type_code) or ""
     label = (codes.label("property_subtype", subtype) or "")[:80]
-    same = label.casefold() == (codes.label("property_type", type_code) or "").casefold()
+    if not label and type_code is not None and type_code not in OWN_CATEGORY_TYPES:
+        return type_label[:80]
+    same = label.casefold() == type_label.casefold()
     return "" if same else label
 
 
@@ -209,7 +216,7 @@ def _surfaces(codes: Codes, area: Any, property_type: str) -> dict[str, Any]:
     figure (and a warning) rather than a wrong one."""
     area = obj(area)
     unit = codes.code("unit_area", area.get("unit"))
-    value = coerce.number(area.get("value"))
+    value = coerce.surface(area.get("value"))  # None for NaN, infinities, 0 and below
     if value is not None and unit is not None:
         factor = M2_PER_UNIT.get(codes.label("unit_area", unit) or "")
         if factor is None:
@@ -236,7 +243,7 @@ def _contact(user: Any) -> dict[str, Any]:
         "name": name[:120],
         "phone": coerce.text(user.get("mobile") or user.get("phone"), limit=40),
         "mail": coerce.text(user.get("email"), limit=200),
-        "picture": url(user.get("picture")),
+        "picture": coerce.https_url(user.get("picture")),
     }
     return {key: value for key, value in contact.items() if value}
 
@@ -263,11 +270,11 @@ def map_agency(agency: Any, *, catalogs: Catalogs) -> AgencyRecord:
         upstream_id=upstream_id,
         name=coerce.text(agency.get("name"), limit=200) or f"Agence {upstream_id}",
         homepage=url(agency.get("url")),
-        logo_url=url(agency.get("logo")),
-        photo_url=url(agency.get("picture")),
+        logo_url=coerce.https_url(agency.get("logo")),
+        photo_url=coerce.https_url(agency.get("picture")),
         address=address[:300],
         city=coerce.text(city.get("name"), limit=120),
-        zip_code=coerce.text(city.get("zipcode"), limit=10),
+        zip_code=coerce.postcode(city.get("zipcode")),
         latitude=coerce.number(agency.get("latitude")),
         longitude=coerce.number(agency.get("longitude")),
         emails=[email] if email else [],

@@ -3,6 +3,7 @@ location, regulations). Each takes upstream JSON as it comes and never raises.""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from decimal import Decimal
@@ -13,7 +14,13 @@ from showcase.feeds import coerce
 from showcase.feeds.apimo.catalogs import Catalogs
 from showcase.feeds.records import PhotoRecord
 from showcase.listings.models import Transaction
-from showcase.listings.text import city_key, department_from_zip
+from showcase.listings.place import country_code_of
+from showcase.listings.text import (
+    FRENCH_POSTCODE_COUNTRIES,
+    city_key,
+    country_of_postcode,
+    department_from_zip,
+)
 
 # property_areas: every kind of bedroom (chambre, de maître, suite, de service, d'enfants;
 # not 114 "Chambre froide", a cold room) and of bathroom or shower room.
@@ -31,9 +38,6 @@ COST_YEAR_REGULATION = 122  # "Énergie - Année de référence des prix de l'é
 # Since 1 July 2024 homes under 40 m² have their own thresholds (docs/legal.md §5.1, E12):
 # no class is derived for them from the general scale.
 SMALL_HOME_M2 = 40
-# ISO 3166-1 codes of places with French postcodes and départements (mainland, DOM, the
-# overseas collectivities): a département is read from their zip code, never elsewhere.
-FRENCH_POSTCODE_COUNTRIES = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC"}
 MONTHS_PER_PERIOD = {4: 1, 5: 3, 7: 6, 8: 12}  # month, quarter, semester, year
 MONTHLY = 4
 # Coordinates of a property whose address is private and that Apimo did not blur.
@@ -126,7 +130,7 @@ def photos(value: Any) -> list[PhotoRecord]:
     )
     records = []
     for _index, picture in ranked:
-        link = url(picture.get("url"))
+        link = coerce.https_url(picture.get("url"))  # "HTTP://" too, upgraded like Gedeon's
         if not link:
             continue
         records.append(
@@ -275,16 +279,17 @@ def _copropriete(codes: Codes, residence: dict[str, Any]) -> dict[str, Any]:
 
 
 def country_code(codes: Codes, value: Any) -> str:
-    """`country` (ISO 3166-1 alpha-2, any case) -> "MA"; absent -> "FR" (French agencies);
-    anything else -> "FR" with a warning on the sync run."""
+    """`country` (ISO 3166-1 alpha-2, any case) -> "MA"; an alpha-3 code or a country's
+    name ("MAR", "Maroc") is read as that country, never as France; absent -> "FR"
+    (French agencies); anything else -> "FR". Whatever is not an alpha-2 code is
+    warned about on the sync run, with the country it was read as."""
     text = coerce.text(value).strip().upper()
-    if re.fullmatch(r"[A-Z]{2}", text):
-        return text
-    if text:
+    code = country_code_of(text) or ("FR" if text else "")
+    if text and code != text:
         codes.warnings.append(
-            {"field": "country", "value": text[:20], "reason": "not an ISO 3166-1 code: FR"}
+            {"field": "country", "value": text[:20], "reason": f"not an ISO 3166-1 code: {code}"}
         )
-    return "FR"
+    return code or "FR"
 
 
 def location_fields(codes: Codes, item: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
@@ -297,7 +302,12 @@ def location_fields(codes: Codes, item: dict[str, Any], extras: dict[str, Any]) 
     country = country_code(codes, item.get("country"))
     city = obj(item.get("city"))
     name = coerce.text(city.get("name"), limit=120)
-    zip_code = coerce.text(city.get("zipcode"), limit=10)
+    zip_code = (
+        coerce.postcode(city.get("zipcode"))  # 6100 -> "06100" in France only
+        if country in FRENCH_POSTCODE_COUNTRIES
+        else coerce.text(city.get("zipcode"), limit=10)
+    )
+    country = country_of_postcode(zip_code, country)
     district = coerce.text(obj(item.get("district")).get("name"), limit=120)
     if district:
         extras["district"] = {"name": "Quartier", "value": district, "display": True}
@@ -333,18 +343,24 @@ def location_fields(codes: Codes, item: dict[str, Any], extras: dict[str, Any]) 
 
 
 def _regulation_value(value: Any) -> float | None:
-    """ "214", "214,5", "214.5" or "214, 12" (several figures: the first one)."""
+    """ "214", "214,5", "214.5" or "214, 12" (several figures: the first one); None for
+    a negative, NaN or infinite figure ("-1", "nan", "1e400"), which no DPE measures."""
     raw = coerce.text(value)
     if re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", raw):
-        return coerce.number(raw)
-    first = re.split(r"[;,\s]+", raw.strip(), maxsplit=1)[0] if raw.strip() else ""
-    return coerce.number(first)
+        result = coerce.number(raw)
+    else:
+        first = re.split(r"[;,\s]+", raw.strip(), maxsplit=1)[0] if raw.strip() else ""
+        result = coerce.number(first)
+    if result is None or not math.isfinite(result) or result < 0:
+        return None
+    return result
 
 
 def _amount_value(value: Any) -> float | None:
     """One figure written with spaces, a unit or a decimal comma: "1 270 €", "48,5 m²"."""
     raw = re.sub(r"[\s\u00a0\u202f]|€|m²|m2|eur", "", coerce.text(value), flags=re.IGNORECASE)
-    return coerce.number(raw.replace(",", ".")) if raw else None
+    result = coerce.number(raw.replace(",", ".")) if raw else None
+    return result if result is not None and math.isfinite(result) else None
 
 
 def _letter(codes: Codes, field: str, value: Any) -> str:
@@ -450,8 +466,10 @@ def _derive_letters(codes: Codes, fields: dict[str, Any], surface: float | None)
 
 
 def _prices_reference(value: Any) -> str:
-    """Type 122: a year ("2021") -> the DPE's phrase for it; any other text kept as given."""
+    """Type 122: a year ("2021", or a date in it: "01/01/2021", "2021-01-01") -> the
+    DPE's phrase for it; any other text kept as given."""
     text = coerce.text(value, limit=200).strip()
-    if re.fullmatch(r"(19|20)\d\d", text):
-        return f"Prix moyens des énergies indexés sur l'année {text} (abonnements compris)"
+    year = re.fullmatch(r"(?:\d{1,2}[/.-]\d{1,2}[/.-])?((?:19|20)\d\d)(?:-\d{1,2}-\d{1,2})?", text)
+    if year:
+        return f"Prix moyens des énergies indexés sur l'année {year.group(1)} (abonnements compris)"
     return text

@@ -103,24 +103,29 @@ class ApimoProvider:
         found = Confirmation()
         seen: set[str] = set()
         total = 0
+        totals: set[int] = set()  # more than one: the list moved between the pages
+        anonymous = 0  # items without an id: counted in the total, never in the ids
         cursor = self.client.pass_timestamp  # the first pass's: the cursor to keep
         try:
             for page in self.client.property_pages(since=None):
                 found.requests += 1
+                totals.add(page.total)
                 total = page.total
                 for item in page.items:
                     upstream_id = self.item_id(item)
                     if upstream_id is None:
-                        total -= 1  # counted in the total, never in the ids
+                        anonymous += 1
                         continue
                     seen.add(upstream_id)
                     if upstream_id in wanted:
                         found.present.append(item)
         finally:
             self.client.pass_timestamp = cursor
-        if len(seen) != total:
+        # An empty list, after a full pass that listed properties, is no evidence either.
+        if not seen or len(seen) + anonymous != total or len(totals) > 1:
+            announced = "/".join(str(t) for t in sorted(totals)) or "0"
             found.note = (
-                f"the confirming pass was not complete ({len(seen)} ids, {total} announced): "
+                f"the confirming pass was not complete ({len(seen)} ids, {announced} announced): "
                 "the missing properties are kept until a later pass"
             )
             return found

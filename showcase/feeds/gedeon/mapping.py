@@ -14,7 +14,7 @@ from showcase.core import dpe
 from showcase.feeds import coerce
 from showcase.feeds.records import AgencyRecord, ListingRecord, PhotoRecord, RecordRejected
 from showcase.listings.models import PropertyType, Transaction
-from showcase.listings.text import city_key, department_from_zip
+from showcase.listings.text import city_key, country_of_postcode, department_from_zip
 
 TRANSACTION_CODES = {
     "S": Transaction.SELL,
@@ -147,7 +147,14 @@ def map_ad(ad: Any) -> ListingRecord:
     raw_price = ad.get("price")
     price = coerce.positive_integer(raw_price)
     if raw_price not in (None, "") and price is None:
-        raise RecordRejected(upstream_id, f"price {raw_price!r} is not a number")
+        # The doc says Int; anything else is kept as price on request, never the ad dropped.
+        warnings.append(
+            {
+                "field": "price",
+                "value": str(raw_price)[:50],
+                "reason": "not a positive whole number",
+            }
+        )
     # Gedeon writes 0 for "price on request": no amount, so no page, JSON-LD or price
     # search can treat it as a price of 0 €.
     price = price or None
@@ -161,7 +168,7 @@ def map_ad(ad: Any) -> ListingRecord:
     place = _object(ad.get("localization"))
     extras = _object(ad.get("extras"))
     stats = _object(ad.get("stats"))
-    zip_code = coerce.text(place.get("zip_code"), limit=10)
+    zip_code = coerce.postcode(place.get("zip_code"))
     city = coerce.text(place.get("city"), limit=120)
     latitude, longitude = coerce.position(place.get("lat"), place.get("lng")) or (None, None)
     address = coerce.text(place.get("address"), limit=300)
@@ -188,6 +195,7 @@ def map_ad(ad: Any) -> ListingRecord:
         "city": city,
         "city_key": city_key(city),
         "zip_code": zip_code,
+        "country": country_of_postcode(zip_code),
         "department": department_from_zip(zip_code),
         "latitude": latitude,
         "longitude": longitude,
@@ -275,7 +283,7 @@ def map_agency(agency: Any) -> AgencyRecord:
         photo_url=coerce.https_url(agency.get("photo")),
         address=coerce.text(place.get("address"), limit=300),
         city=coerce.text(place.get("city"), limit=120),
-        zip_code=coerce.text(place.get("zip_code"), limit=10),
+        zip_code=coerce.postcode(place.get("zip_code")),
         latitude=latitude,
         longitude=longitude,
         emails=[coerce.text(e) for e in emails or [] if coerce.text(e)],

@@ -67,12 +67,25 @@ class GedeonProvider:
                 f"(GET /ads/{{id}}), more than the bound of {budget}"
             )
         found = Confirmation()
+        strays: list[str] = []
         for ad_id in ids:
             found.requests += 1
             try:
-                found.present.append(self.client.ad(ad_id))
+                item = self.client.ad(ad_id)
             except UpstreamNotFound:
                 found.gone.add(ad_id)
+                continue
+            answered = mapping.ad_id(item)
+            if answered is not None and answered != ad_id:
+                # Another ad than the one asked for: no evidence either way (kept as it is),
+                # and never a way in for an ad the list did not give.
+                strays.append(f"{ad_id} -> {answered}")
+                continue
+            found.present.append(item)
+        if strays:
+            found.note = (
+                f"GET /ads/{{id}} answered another ad ({', '.join(strays[:10])}): kept as they are"
+            )
         return found
 
     def confirm_agencies(self, feed: Feed, ids: list[str], *, budget: int) -> Confirmation:
@@ -91,10 +104,21 @@ class GedeonProvider:
                 found.gone.add(agency_id)
                 continue
             try:
-                found.present.append(mapping.map_agency(item))
+                record = mapping.map_agency(item)
             except RecordRejected as exc:
                 # Listed but unreadable: kept as it is, neither gone nor updated.
                 logger.warning("feed %s: agency rejected: %s", feed.name, exc)
+                continue
+            if record.upstream_id != agency_id:
+                # Another agency than the one asked for: kept as it is, nothing created.
+                logger.warning(
+                    "feed %s: GET /agencies/%s answered agency %s",
+                    feed.name,
+                    agency_id,
+                    record.upstream_id,
+                )
+                continue
+            found.present.append(record)
         return found
 
     def next_cursor(self) -> str | None:

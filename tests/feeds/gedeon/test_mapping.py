@@ -98,15 +98,22 @@ def test_reads_strings_where_numbers_are_expected():
     )
 
 
-def test_rejects_an_ad_without_id_or_with_unknown_transaction_or_bad_price():
+def test_rejects_an_ad_without_id_or_with_unknown_transaction():
     with pytest.raises(RecordRejected, match="no id"):
         map_ad(ad(1, id=None))
     with pytest.raises(RecordRejected, match="unknown transaction"):
         map_ad(ad(2, transaction_code="Z", transaction_type="Troc"))
-    with pytest.raises(RecordRejected, match="not a number"):
-        map_ad(ad(3, price="sur demande"))
     with pytest.raises(RecordRejected):
         map_ad(["not", "an", "object"])
+
+
+@pytest.mark.parametrize("price", ["sur demande", "250 000 €", -5, "12.5.3"])
+def test_an_unreadable_price_keeps_the_ad_as_price_on_request_with_a_warning(price):
+    record = map_ad(ad(3, price=price))
+    assert record.columns()["price"] is None
+    assert {"field": "price", "value": str(price), "reason": "not a positive whole number"} in [
+        dict(w) for w in record.warnings
+    ]
 
 
 def test_a_bad_dpe_letter_is_dropped_with_a_warning_not_a_rejection():

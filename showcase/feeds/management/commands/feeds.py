@@ -153,7 +153,10 @@ class Command(BaseCommand):
                 f"{feed.name}: held withdrawal confirmed - {run.withdrawn} listings withdrawn."
             )
         if refused:
-            raise CommandError(f"{len(refused)} feed(s) had no withdrawal to confirm.")
+            raise CommandError(
+                f"{len(refused)} feed(s) had no withdrawal to confirm, or a sync is running "
+                "(see above); nothing was withdrawn for them."
+            )
 
     def handle_remove(self, **options: Any) -> None:
         """Deletes the feed and every listing and agency synced from it, on every site

@@ -1,5 +1,6 @@
-"""`manage.py leads retry` (cron-safe: sends the due lead e-mails of the outbox, exits 1 when
-some failed) and `manage.py leads purge --older-than 3y`."""
+"""`manage.py leads retry` (cron-safe: creates the due sellers' properties on Apimo, sends
+the due lead e-mails of the outbox, exits 1 when some failed) and
+`manage.py leads purge --older-than 3y`."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser(
-            "retry", help="Send the lead e-mails that are due (new ones and retries)."
+            "retry",
+            help="Create the due sellers' properties on Apimo and send the due lead e-mails.",
         )
         purge = actions.add_parser("purge", help="Delete leads older than a duration.")
         purge.add_argument(
@@ -45,7 +47,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "retry":
-            report_or_fail(self.stdout, leads_retry(), "lead e-mail(s)")
+            mail, upstream = leads_retry()
+            if upstream.created or upstream.failed:
+                self.stdout.write(
+                    f"{upstream.created} seller property(ies) created on Apimo, "
+                    f"{upstream.failed} failed (retried later; see the lead in the admin)."
+                )
+            report_or_fail(self.stdout, mail, "lead e-mail(s)")
+            if upstream.failed:
+                raise CommandError(
+                    f"{upstream.failed} seller property(ies) could not be created on Apimo; "
+                    "they will be retried later (see each lead's Apimo error in the admin)."
+                )
             return
         age = (
             parse_age(options["older_than"])
