@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.alerts.models import Alert
 from showcase.core.admin import SiteScopedAdmin
+from showcase.listings.templatetags.criteria_tags import criteria_sentence, query_criteria
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -21,7 +22,7 @@ class _Counted(TypedDict):
 @admin.register(Alert)
 class AlertAdmin(SiteScopedAdmin):
     agents_may_delete = True
-    list_display = ("email", "tenant", "query", "frequency", "confirmed", "last_sent_at", "sent")
+    list_display = ("email", "tenant", "criteria", "frequency", "confirmed", "last_sent_at", "sent")
     list_filter = ("frequency", ("confirmed_at", admin.EmptyFieldListFilter))
     list_select_related = ("tenant",)
     search_fields = ("email", "query")
@@ -40,6 +41,11 @@ class AlertAdmin(SiteScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Alert]:
         return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    @admin.display(description=_("criteria"), ordering="query")
+    def criteria(self, obj: Alert) -> str:
+        # Agencies by code: naming them would cost a query per row.
+        return criteria_sentence(query_criteria(obj.query, None))
 
     @admin.display(boolean=True, description=_("confirmed"), ordering="confirmed_at")
     def confirmed(self, obj: Alert) -> bool:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from showcase.core.form_rendering import PUBLIC_FORM_RENDERER
+from showcase.core.site import Site
 from showcase.listings.criteria import (
     BIG_MAX,
     INTEGER_MAX,
@@ -33,8 +34,9 @@ from showcase.listings.criteria import (
     is_whole_number,
     whole_number,
 )
-from showcase.listings.models import ListingQuerySet, PropertyType, Transaction
+from showcase.listings.models import Agency, ListingQuerySet, PropertyType, Transaction
 from showcase.listings.text import city_key, postcode_countries
+from showcase.listings.widgets import CommaCheckboxes, KeptValueCheckbox
 
 TRANSACTION_WORDS = {
     "sell": Transaction.SELL,
@@ -292,12 +294,15 @@ class ListingFilterSet(django_filters.FilterSet):
         words=TRANSACTION_WORDS,
         apply=lambda qs, v: qs.exclude(transaction__in=v),
         label=gettext_lazy("Exclude"),
+        # Boxes send one parameter each: read by every search (page, map, alerts) alike.
+        widget=CommaCheckboxes(choices=Transaction.choices, aliases=TRANSACTION_WORDS),
     )
     type = CriterionFilter(
         field_class=WordListField,
         words=TYPE_NAMES,
         apply=lambda qs, v: qs.filter(property_type__in=v),
         label=gettext_lazy("Property type"),
+        widget=CommaCheckboxes(choices=PropertyType.choices, aliases=TYPE_NAMES),
     )
     localization = FieldFilter(
         field_class=CommaListField,
@@ -511,17 +516,27 @@ def _select(choices: list[tuple[str, str]], current: Any) -> forms.Select:
     return forms.Select(choices=choices)
 
 
-def dress_form(form: forms.Form) -> forms.Form:
-    """Widgets for people (selects, numeric keyboards) and error wiring for screen readers."""
+def agency_choices(site: Site) -> list[tuple[str, str]]:
+    """(code, name) of the site's published agencies by name, one per code."""
+    rows = Agency.objects.for_site(site).published().order_by("name", "upstream_id")
+    return list(dict(rows.values_list("upstream_id", "name")).items())
+
+
+def dress_form(form: forms.Form, site: Site | None = None) -> forms.Form:
+    """Widgets for people (selects, boxes, numeric keyboards) and error wiring for screen
+    readers. With `site`, the agency is chosen by name among the site's agencies."""
     form.renderer = PUBLIC_FORM_RENDERER
     data = form.data if form.is_bound else {}
+    if site is not None:
+        form.fields["agency"].widget = _select(
+            [("", _("All agencies")), *agency_choices(site)], data.get("agency", "")
+        )
+    form.fields["bbox"].widget = KeptValueCheckbox()
+    # Beside the result count, outside the form's markup, yet sent with its criteria.
+    form.fields["sort"].widget.attrs["form"] = "search-form"
     form.fields["transaction"].widget = _select(
         [("", _("All (sold excluded)"))] + [(v, str(label)) for v, label in Transaction.choices],
         data.get("transaction", ""),
-    )
-    form.fields["type"].widget = _select(
-        [("", _("All types"))] + [(v, str(label)) for v, label in PropertyType.choices],
-        data.get("type", ""),
     )
     for name in ("favorite", "is_new", "is_old", "occupied", "forward_sale"):
         form.fields[name].widget = _select(
@@ -538,7 +553,6 @@ def dress_form(form: forms.Form) -> forms.Form:
         form.fields[name].widget.attrs.update(
             {"inputmode": "numeric", "placeholder": _("e.g. 1-3,5")}
         )
-    form.fields["bbox"].widget.attrs.update({"placeholder": "lng1,lat1,lng2,lat2"})
     for field in form.fields.values():
         if isinstance(field, forms.IntegerField):
             # Text, not type=number: a wrong value typed in the URL must be shown back as is.

@@ -111,7 +111,7 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": dress_form(found.form),
+        "form": dress_form(found.form, request.site),
         "basic_fields": BASIC_CRITERIA,
         "advanced_open": any(
             request.GET.get(name) for name in found.form.fields if name not in BASIC_CRITERIA

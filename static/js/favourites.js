@@ -1,6 +1,7 @@
 // Favourites kept in this browser (localStorage, no account, nothing sent anywhere).
 // Progressive enhancement: the heart buttons and the "My favourites" link stay hidden
-// without JavaScript; the favourites page itself works from its URL (?ids=...).
+// without JavaScript; the favourites page itself works from its URL (?ids=...), and
+// opened without one it loads the list this browser keeps.
 (function () {
   "use strict";
   var KEY = "vitrine:favourites";
@@ -49,6 +50,15 @@
       if (item) item.remove();
     }
   });
+  // The favourites page opened without a list (a bookmark, the address typed): the
+  // browser's own list is what the visitor means. replace(): "back" skips the empty page.
+  if (document.querySelector("[data-fav-page]") && !new URLSearchParams(window.location.search).get("ids")) {
+    var saved = read();
+    if (saved.length) {
+      window.location.replace(window.location.pathname + "?ids=" + saved.join(","));
+      return;
+    }
+  }
   window.addEventListener("storage", function (event) { if (event.key === KEY) refresh(); });
   refresh();
 })();

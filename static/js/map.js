@@ -8,7 +8,9 @@
   var box = document.querySelector("[data-search-map]");
   if (!box || !window.fetch || !window.Promise) return;
   var d = box.dataset;
-  var open = box.querySelector("[data-map-open]");
+  // The opening button sits with the other result tools, above the map's box.
+  var open = document.querySelector("[data-map-open]");
+  if (!open) return;
   var area = box.querySelector("[data-map-area]");
   var status = box.querySelector("[data-map-status]");
   var canvas = box.querySelector(".map-canvas");
@@ -84,7 +86,9 @@
       ].join(",");
       params.set("bbox", value);
       params.delete("page");
-      window.location.assign(window.location.pathname + "?" + params.toString() + "#results-heading");
+      // Gedeon's "lng1,lat1,lng2,lat2": a comma needs no escaping in a query string.
+      var query = params.toString().replace(/%2C/gi, ",");
+      window.location.assign(window.location.pathname + "?" + query + "#results-heading");
     });
     canvas.focus();
   }

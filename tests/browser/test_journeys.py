@@ -80,6 +80,8 @@ def journey(page, base: str) -> None:
     page.get_by_role("button", name="Rechercher").click()
     page.wait_for_url("**/annonces/?**")
     assert page.get_by_role("heading", name="2 annonces trouvées").is_visible()
+    # The filters are folded under their summary, the results first (issue #15).
+    page.locator("summary", has_text="Filtres").click()
     page.get_by_text("Plus de critères").click()
     page.get_by_label("Surface minimum (m²)").fill("50")
     page.get_by_role("button", name="Rechercher").click()

@@ -1,0 +1,144 @@
+"""Issue #15 in Chromium at phone size: results first, filters folded into words, human
+controls, the favourites page opened directly, the alert page's criteria in words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.test_journeys import browser, open_page, site  # noqa: F401 (fixtures)
+from tests.factories import make_listing
+
+pytestmark = [pytest.mark.browser]
+SCREEN = 844
+
+
+@pytest.fixture
+def many(site):  # noqa: F811
+    # Enough results for a real page: the first screen must not depend on a short list.
+    from showcase.listings.models import Listing
+
+    feed = Listing.objects.first().feed
+    for n in range(6):
+        make_listing(feed=feed, title=f"Maison {n}", transaction="sell", property_type="house")
+    return site
+
+
+def bottom(locator) -> float:
+    box = locator.bounding_box()
+    assert box is not None, "not rendered"
+    return box["y"] + box["height"]
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_count_sort_and_first_result_are_in_the_first_phone_screen(browser, many, javascript):  # noqa: F811
+    page, errors = open_page(browser, javascript=javascript)
+    page.goto(many + "/annonces/?transaction=sell&type=house,flat&max_price=900000&rooms=3")
+    assert bottom(page.locator("#results-heading")) <= SCREEN
+    assert bottom(page.get_by_label("Trier par")) <= SCREEN
+    first = page.locator("ol.cards > li").first
+    assert bottom(first.locator(".card-title")) <= SCREEN
+    assert bottom(first.locator(".card-price")) <= SCREEN
+    assert errors == []
+
+
+def test_the_filters_disclosure_says_the_active_criteria_and_works_without_javascript(
+    browser,  # noqa: F811
+    many,
+):
+    page, errors = open_page(browser, javascript=False)
+    page.goto(many + "/annonces/")
+    summary = page.locator("summary.filters-summary")
+    assert "toutes les annonces" in summary.inner_text()
+    assert not page.get_by_label("Maison").is_visible()
+    summary.click()
+    page.get_by_role("group", name="Type de bien").get_by_label("Maison").check()
+    page.get_by_role("group", name="Type de bien").get_by_label("Appartement").check()
+    page.get_by_text("Plus de critères").click()
+    page.get_by_role("group", name="Exclure").get_by_label("Location", exact=True).check()
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url(re.compile(r"type=house&type=flat"))
+    words = page.locator("summary.filters-summary").inner_text()
+    assert "2 critères" in words
+    assert "sauf Location" in words and "Maison, Appartement" in words
+    assert page.get_by_role("heading", name="8 annonces trouvées").is_visible()
+    # Sorting without JavaScript: the button beside it sends the whole search.
+    page.get_by_label("Trier par").select_option("price_asc")
+    page.get_by_role("button", name="Trier", exact=True).click()
+    page.wait_for_url(re.compile(r"sort=price_asc"))
+    assert "type=house&type=flat" in page.url
+    assert errors == []
+
+
+def test_with_javascript_the_search_url_keeps_gedeons_comma_lists_and_sort_applies_at_once(
+    browser,  # noqa: F811
+    many,
+):
+    page, errors = open_page(browser)
+    page.goto(many + "/annonces/")
+    page.locator("summary.filters-summary").click()
+    page.get_by_role("group", name="Type de bien").get_by_label("Maison").check()
+    page.get_by_role("group", name="Type de bien").get_by_label("Appartement").check()
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url(re.compile(r"type=house,flat"))
+    assert "min_price" not in page.url  # empty criteria are left out
+    assert not page.get_by_role("button", name="Trier", exact=True).is_visible()
+    page.get_by_label("Trier par").select_option("price_asc")
+    page.wait_for_url(re.compile(r"sort=price_asc"))
+    assert "type=house,flat" in page.url
+    assert "Maison, Appartement" in page.locator("summary.filters-summary").inner_text()
+    assert errors == []
+
+
+def test_the_favourites_page_opened_directly_shows_the_saved_favourites(browser, many):  # noqa: F811
+    page, errors = open_page(browser)
+    page.goto(many + "/annonces/")
+    page.get_by_role("button", name="Favori : Appartement lumineux").click()
+    page.goto(many + "/favoris/")
+    page.wait_for_url(re.compile(r"/favoris/\?ids=\d+"))
+    assert page.get_by_role("heading", name="1 annonce toujours disponible").is_visible()
+    assert page.get_by_role("link", name=re.compile("Appartement lumineux")).first.is_visible()
+    assert errors == []
+
+
+def test_the_favourites_page_without_javascript_says_why_it_cannot_show_them(browser, many):  # noqa: F811
+    page, _ = open_page(browser, javascript=False)
+    page.goto(many + "/favoris/")
+    # Playwright's text search skips <noscript>: read its paragraph directly.
+    explanation = page.locator("main noscript p")
+    assert explanation.is_visible()
+    assert "cette page a besoin de JavaScript pour les lire" in explanation.inner_text()
+    assert not page.locator(".fav-empty-js").is_visible()
+
+
+def test_the_alert_page_names_the_criteria_and_draws_radios_beside_their_labels(browser, many):  # noqa: F811
+    page, errors = open_page(browser)
+    page.goto(many + "/annonces/?transaction=sell&type=house")
+    page.get_by_role("link", name="M'alerter des nouvelles annonces").click()
+    criteria = page.get_by_role("region", name="Les critères que surveille cette alerte")
+    assert criteria.get_by_role("listitem").all_inner_texts() == ["Vente", "Maison"]
+    radio = page.get_by_role("radio").first
+    label = page.locator("label[for=id_frequency_0]")
+    box, text = radio.bounding_box(), label.bounding_box()
+    assert box["width"] <= 24 and box["height"] <= 24
+    assert text["x"] <= box["x"] and box["x"] + box["width"] <= text["x"] + text["width"]
+    assert text["y"] <= box["y"] and box["y"] + box["height"] <= text["y"] + text["height"]
+    assert errors == []
+
+
+def test_the_map_area_is_set_by_the_map_and_removed_by_unticking_it(browser, many):  # noqa: F811
+    page, errors = open_page(browser)
+    page.goto(many + "/annonces/?transaction=sell")
+    page.get_by_role("button", name="Voir les résultats sur une carte").click()
+    page.get_by_role("button", name="Rechercher dans cette zone").click()
+    page.wait_for_url(re.compile(r"bbox=[-0-9.]+,[-0-9.]+,[-0-9.]+,[-0-9.]+"))
+    assert "transaction=sell" in page.url
+    assert "zone choisie sur la carte" in page.locator("summary.filters-summary").inner_text()
+    page.locator("summary.filters-summary").click()
+    page.get_by_label("Seulement la zone choisie sur la carte").uncheck()
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url(re.compile(r"/annonces/\?(?!.*bbox)"))
+    assert "transaction=sell" in page.url
+    # The tile server is out of reach in tests: only the tiles may fail.
+    assert [e for e in errors if "ERR_NAME_NOT_RESOLVED" not in e] == []
