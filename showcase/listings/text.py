@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SEPARATORS = re.compile(r"[\s\-'’‘ʼ`_.]+")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015'’‘ʼ`_.]+")
 # Abbreviations as people write place names: "St-Malo", "Ste Maxime", "St. Tropez".
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 # The communes divided into arrondissements (loi PLM) and how many each has.
