@@ -146,7 +146,7 @@ def french_number(value: int | Decimal) -> str:
     """The number as a French visitor writes it, whatever the page's language: groups of
     three joined by a no-break space, a decimal comma ("400 000", "80,5")."""
     whole, _dot, fraction = canonical_number(value).partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -59,7 +59,9 @@ class Place:
 
     @property
     def cache_key(self) -> str:
-        return "|".join(",".join(part) for part in (self.city_keys, self.zip_codes, self.departments))
+        return "|".join(
+            ",".join(part) for part in (self.city_keys, self.zip_codes, self.departments)
+        )
 
 
 def places_q(places: list[Place]) -> Q:
@@ -104,7 +106,7 @@ def parse_place(item: str) -> Place:
 def _town(key: str) -> Place:
     zip_codes = arrondissement_zip_codes(key)
     city, _space, number = key.partition(" ")
-    keys = (key,)
+    keys: tuple[str, ...] = (key,)
     if zip_codes and not number:
         keys += tuple(f"{city} {n}" for n in range(1, ARRONDISSEMENTS[city] + 1))
     return Place(city_keys=keys, zip_codes=zip_codes)

@@ -77,7 +77,15 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 
 @pytest.mark.parametrize(
     "raw",
-    ["400000", "400 000", f"400{NBSP}000", f"400{NNBSP}000", "400 000 €", "400000€", " 400 000,00 "],
+    [
+        "400000",
+        "400 000",
+        f"400{NBSP}000",
+        f"400{NNBSP}000",
+        "400 000 €",
+        "400000€",
+        " 400 000,00 ",
+    ],
 )
 def test_whole_numbers_are_read_as_people_type_them(raw):
     assert whole_number(raw) == 400000
@@ -110,7 +118,11 @@ def test_decimal_numbers_are_bounded():
 
 @pytest.mark.parametrize(
     ("value", "canonical", "french"),
-    [(400000, "400000", "400\u00a0000"), (Decimal("80.5"), "80.5", "80,5"), (Decimal(12), "12", "12")],
+    [
+        (400000, "400000", "400\u00a0000"),
+        (Decimal("80.5"), "80.5", "80,5"),
+        (Decimal(12), "12", "12"),
+    ],
 )
 def test_numbers_are_canonical_in_urls_and_french_in_forms(value, canonical, french):
     assert canonical_number(value) == canonical
