@@ -11,7 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from showcase.listings.criteria import CriterionError, is_whole_number
-from showcase.listings.text import ARRONDISSEMENTS, arrondissement_zip_codes, city_key
+from showcase.listings.text import (
+    ARRONDISSEMENTS,
+    arrondissement_zip_codes,
+    city_key,
+    department_from_zip,
+)
 from showcase.listings.textformat import place_names
 
 
@@ -74,7 +79,10 @@ def places_q(places: list[Place]) -> Q:
     if city_keys:
         condition |= Q(city_key__in=city_keys)
     if zip_codes:
-        condition |= Q(zip_code__in=zip_codes, country="FR")
+        # French ones only: a foreign listing has no département. The département derived
+        # from the zip code also makes this a range of the département-first index.
+        departments_of_zips = sorted({department_from_zip(code) for code in zip_codes})
+        condition |= Q(department__in=departments_of_zips, zip_code__in=zip_codes)
     if departments:
         # Only French listings have a département.
         condition |= Q(department__in=departments)
