@@ -16,6 +16,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -71,7 +72,7 @@ TYPE_NAMES = {
 # (NULLs first ascending) and PostgreSQL (NULLs first descending) alike; the id breaks
 # ties so that pages never overlap. SQLite reads its (column, id) indexes in either
 # order; PostgreSQL has a "DESC NULLS LAST" one for each descending sort (migration 0009).
-SORTS = {
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "newest": ("-published_at", "-id"),
     "price_asc": (F("price").asc(nulls_last=True), F("id").asc()),
     "price_desc": (F("price").desc(nulls_last=True), F("id").desc()),
@@ -122,6 +123,9 @@ class IntervalListField(_NumberListField):
 class IntegerListField(_NumberListField):
     def parse(self, text: str) -> list[int]:
         return integer_list(text, maximum=self.maximum)
+
+
+_NOT_WHOLE = gettext_lazy("“%(item)s” is not a whole number.")
 
 
 class NumberField(forms.Field):
@@ -186,9 +190,6 @@ class NumberField(forms.Field):
         if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             return french_number(value)
         return value
-
-
-_NOT_WHOLE = gettext_lazy("“%(item)s” is not a whole number.")
 
 
 class WordListField(_GrammarField):
