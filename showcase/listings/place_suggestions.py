@@ -4,6 +4,8 @@ field is a plain text input."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import JsonResponse
@@ -41,7 +43,9 @@ def place_suggestions(request: SiteRequest) -> JsonResponse:
     page). Cached per site until its listings change."""
     prefix = request.GET.get("q", "")[:100]
     folded = city_key(prefix)
-    digest = f"{request.site.key}:{request_page_version(request)}:{folded}"
+    # Hashed: the typed text may hold spaces or anything else no cache key may.
+    typed = hashlib.sha1(folded.encode()).hexdigest()
+    digest = f"{request.site.key}:{request_page_version(request)}:{typed}"
     places = cache.get(f"place-suggestions:{digest}")
     if places is None:
         listings = Listing.objects.for_site(request.site).published().exclude(transaction="sold")
