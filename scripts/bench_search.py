@@ -30,12 +30,17 @@ QUERIES = [
     "/annonces/?transaction=rent&localization=lyon&rooms=2,3",
     "/annonces/?type=house&min_price=200000&max_price=500000",
     "/annonces/?localization=69003&extends=10000",
+    "/annonces/?localization=Nice&extends=23000",
+    "/annonces/?localization=Paris&transaction=sell",
+    "/annonces/?localization=Saint-Etienne,Marseille&extends=5000&sort=price_desc",
     "/annonces/?localization=33,44,2A&min_surface=50",
     "/annonces/?bbox=4.7,45.9,5.0,45.6&sort=price_asc",
     "/annonces/?bedrooms=2-3&transaction=sell,viager&sort=surface_desc",
     "/annonces/?transaction=viager&monthly_annuity=0-600&occupied=0",
     "/annonces/?max_days_old=30&nb_photos_min=5&page=3",
     "/annonces/?favorite=1&is_old=1",
+    "/annonces/?sort=price_desc",
+    "/annonces/?sort=price_asc&transaction=rent",
     "/annonces/?min_price=abc&bedrooms=5-1",
 ]
 # The home page: the site's featured listings first, then the newest.

@@ -3,16 +3,21 @@
 - comma lists: `sell,rent`, `3,4,5`;
 - interval lists: `1-5,7`, `-3` (0 to 3), `4-` (4 and more); every bound is included.
 
-Numbers are written with the ASCII digits 0-9 only: Python's int() and str.isdigit() also
-take "²", "٣" or "１", which are no number a visitor meant (and "²" makes int() fail).
-Every number is bounded by the largest value its database column holds, so that a
-20-digit value is explained instead of overflowing the query.
+Numbers are read as people type them (`number_parts`): ASCII digits 0-9, groups of three
+separated by any kind of space (ASCII, no-break, narrow no-break), a decimal comma or
+point, a trailing unit (`€`, `m²`). Python's int() and str.isdigit() also take "²", "٣"
+or "１", which are no number a visitor meant (and "²" makes int() fail). Every number is
+bounded by the largest value its database column holds, so that a 20-digit value is
+explained instead of overflowing the query.
+
+Booleans (`boolean`): 1/0, true/false, yes/no, on/off, any case.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -22,6 +27,12 @@ SMALL_MAX = 32_767
 INTEGER_MAX = 2_147_483_647
 BIG_MAX = 9_223_372_036_854_775_807
 _ASCII_WHOLE = re.compile(r"[0-9]+")
+_FRACTION = re.compile(r"(?P<whole>[0-9]+)(?:[.,](?P<fraction>[0-9]+))?")
+_GROUP = re.compile(r"[0-9]{3}")
+# What people write after a number; the canonical form never has one.
+UNITS = ("€", "eur", "euros", "m²", "m2")
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
 # More digits than any bound has: refused before int() parses them (it refuses > 4300).
 _MAX_DIGITS = len(str(BIG_MAX))
 
@@ -60,18 +71,99 @@ def is_whole_number(text: str) -> bool:
     return _ASCII_WHOLE.fullmatch(text) is not None
 
 
-def whole_number(text: str, *, maximum: int = BIG_MAX) -> int | None:
-    """`text` as a whole number from 0 to `maximum`; None when it is not one written in
-    ASCII digits. Raises CriterionError when it is greater than `maximum`."""
-    if not is_whole_number(text):
+def number_parts(text: str) -> tuple[str, str] | None:
+    """(whole digits, fraction digits) of a number as people type it, None when `text` is
+    not one: "400 000" (any space between groups of three), "200000€", "80 m²", "80,5",
+    "80.5" -> ("80", "5"). No sign, exponent or digits other than 0-9."""
+    body = (text or "").strip()
+    lowered = body.lower()
+    for unit in UNITS:
+        if lowered.endswith(unit) and len(body) > len(unit):
+            body = body[: -len(unit)].rstrip()
+            break
+    groups = body.split()  # splits on every Unicode space: no-break and narrow ones too
+    if not groups:
         return None
-    digits = text.lstrip("0") or "0"
+    last = _FRACTION.fullmatch(groups[-1])
+    if last is None:
+        return None
+    head = [*groups[:-1], last["whole"]]
+    if len(head) > 1 and not (
+        1 <= len(head[0]) <= 3
+        and is_whole_number(head[0])
+        and all(_GROUP.fullmatch(group) for group in head[1:])
+    ):
+        return None  # "12 5" or "1 0000": not thousands groups, a typo
+    return "".join(head), last["fraction"] or ""
+
+
+def _too_large(text: str, maximum: int) -> CriterionError:
+    return CriterionError(
+        _("“%(item)s” is too large: at most %(max)s.") % {"item": _shorten(text), "max": maximum}
+    )
+
+
+def whole_number(text: str, *, maximum: int = BIG_MAX) -> int | None:
+    """`text` as a whole number from 0 to `maximum`, as people type it (`number_parts`;
+    a zero fraction such as "400 000,00 €" is whole); None when it is not one. Raises
+    CriterionError when it is greater than `maximum`."""
+    parts = number_parts(text)
+    if parts is None or parts[1].strip("0"):
+        return None
+    digits = parts[0].lstrip("0") or "0"
     if len(digits) > _MAX_DIGITS or int(digits) > maximum:
-        raise CriterionError(
-            _("“%(item)s” is too large: at most %(max)s.")
-            % {"item": _shorten(text), "max": maximum}
-        )
+        raise _too_large(text, maximum)
     return int(digits)
+
+
+def decimal_number(text: str, *, maximum: int = BIG_MAX) -> Decimal | None:
+    """`text` as a number from 0 to `maximum` with its decimals ("80,5 m²" -> 80.5), as
+    people type it (`number_parts`); None when it is not one. Raises CriterionError when
+    it is greater than `maximum`."""
+    parts = number_parts(text)
+    if parts is None:
+        return None
+    digits = parts[0].lstrip("0") or "0"
+    # Decimals beyond a column's precision mean nothing; the bound keeps Decimal small.
+    fraction = parts[1][:6]
+    if len(digits) > _MAX_DIGITS or int(digits) > maximum:
+        raise _too_large(text, maximum)
+    value = Decimal(f"{digits}.{fraction or 0}")
+    if value > maximum:
+        raise _too_large(text, maximum)
+    return value.normalize() if fraction.strip("0") else Decimal(int(digits))
+
+
+def canonical_number(value: int | Decimal) -> str:
+    """The number as the URL carries it: ASCII digits, a decimal point ("80.5", "400000")."""
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return format(value, "f") if value != value.to_integral() else str(int(value))
+    return str(value)
+
+
+def french_number(value: int | Decimal) -> str:
+    """The number as a French visitor writes it, whatever the page's language: groups of
+    three joined by a no-break space, a decimal comma ("400 000", "80,5")."""
+    whole, _dot, fraction = canonical_number(value).partition(".")
+    groups: list[str] = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return "\u00a0".join(groups) + (f",{fraction}" if fraction else "")
+
+
+def boolean(text: str) -> bool | None:
+    """A yes/no criterion: 1/0, true/false, yes/no, on/off (any case, spaces around);
+    None for an empty value. Raises CriterionError for anything else."""
+    word = (text or "").strip().lower()
+    if not word:
+        return None
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise CriterionError(_("Use 1 (yes) or 0 (no)."))
 
 
 def _shorten(text: str) -> str:
@@ -104,7 +196,7 @@ def interval_list(raw: str, *, maximum: int = BIG_MAX) -> list[Interval]:
     bounds included, low ≤ high."""
     intervals = []
     for item in comma_list(raw):
-        text = item.replace(" ", "")
+        text = item.strip()
         if text == "-":
             raise CriterionError(_("“-” alone is not an interval."))
         if "-" not in text:
@@ -116,7 +208,7 @@ def interval_list(raw: str, *, maximum: int = BIG_MAX) -> list[Interval]:
                 _("“%(item)s” is not a number or an interval like 1-5, -3 or 4-.")
                 % {"item": _shorten(item)}
             )
-        low_text, high_text = text.split("-")
+        low_text, high_text = (part.strip() for part in text.split("-"))
         low = _bound(low_text, item, maximum) if low_text else 0
         high = _bound(high_text, item, maximum) if high_text else None
         if high is not None and high < low:

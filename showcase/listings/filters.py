@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 import re
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,14 +31,18 @@ from showcase.listings.criteria import (
     SMALL_MAX,
     CriterionError,
     Interval,
+    boolean,
+    canonical_number,
     comma_list,
+    decimal_number,
+    french_number,
     integer_list,
     interval_list,
-    is_whole_number,
     whole_number,
 )
-from showcase.listings.models import Agency, ListingQuerySet, PropertyType, Transaction
-from showcase.listings.text import city_key, postcode_countries
+from showcase.listings.models import Agency, ListingQuerySet, PropertyType, Transaction, within_q
+from showcase.listings.place import Place, parse_place, places_q
+from showcase.listings.text import city_key
 from showcase.listings.widgets import CommaCheckboxes, KeptValueCheckbox
 
 TRANSACTION_WORDS = {
@@ -63,14 +70,16 @@ TYPE_NAMES = {
     "autre": PropertyType.OTHER,
     "other": PropertyType.OTHER,
 }
+# Unknown values (a price on request, no surface) last in both directions, on SQLite
+# (NULLs first ascending) and PostgreSQL (NULLs first descending) alike; the id breaks
+# ties so that pages never overlap. SQLite reads its (column, id) indexes in either
+# order; PostgreSQL has a "DESC NULLS LAST" one for each descending sort (migration 0009).
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "newest": ("-published_at", "-id"),
-    # Listings without an amount (price on request) are not the cheapest: last, as
-    # PostgreSQL's default ASC puts them (SQLite put them first).
-    "price_asc": (F("price").asc(nulls_last=True), "id"),
-    "price_desc": ("-price", "-id"),
-    "surface_desc": ("-surface", "-id"),
-    "surface_asc": ("surface", "id"),
+    "price_asc": (F("price").asc(nulls_last=True), F("id").asc()),
+    "price_desc": (F("price").desc(nulls_last=True), F("id").desc()),
+    "surface_desc": (F("surface").desc(nulls_last=True), F("id").desc()),
+    "surface_asc": (F("surface").asc(nulls_last=True), F("id").asc()),
 }
 SORT_CHOICES = [
     ("newest", gettext_lazy("Newest first")),
@@ -82,7 +91,6 @@ SORT_CHOICES = [
 MAX_EXTENDS = 200_000  # metres
 # Surfaces are floats in the database; no home is larger than a billion m².
 MAX_SURFACE = 1_000_000_000
-METRES_PER_DEGREE = 111_320
 
 
 class _GrammarField(forms.CharField):
@@ -119,35 +127,71 @@ class IntegerListField(_NumberListField):
         return integer_list(text, maximum=self.maximum)
 
 
-class CommaListField(_GrammarField):
-    def parse(self, text: str) -> list[str]:
-        return comma_list(text)
+_NOT_WHOLE = gettext_lazy("“%(item)s” is not a whole number.")
 
 
-class WholeNumberField(forms.IntegerField):
-    """A whole number in ASCII digits, from `min_value` (default 0) to `max_value`.
+class NumberField(forms.Field):
+    """A number as people type it (`criteria.number_parts`: "400 000", "200000€",
+    "80,5 m²"), from 0 to `max_value`; whole unless `decimals`. Shown back the French way
+    ("400 000", "80,5"); `canonical()` is what the URL carries ("400000", "80.5").
 
-    Django's IntegerField calls int(), which takes "١٢" or "１" and refuses "²" with
-    a generic message; this one refuses every digit but 0-9, and a value over the column's
-    maximum is a validation message rather than an overflowing query.
+    Django's IntegerField calls int(), which takes "١٢" or "１" and refuses "²" and
+    "400 000" with a generic message; this one reads digits 0-9 only, and a value over the
+    column's maximum is a validation message rather than an overflowing query.
     """
 
-    def __init__(self, *, max_value: int, min_value: int = 0, **kwargs: Any) -> None:
-        super().__init__(max_value=max_value, min_value=min_value, **kwargs)
+    def __init__(self, *, max_value: int, decimals: bool = False, **kwargs: Any) -> None:
+        self.max_value = max_value
+        self.decimals = decimals
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal" if decimals else "numeric"}),
+        )
+        super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> int | None:
-        if value in self.empty_values:
-            return None
-        text = str(value).strip()
+    def parse(self, text: str) -> int | Decimal | None:
+        """The number in `text` (None when empty). Raises ValidationError."""
+        text = text.strip()
         if not text:
             return None
         try:
-            number = whole_number(text, maximum=BIG_MAX)
+            if self.decimals:
+                number: int | Decimal | None = decimal_number(text, maximum=self.max_value)
+            else:
+                number = whole_number(text, maximum=self.max_value)
         except CriterionError as exc:
             raise forms.ValidationError(str(exc)) from exc
         if number is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            raise forms.ValidationError(
+                (_("“%(item)s” is not a number.") if self.decimals else _NOT_WHOLE)
+                % {"item": text[:24]}
+            )
         return number
+
+    def to_python(self, value: Any) -> int | Decimal | None:
+        if value in self.empty_values:
+            return None
+        return self.parse(str(value))
+
+    def canonical(self, raw: str) -> str | None:
+        """The URL form of `raw` ("400000" for "400 000 €"); None when it is not valid."""
+        try:
+            number = self.parse(raw)
+        except forms.ValidationError:
+            return None
+        return "" if number is None else canonical_number(number)
+
+    def prepare_value(self, value: Any) -> Any:
+        # Bound forms hand over the text as typed: a valid one is shown the French way,
+        # an invalid one as it was, beside its explanation.
+        if isinstance(value, str):
+            try:
+                value = self.parse(value) if value.strip() else value
+            except forms.ValidationError:
+                return value
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            return french_number(value)
+        return value
 
 
 class WordListField(_GrammarField):
@@ -175,17 +219,22 @@ class WordListField(_GrammarField):
 
 
 class FlagField(forms.Field):
-    """Gedeon booleans: 1/0 (also true/false, yes/no)."""
+    """Gedeon booleans, read by `criteria.boolean`: 1/0, true/false, yes/no, on/off."""
 
     def to_python(self, value: Any) -> bool | None:
-        if value in (None, ""):
+        if value is None:
             return None
-        text = str(value).strip().lower()
-        if text in {"1", "true", "yes", "on"}:
-            return True
-        if text in {"0", "false", "no", "off"}:
-            return False
-        raise forms.ValidationError(_("Use 1 (yes) or 0 (no)."))
+        try:
+            return boolean(str(value))
+        except CriterionError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class PlaceListField(_GrammarField):
+    """`localization`: a comma list of places (`place.parse_place`)."""
+
+    def parse(self, text: str) -> list[Place]:
+        return [parse_place(item) for item in comma_list(text)]
 
 
 _COORDINATE = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?")
@@ -272,12 +321,26 @@ def _bbox(qs: QuerySet, box: tuple[float, float, float, float]) -> QuerySet:
     )
 
 
-def _flag(field: str, *, false_means_not_true: bool = False):
+# The Gedeon doc's meaning of each yes/no criterion ("Critères de recherche"):
+# `favorite`, `is_new`, `is_old` read "only favourites / new / old": 1 narrows, 0 is no
+# criterion. The viager ones spell out both values: `occupied=0` is "not marked occupied",
+# `forward_sale=0` "not marked as a forward sale" (unknown included).
+
+
+def _only(condition: Any):
+    """1: the listings matching `condition(qs)`; 0: no criterion."""
+
     def apply(qs: QuerySet, value: bool) -> QuerySet:
-        if value:
-            return qs.filter(**{field: True})
-        # Gedeon: 0 means "not marked as", so unknown values are included.
-        return qs.exclude(**{field: True}) if false_means_not_true else qs.filter(**{field: False})
+        return qs.filter(condition(qs)) if value else qs
+
+    return apply
+
+
+def _marked(field: str):
+    """1: marked `field`; 0: not marked (false or unknown)."""
+
+    def apply(qs: QuerySet, value: bool) -> QuerySet:
+        return qs.filter(**{field: True}) if value else qs.exclude(**{field: True})
 
     return apply
 
@@ -305,39 +368,41 @@ class ListingFilterSet(django_filters.FilterSet):
         widget=CommaCheckboxes(choices=PropertyType.choices, aliases=TYPE_NAMES),
     )
     localization = FieldFilter(
-        field_class=CommaListField,
+        field_class=PlaceListField,
         method="filter_localization",
         label=gettext_lazy("City, zip code or department"),
         max_length=300,
     )
     extends = FieldFilter(
-        field_class=WholeNumberField,
+        field_class=NumberField,
         method="filter_noop",
         label=gettext_lazy("Around (metres)"),
         max_value=MAX_EXTENDS,
     )
     bbox = CriterionFilter(field_class=BboxField, apply=_bbox, label=gettext_lazy("Map area"))
     min_price = CriterionFilter(
-        field_class=WholeNumberField,
+        field_class=NumberField,
         max_value=BIG_MAX,
         apply=lambda qs, v: qs.filter(price__gte=v, price_hidden=False),
         label=gettext_lazy("Minimum price (€)"),
     )
     max_price = CriterionFilter(
-        field_class=WholeNumberField,
+        field_class=NumberField,
         max_value=BIG_MAX,
         apply=lambda qs, v: qs.filter(price__lte=v, price_hidden=False),
         label=gettext_lazy("Maximum price (€)"),
     )
     min_surface = CriterionFilter(
-        field_class=WholeNumberField,
+        field_class=NumberField,
         max_value=MAX_SURFACE,
+        decimals=True,
         apply=lambda qs, v: qs.filter(surface__gte=v),
         label=gettext_lazy("Minimum surface (m²)"),
     )
     max_surface = CriterionFilter(
-        field_class=WholeNumberField,
+        field_class=NumberField,
         max_value=MAX_SURFACE,
+        decimals=True,
         apply=lambda qs, v: qs.filter(surface__lte=v),
         label=gettext_lazy("Maximum surface (m²)"),
     )
@@ -360,7 +425,7 @@ class ListingFilterSet(django_filters.FilterSet):
         field_name="agency__upstream_id", label=gettext_lazy("Agency"), max_length=64
     )
     max_days_old = CriterionFilter(
-        field_class=WholeNumberField,
+        field_class=NumberField,
         max_value=36500,
         apply=lambda qs, v: qs.filter(published_at__gte=timezone.now() - timedelta(days=v)),
         label=gettext_lazy("Published within (days)"),
@@ -368,25 +433,21 @@ class ListingFilterSet(django_filters.FilterSet):
     favorite = CriterionFilter(
         field_class=FlagField,
         # The agency's favourites upstream or the site's own picks (never another site's).
-        apply=lambda qs, v: (
-            qs.filter(Q(upstream_favorite=True) | Q(pk__in=qs.featured_ids()))
-            if v
-            else qs.filter(upstream_favorite=False).not_featured()
-        ),
+        apply=_only(lambda qs: Q(upstream_favorite=True) | Q(pk__in=qs.featured_ids())),
         label=gettext_lazy("Agency's favourites only"),
     )
     is_new = CriterionFilter(
         field_class=FlagField,
-        apply=lambda qs, v: qs.filter(is_new=True) if v else qs,
+        apply=_only(lambda qs: Q(is_new=True)),
         label=gettext_lazy("New builds only"),
     )
     is_old = CriterionFilter(
         field_class=FlagField,
-        apply=lambda qs, v: qs.filter(is_new=False) if v else qs,
+        apply=_only(lambda qs: Q(is_new=False)),
         label=gettext_lazy("Existing homes only"),
     )
     nb_photos_min = CriterionFilter(
-        field_class=WholeNumberField,
+        field_class=NumberField,
         max_value=100,
         apply=lambda qs, v: qs.filter(photo_count__gte=v),
         label=gettext_lazy("Minimum photos"),
@@ -399,7 +460,7 @@ class ListingFilterSet(django_filters.FilterSet):
     )
     occupied = CriterionFilter(
         field_class=FlagField,
-        apply=_flag("occupied", false_means_not_true=True),
+        apply=_marked("occupied"),
         label=gettext_lazy("Occupied"),
     )
     nb_persons = CriterionFilter(
@@ -413,7 +474,7 @@ class ListingFilterSet(django_filters.FilterSet):
     )
     forward_sale = CriterionFilter(
         field_class=FlagField,
-        apply=_flag("forward_sale", false_means_not_true=True),
+        apply=_marked("forward_sale"),
         label=gettext_lazy("Forward sale"),
     )
     forward_duration = CriterionFilter(
@@ -430,30 +491,18 @@ class ListingFilterSet(django_filters.FilterSet):
         return qs  # applied in filter_queryset
 
     def filter_localization(
-        self, qs: ListingQuerySet, name: str, items: list[str] | None
+        self, qs: ListingQuerySet, name: str, places: list[Place] | None
     ) -> ListingQuerySet:
-        if not items:
+        if not places:
             return qs
+        condition = places_q(places)
         extends = self.form.cleaned_data.get("extends")
-        if not extends:
-            # One IN list per kind of place: an index range, where ORs of equalities
-            # made PostgreSQL filter a whole index.
-            places: dict[str, list[str]] = {}
-            for item in items:
-                field, value = localization_lookup(item)
-                places.setdefault(field, []).append(value)
-            condition = Q()
-            for field, values in places.items():
-                condition |= place_q(field, values)
-            return qs.filter(condition)
-        condition = Q()
-        for item in items:
-            field, value = localization_lookup(item)
-            place = place_q(field, [value])
-            centre = qs.model.objects.centre_of(field, value)
-            if centre is not None:
-                place |= around_q(*centre, float(extends))
-            condition |= place
+        if extends:
+            # Each place, or within `extends` metres of its centre (great-circle distance).
+            for place in places:
+                centre = qs.model.objects.centre_of(place)
+                if centre is not None:
+                    condition |= within_q(*centre, float(extends))
         return qs.filter(condition)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
@@ -465,36 +514,21 @@ class ListingFilterSet(django_filters.FilterSet):
         return queryset.order_by(*SORTS.get(data.get("sort") or "newest", SORTS["newest"]))
 
 
-def localization_lookup(item: str) -> tuple[str, str]:
-    """(field, value) of one place: a zip code (5 digits), a department (2 digits, 2A/2B,
-    97x) or a city name."""
-    text = item.strip()
-    if is_whole_number(text) and len(text) == 5:
-        return "zip_code", text
-    if (is_whole_number(text) and len(text) in (2, 3)) or text.upper() in {"2A", "2B"}:
-        return "department", text.upper()
-    return "city_key", city_key(text)
-
-
-def place_q(field: str, values: list[str]) -> Q:
-    """Listings at one of `values` of `field`: a zip code only in the country it belongs
-    to (text.postcode_countries), where a 5-digit search means a French (or Monaco's) one."""
-    if field != "zip_code":
-        return Q(**{f"{field}__in": values})
-    by_countries: dict[tuple[str, ...], list[str]] = {}
-    for value in values:
-        by_countries.setdefault(postcode_countries(value), []).append(value)
-    condition = Q()
-    for countries, codes in by_countries.items():
-        condition |= Q(zip_code__in=codes, country__in=countries)
-    return condition
-
-
-def around_q(lat: float, lng: float, metres: float) -> Q:
-    """Listings within a box of `metres` around a point (indexed latitude/longitude)."""
-    dlat = metres / METRES_PER_DEGREE
-    dlng = metres / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-    return Q(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lng - dlng, lng + dlng))
+def canonical_query(form: forms.Form, params: QueryDict) -> QueryDict | None:
+    """`params` with every number as the URL carries it ("400 000 €" -> "400000"); None
+    when they already are (or are blank, or invalid: the page explains them as typed)."""
+    canonical = params.copy()
+    changed = False
+    for name, field in form.fields.items():
+        raw = params.get(name)
+        if raw is None or not isinstance(field, NumberField):
+            continue
+        value = field.canonical(raw)
+        # A blank field is no criterion however it is blank: not worth a redirect.
+        if value and value != raw:
+            canonical.setlist(name, [value])
+            changed = True
+    return canonical if changed else None
 
 
 BASIC_CRITERIA = (
@@ -538,7 +572,12 @@ def dress_form(form: forms.Form, site: Site | None = None) -> forms.Form:
         [("", _("All (sold excluded)"))] + [(v, str(label)) for v, label in Transaction.choices],
         data.get("transaction", ""),
     )
-    for name in ("favorite", "is_new", "is_old", "occupied", "forward_sale"):
+    # "Only favourites / new / old" (Gedeon's meaning): no means no criterion, so no "No".
+    for name in ("favorite", "is_new", "is_old"):
+        form.fields[name].widget = _select(
+            [("", _("No preference")), ("1", _("Yes"))], data.get(name, "")
+        )
+    for name in ("occupied", "forward_sale"):
         form.fields[name].widget = _select(
             [("", _("No preference")), ("1", _("Yes")), ("0", _("No"))], data.get(name, "")
         )
@@ -553,10 +592,10 @@ def dress_form(form: forms.Form, site: Site | None = None) -> forms.Form:
         form.fields[name].widget.attrs.update(
             {"inputmode": "numeric", "placeholder": _("e.g. 1-3,5")}
         )
-    for field in form.fields.values():
-        if isinstance(field, forms.IntegerField):
-            # Text, not type=number: a wrong value typed in the URL must be shown back as is.
-            field.widget = forms.TextInput(attrs={"inputmode": "numeric"})
+    form.fields["localization"].widget.attrs.update(
+        # static/js/place-suggestions.js fills the list; without it, a plain text field.
+        {"data-place-suggestions": reverse("listing-places"), "autocomplete": "off"}
+    )
     if form.is_bound:
         for name in form.errors:
             if name in form.fields:

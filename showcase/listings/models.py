@@ -7,11 +7,14 @@ that is searched, sorted or shown; JSON holds display-only blocks kept verbatim.
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Any, Self
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cos, Power, Radians, Sin
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -21,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.scope import SiteOwnedQuerySet, SiteScopedQuerySet
 from showcase.core.site import Site
-from showcase.listings.text import postcode_countries
+from showcase.listings.place import Place
 
 
 class Transaction(models.TextChoices):
@@ -129,6 +132,7 @@ class Agency(models.Model):
 
 
 PLACE_CENTRE_SECONDS = 3600
+EARTH_RADIUS = 6_371_008.8  # metres, the mean radius (IUGG)
 # Live rows (not withdrawn upstream): the partial indexes are built on them. What a site's
 # visitors see (ListingQuerySet.published) also leaves out the rows its agents hid, which
 # are few and read from ListingFlags.
@@ -176,6 +180,27 @@ SEARCH_COLUMNS = [
     # Last, for PostgreSQL's index-only scans: a site's hidden listings are left out by id.
     "id",
 ]
+
+
+def within_q(lat: float, lng: float, metres: float) -> Q:
+    """Listings at most `metres` from (lat, lng) in degrees, by great-circle distance
+    (haversine on a sphere of the Earth's mean radius: at most 0.5 % off the ellipsoid).
+    A bounding box on the indexed latitude and longitude comes first so the database
+    computes the distance of few rows; the box alone reached 41 % farther than asked in
+    its corners."""
+    dlat = math.degrees(metres / EARTH_RADIUS)
+    cos_lat = math.cos(math.radians(lat))
+    # Near a pole the box spans every longitude.
+    dlng = 180.0 if cos_lat < 0.01 else math.degrees(metres / (EARTH_RADIUS * cos_lat))
+    box = Q(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lng - dlng, lng + dlng))
+    half_lat = (Radians("latitude") - Value(math.radians(lat))) / Value(2.0)
+    half_lng = (Radians("longitude") - Value(math.radians(lng))) / Value(2.0)
+    haversine = Power(Sin(half_lat), 2) + Value(cos_lat) * Cos(Radians("latitude")) * Power(
+        Sin(half_lng), 2
+    )
+    # distance <= metres  <=>  haversine <= sin²(metres / 2R): no ASin per row.
+    limit = math.sin(min(metres / (2 * EARTH_RADIUS), math.pi / 2)) ** 2
+    return box & Q(LessThanOrEqual(haversine, Value(limit)))
 
 
 class ListingQuerySet(SiteScopedQuerySet["Listing"]):
@@ -270,21 +295,25 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
-    def centre_of(self, field: str, value: str) -> tuple[float, float] | None:
-        """Mean position of the listings at a place (a town, zip code or department): the
-        centre of a distance search (`extends`). Cached for an hour, since a place does
-        not move; this query was a fifth of a distance search's time."""
-        digest = hashlib.sha1(f"{field}:{value}".encode()).hexdigest()
-        key = f"place-centre:{digest}"
+    def centre_of(self, place: Place) -> tuple[float, float] | None:
+        """Mean position (latitude, longitude in degrees) of the listings at `place` (a
+        town, zip code or département, see `place.parse_place`): the centre of a distance
+        search (`extends`). None when none is located. Cached for an hour, since a place
+        does not move; this query was a fifth of a distance search's time."""
+        digest = hashlib.sha1(place.cache_key.encode()).hexdigest()
+        key = f"place-centre:v2:{digest}"
         centre = cache.get(key)
         if centre is None:
-            rows = self.filter(**{field: value}, latitude__isnull=False)
-            if field == "zip_code":  # in its own country only (filters.place_q)
-                rows = rows.filter(country__in=postcode_countries(value))
-            row = rows.aggregate(lat=models.Avg("latitude"), lng=models.Avg("longitude"))
+            row = self.filter(place.q(), latitude__isnull=False).aggregate(
+                lat=models.Avg("latitude"), lng=models.Avg("longitude")
+            )
             centre = (row["lat"], row["lng"]) if row["lat"] is not None else ()
             cache.set(key, centre, PLACE_CENTRE_SECONDS)
         return tuple(centre) or None
+
+    def within(self, lat: float, lng: float, metres: float) -> Self:
+        """Listings at most `metres` from (lat, lng) in degrees (`within_q`)."""
+        return self.filter(within_q(lat, lng, metres))
 
     def in_order_of(self, ids: list[int]) -> list[Listing]:
         """The listings of `ids` in that order: a page chosen on a narrow index first, then

@@ -10,17 +10,49 @@ import unicodedata
 # and a zip code search matches listings there only (Essaouira's 44000 is not Nantes').
 FRENCH_POSTCODE_COUNTRIES = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC")
 MONACO_POSTCODE = "980"
-_SEPARATORS = re.compile(r"[\s\-'’_.]+")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015'’‘ʼ`_.]+")
+# Abbreviations as people write place names: "St-Malo", "Ste Maxime", "St. Tropez".
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+# The communes divided into arrondissements (loi PLM) and how many each has.
+ARRONDISSEMENTS = {"paris": 20, "lyon": 9, "marseille": 16}
+# "paris 15e arrondissement", "lyon 3eme", "marseille 01", "paris 1er arr" (keys, folded).
+_ARRONDISSEMENT = re.compile(
+    r"(?P<city>paris|lyon|marseille) 0?(?P<number>[1-9][0-9]?) ?"
+    r"(?:e|er|ere|eme|ieme|em)?(?: arrondissement| arrdt| arr)?"
+)
 
 
 def city_key(name: str) -> str:
-    """Case-, accent-, hyphen- and apostrophe-insensitive key of a city name.
+    """Case-, accent-, separator- and abbreviation-insensitive key of a place name.
 
-    "Saint-Étienne" and "saint etienne" give the same key: "saint etienne".
+    Hyphens, spaces, apostrophes and dots are one separator, "St"/"Ste" are "Saint"/
+    "Sainte": "Saint-Étienne", "saint etienne" and "St Etienne" give "saint etienne".
+    An arrondissement of Paris, Lyon or Marseille is "<city> <number>" however written:
+    "Paris 15e Arrondissement", "Paris 15ème" -> "paris 15".
     """
     decomposed = unicodedata.normalize("NFKD", name or "")
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SEPARATORS.sub(" ", ascii_only.lower()).strip()
+    words = _SEPARATORS.sub(" ", ascii_only.lower()).split()
+    key = " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+    match = _ARRONDISSEMENT.fullmatch(key)
+    if match and int(match["number"]) <= ARRONDISSEMENTS[match["city"]]:
+        return f"{match['city']} {int(match['number'])}"
+    return key
+
+
+def arrondissement_zip_codes(key: str) -> tuple[str, ...]:
+    """The zip codes of a commune divided into arrondissements ("paris": 75001-75020 and
+    75116) or of one arrondissement ("paris 16": 75016, 75116), from its `city_key`;
+    () for any other place."""
+    city, _space, number = key.partition(" ")
+    if city not in ARRONDISSEMENTS or (number and not number.isdigit()):
+        return ()
+    prefix = {"paris": "75", "lyon": "69", "marseille": "13"}[city]
+    numbers = [int(number)] if number else range(1, ARRONDISSEMENTS[city] + 1)
+    codes = [f"{prefix}{n:03d}" for n in numbers]
+    if city == "paris" and 16 in numbers:
+        codes.append("75116")  # the 16th's second code (its northern half)
+    return tuple(codes)
 
 
 def department_from_zip(zip_code: str) -> str:
@@ -36,14 +68,6 @@ def department_from_zip(zip_code: str) -> str:
     if digits.startswith(("97", "98")):
         return digits[:3]
     return digits[:2]
-
-
-def postcode_countries(zip_code: str) -> tuple[str, ...]:
-    """The countries a 5-digit postcode searched for is in: Monaco for 980xx, else the
-    places with French postcodes (Essaouira's 44000 is not one)."""
-    if country_of_postcode(zip_code) == "MC":
-        return ("MC",)
-    return FRENCH_POSTCODE_COUNTRIES
 
 
 def country_of_postcode(zip_code: str, country: str = "FR") -> str:

@@ -5,11 +5,13 @@ from django.urls import path, re_path
 from showcase.core import framing
 from showcase.listings import views
 from showcase.listings.map_points import map_points
+from showcase.listings.place_suggestions import place_suggestions
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("annonces/", views.search, name="listing-search"),
     path("annonces/carte.json", map_points, name="listing-map-points"),
+    path("annonces/lieux.json", place_suggestions, name="listing-places"),
     re_path(
         r"^annonces/(?P<pk>\d+)(?:-(?P<slug>[-a-z0-9]*))?/$", views.detail, name="listing-detail"
     ),

@@ -8,7 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -22,7 +27,7 @@ from showcase.core.pagecache import request_page_version
 from showcase.core.site import SiteRequest, absolute_url
 from showcase.listings import embeds, jsonld
 from showcase.listings.criteria import BIG_MAX, CriterionError, whole_number
-from showcase.listings.filters import BASIC_CRITERIA, dress_form
+from showcase.listings.filters import BASIC_CRITERIA, canonical_query, dress_form
 from showcase.listings.hours import parse_opening_hours
 from showcase.listings.models import Agency, Listing
 from showcase.listings.photos import sized_url
@@ -90,6 +95,10 @@ def embed_context(request: SiteRequest, embed: bool) -> dict:
 def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
     # Always bound, even to no criteria: the defaults (no sold listings, newest first) apply.
     found = listing_search(site=request.site, params=request.GET)
+    canonical = canonical_query(found.form, request.GET)
+    if canonical is not None:
+        # "400 000 €" typed in the form: the URL carries "400000" (one address per search).
+        return HttpResponseRedirect(f"{request.path}?{canonical.urlencode()}")
     results = found.results
     limit, limit_error = _positive(request.GET.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
     page_number, page_error = _positive(request.GET.get("page"), 1)

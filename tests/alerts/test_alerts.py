@@ -92,7 +92,14 @@ def test_confirmation_then_only_new_matching_listings_are_sent(client, site):
     assert AlertItem.objects.filter(alert=alert, listing=old).exists()
 
     new = make_listing(feed=feed, city="Lyon", city_key="lyon", title="Nouveau T3")
-    make_listing(feed=feed, city="Paris", city_key="paris", title="Ailleurs")
+    make_listing(
+        feed=feed,
+        city="Paris",
+        city_key="paris",
+        zip_code="75011",
+        department="75",
+        title="Ailleurs",
+    )
     make_listing(feed=feed, city="Lyon", city_key="lyon", transaction="rent", title="Location")
     assert _send() == (1, 0)
     message = mail.outbox[-1]

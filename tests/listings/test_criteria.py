@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.utils import translation
 
 from showcase.listings.criteria import (
     CriterionError,
     Interval,
+    boolean,
+    canonical_number,
     comma_list,
+    decimal_number,
+    french_number,
     integer_list,
     interval_list,
+    whole_number,
 )
 
 
@@ -63,3 +70,80 @@ def test_integer_list_refuses_non_numbers():
         integer_list("3,four")
     with pytest.raises(CriterionError):
         integer_list("-1")
+
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "400000",
+        "400 000",
+        f"400{NBSP}000",
+        f"400{NNBSP}000",
+        "400 000 €",
+        "400000€",
+        " 400 000,00 ",
+    ],
+)
+def test_whole_numbers_are_read_as_people_type_them(raw):
+    assert whole_number(raw) == 400000
+
+
+@pytest.mark.parametrize("raw", ["80 m²", "80m²", "80 m2", "80"])
+def test_a_trailing_square_metre_unit_is_read(raw):
+    assert whole_number(raw) == 80
+
+
+@pytest.mark.parametrize(
+    "raw", ["²", "2²", "1 0000", "12 5", "4 00 000", "-1", "1e5", "0x10", "1_000", "€", "80,5"]
+)
+def test_what_is_no_whole_number_is_refused(raw):
+    assert whole_number(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("80,5", Decimal("80.5")), ("80.5", Decimal("80.5")), ("80,50 m²", Decimal("80.5"))],
+)
+def test_decimal_numbers_take_a_comma_or_a_point(raw, expected):
+    assert decimal_number(raw) == expected
+
+
+def test_decimal_numbers_are_bounded():
+    with pytest.raises(CriterionError):
+        decimal_number("1 000,5", maximum=1000)
+
+
+@pytest.mark.parametrize(
+    ("value", "canonical", "french"),
+    [
+        (400000, "400000", "400\u00a0000"),
+        (Decimal("80.5"), "80.5", "80,5"),
+        (Decimal(12), "12", "12"),
+    ],
+)
+def test_numbers_are_canonical_in_urls_and_french_in_forms(value, canonical, french):
+    assert canonical_number(value) == canonical
+    assert french_number(value) == french
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("TRUE", True), ("yes", True), (" on ", True)]
+    + [("0", False), ("false", False), ("No", False), ("off", False), ("", None)],
+)
+def test_booleans_read_every_usual_spelling(raw, expected):
+    assert boolean(raw) is expected
+
+
+@pytest.mark.parametrize("raw", ["2", "oui", "maybe", "١"])
+def test_booleans_refuse_anything_else(raw):
+    with pytest.raises(CriterionError):
+        boolean(raw)
+
+
+def test_interval_bounds_are_read_as_people_type_them():
+    assert interval_list("0-1 000 €") == [Interval(0, 1000)]
+    assert interval_list("1 - 5") == [Interval(1, 5)]

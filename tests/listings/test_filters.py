@@ -89,10 +89,18 @@ def test_extends_widens_each_localization_by_metres(feed):
         feed=feed,
         upstream_id="villeurbanne",
         city_key="villeurbanne",
+        zip_code="69100",
         latitude=45.77,
         longitude=4.88,
     )
-    make_listing(feed=feed, upstream_id="vienne", city_key="vienne", latitude=45.52, longitude=4.87)
+    make_listing(
+        feed=feed,
+        upstream_id="vienne",
+        city_key="vienne",
+        zip_code="38200",
+        latitude=45.52,
+        longitude=4.87,
+    )
     assert found({"localization": "lyon"}) == {"lyon"}
     assert found({"localization": "lyon", "extends": "5000"}) == {"lyon", "villeurbanne"}
     assert found({"localization": "lyon", "extends": "40000"}) == {"lyon", "villeurbanne", "vienne"}

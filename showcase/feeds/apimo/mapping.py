@@ -101,6 +101,9 @@ def _transaction(codes: Codes, category: int | None, upstream_id: str) -> str:
     raise RecordRejected(upstream_id, f"unknown category {category!r}: sale or rental?")
 
 
+NEW_CONDITION = 8  # property_condition "Neuf"
+
+
 def is_public(codes: Codes, step: int | None, status: int | None) -> bool:
     """Public when step 1 and status available or under offer; sold/let stay as references.
 
@@ -155,7 +158,9 @@ def map_property(item: Any, *, catalogs: Catalogs, agency_id: str = "") -> Listi
         "transaction_label": (codes.label("property_category", category) or "")[:60],
         "property_type": property_type,
         "property_subtype": _subtype_label(codes, type_code, subtype),
-        "is_new": transaction == Transaction.PROGRAM,
+        # New builds: a programme, or a property whose condition is "Neuf" (catalog 8).
+        "is_new": transaction == Transaction.PROGRAM
+        or coerce.integer(item.get("condition")) == NEW_CONDITION,
         "rooms": coerce.room_count(item.get("rooms")),
         # The larger of the two: `bedrooms` may leave out suites and children's rooms that
         # the `areas[]` list names.

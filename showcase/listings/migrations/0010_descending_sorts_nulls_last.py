@@ -1,0 +1,38 @@
+"""PostgreSQL indexes for the descending sorts with unknown values last (price on
+request, no surface): its default descending order puts NULLs first, so `price DESC NULLS
+LAST` could not read the (price, id) index backwards and sorted every match. SQLite needs
+none: it reads its (column, id) indexes in either order, NULLs last included, and its
+CREATE INDEX has no NULLS clause, so these are not `Meta.indexes`."""
+
+from __future__ import annotations
+
+from django.db import migrations
+
+INDEXES = {
+    "listing_pub_price_desc": "price DESC NULLS LAST, id DESC",
+    "listing_pub_surface_desc": "surface DESC NULLS LAST, id DESC",
+}
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    table = apps.get_model("listings", "Listing")._meta.db_table
+    for name, columns in INDEXES.items():
+        schema_editor.execute(
+            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns}) '
+            "WHERE withdrawn_at IS NULL"
+        )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in INDEXES:
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+class Migration(migrations.Migration):
+    dependencies = [("listings", "0009_place_keys_and_new_builds")]
+
+    operations = [migrations.RunPython(create, drop)]

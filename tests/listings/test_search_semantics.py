@@ -1,0 +1,285 @@
+"""Issue #19 through the real search page: what a home seeker types means what the
+Gedeon criteria mean."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+from django.core.cache import cache
+
+from showcase.feeds.apimo.catalogs import Catalogs
+from showcase.feeds.apimo.mapping import map_property
+from tests.factories import make_feed, make_listing
+from tests.feeds.apimo.payloads import prop
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(response) -> list[str]:
+    for block in re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
+    ):
+        data = json.loads(block)
+        if data.get("@type") == "ItemList":
+            return [item["item"]["identifier"] for item in data["itemListElement"]]
+    raise AssertionError("no ItemList JSON-LD")
+
+
+@pytest.fixture
+def feed():
+    cache.clear()  # place centres are cached per place
+    return make_feed()
+
+
+@pytest.fixture
+def lille_houses(feed):
+    for upstream_id, price in (("cheap", 350000), ("mid", 400000), ("dear", 590420)):
+        make_listing(
+            feed=feed,
+            upstream_id=upstream_id,
+            property_type="house",
+            city="Lille",
+            city_key="lille",
+            zip_code="59000",
+            department="59",
+            price=price,
+            surface=80.5 if upstream_id == "mid" else 120.0,
+        )
+
+
+@pytest.mark.parametrize(
+    "typed", ["400 000", "400\u00a0000", "400\u202f000", "400000€", "400 000 €"]
+)
+def test_a_price_typed_the_french_way_bounds_the_search(client, lille_houses, typed):
+    response = client.get(
+        "/annonces/",
+        {"transaction": "sell", "type": "house", "localization": "Lille", "max_price": typed},
+    )
+    assert response.status_code == 302
+    assert "max_price=400000" in response["Location"]
+    page = client.get(response["Location"])
+    assert sorted(ids(page)) == ["cheap", "mid"]
+    assert 'value="400\u00a0000"' in page.content.decode()  # shown back the French way
+
+
+def test_a_surface_with_its_unit_or_a_decimal_comma_is_read(client, lille_houses):
+    page = client.get("/annonces/", {"min_surface": "80,5 m²", "max_surface": "100"}, follow=True)
+    assert ids(page) == ["mid"]
+    assert page.redirect_chain[0][0].endswith("min_surface=80.5&max_surface=100")
+    assert 'value="80,5"' in page.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["²", "12 5", "400.000,5", "cinq"])
+def test_anything_else_is_explained_and_never_a_server_error(client, lille_houses, typed):
+    response = client.get("/annonces/", {"max_price": typed})
+    assert response.status_code == 200
+    assert response.context["form"].errors["max_price"]
+    assert sorted(ids(response)) == ["cheap", "dear", "mid"]
+
+
+def test_extends_is_a_distance_not_a_square(client, feed):
+    # The centre is Nice's listing; 23 km around it.
+    make_listing(
+        feed=feed,
+        upstream_id="nice",
+        city="Nice",
+        city_key="nice",
+        zip_code="06000",
+        department="06",
+        latitude=43.70,
+        longitude=7.27,
+    )
+    metres_per_degree_lat = 111_195
+    offset = 20_000 / metres_per_degree_lat  # 20 km north and 20 km east: 28 km away
+    east = 20_000 / (metres_per_degree_lat * math.cos(math.radians(43.70)))
+    make_listing(
+        feed=feed,
+        upstream_id="corner",
+        city="Coin",
+        city_key="coin",
+        zip_code="06500",
+        department="06",
+        latitude=43.70 + offset,
+        longitude=7.27 + east,
+    )
+    make_listing(
+        feed=feed,
+        upstream_id="near",
+        city="Pres",
+        city_key="pres",
+        zip_code="06200",
+        department="06",
+        latitude=43.70 + offset,
+        longitude=7.27,
+    )
+    response = client.get("/annonces/", {"localization": "Nice", "extends": "23000"})
+    assert sorted(ids(response)) == ["near", "nice"]
+    response = client.get("/annonces/", {"localization": "Nice", "extends": "29000"})
+    assert sorted(ids(response)) == ["corner", "near", "nice"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "city"),
+    [
+        ("St-Malo", "Saint-Malo"),
+        ("Saint-Tropez", "St-Tropez"),
+        ("ste maxime", "Sainte-Maxime"),
+        ("l isle sur la sorgue", "L'Isle-sur-la-Sorgue"),
+    ],
+)
+def test_places_are_found_as_people_write_them(client, feed, typed, city):
+    from showcase.listings.text import city_key
+
+    make_listing(feed=feed, upstream_id="it", city=city, city_key=city_key(city), zip_code="35400")
+    assert ids(client.get("/annonces/", {"localization": typed})) == ["it"]
+
+
+def test_paris_and_lyon_find_every_arrondissement(client, feed):
+    make_listing(
+        feed=feed,
+        upstream_id="p15",
+        city="Paris 15e Arrondissement",
+        city_key="paris 15",
+        zip_code="75015",
+        department="75",
+    )
+    make_listing(
+        feed=feed,
+        upstream_id="p16",
+        city="PARIS",
+        city_key="paris",
+        zip_code="75116",
+        department="75",
+    )
+    make_listing(
+        feed=feed,
+        upstream_id="l3",
+        city="Lyon 3e",
+        city_key="lyon 3",
+        zip_code="69003",
+        department="69",
+    )
+    assert sorted(ids(client.get("/annonces/", {"localization": "Paris"}))) == ["p15", "p16"]
+    assert ids(client.get("/annonces/", {"localization": "Lyon"})) == ["l3"]
+    assert ids(client.get("/annonces/", {"localization": "paris 15e"})) == ["p15"]
+    assert ids(client.get("/annonces/", {"localization": "Paris 16e"})) == ["p16"]
+    assert sorted(ids(client.get("/annonces/", {"localization": "75000"}))) == ["p15", "p16"]
+
+
+def test_zip_codes_match_french_listings_only(client, feed):
+    make_listing(
+        feed=feed,
+        upstream_id="nantes",
+        city="Nantes",
+        city_key="nantes",
+        zip_code="44000",
+        department="44",
+    )
+    make_listing(
+        feed=feed,
+        upstream_id="abroad",
+        city="Tanger",
+        city_key="tanger",
+        zip_code="44000",
+        department="",
+        country="MA",
+    )
+    assert ids(client.get("/annonces/", {"localization": "44000"})) == ["nantes"]
+    assert ids(client.get("/annonces/", {"localization": "44"})) == ["nantes"]
+
+
+def test_favourite_zero_is_no_criterion(client, feed):
+    make_listing(feed=feed, upstream_id="fav", upstream_favorite=True)
+    make_listing(feed=feed, upstream_id="pick", featured=True)
+    make_listing(feed=feed, upstream_id="plain")
+    everything = ["fav", "pick", "plain"]
+    for zero in ("0", "false", "no", "off"):
+        assert sorted(ids(client.get("/annonces/", {"favorite": zero}))) == everything
+        assert sorted(ids(client.get("/annonces/", {"is_new": zero}))) == everything
+        assert sorted(ids(client.get("/annonces/", {"is_old": zero}))) == everything
+    for one in ("1", "TRUE", "yes", "on"):
+        assert sorted(ids(client.get("/annonces/", {"favorite": one}))) == ["fav", "pick"]
+
+
+def test_viager_zero_means_not_marked(client, feed):
+    v = {"feed": feed, "transaction": "viager"}
+    make_listing(upstream_id="unknown", occupied=None, forward_sale=None, **v)
+    make_listing(upstream_id="yes", occupied=True, forward_sale=True, **v)
+    make_listing(upstream_id="no", occupied=False, forward_sale=False, **v)
+    for name in ("occupied", "forward_sale"):
+        assert sorted(ids(client.get("/annonces/", {name: "off"}))) == ["no", "unknown"]
+        assert ids(client.get("/annonces/", {name: "true"})) == ["yes"]
+    response = client.get("/annonces/", {"occupied": "peut-être"})
+    assert response.status_code == 200 and response.context["form"].errors["occupied"]
+
+
+def test_new_build_apimo_properties_are_new(client, feed):
+    record = map_property(prop(condition=8), catalogs=Catalogs(), agency_id="182")
+    assert record.columns()["is_new"] is True
+    fields = record.columns()
+    make_listing(feed=feed, upstream_id="neuf", is_new=fields["is_new"], transaction="sell")
+    make_listing(feed=feed, upstream_id="ancien", is_new=False)
+    assert ids(client.get("/annonces/", {"is_new": "1"})) == ["neuf"]
+    assert ids(client.get("/annonces/", {"is_old": "1"})) == ["ancien"]
+    good_state = map_property(prop(condition=3), catalogs=Catalogs(), agency_id="182")
+    assert good_state.columns()["is_new"] is False
+
+
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [("price_asc", ["a", "b", "c", "x", "y"]), ("price_desc", ["c", "b", "a", "y", "x"])],
+)
+def test_price_on_request_comes_last_in_both_price_sorts(client, feed, sort, order):
+    for upstream_id, price in (("b", 200), ("a", 100), ("x", None), ("c", 300), ("y", None)):
+        make_listing(feed=feed, upstream_id=upstream_id, price=price, price_hidden=price is None)
+    assert ids(client.get("/annonces/", {"sort": sort})) == order
+
+
+@pytest.mark.parametrize(
+    "sort", ["newest", "price_asc", "price_desc", "surface_asc", "surface_desc"]
+)
+def test_every_sort_breaks_ties_by_id_so_pages_never_overlap(client, feed, sort):
+    for n in range(5):
+        make_listing(feed=feed, upstream_id=f"t{n}", price=100, surface=50.0, published_at=None)
+    first = ids(client.get("/annonces/", {"sort": sort, "limit": "2"}))
+    second = ids(client.get("/annonces/", {"sort": sort, "limit": "2", "page": "2"}))
+    third = ids(client.get("/annonces/", {"sort": sort, "limit": "2", "page": "3"}))
+    assert sorted(first + second + third) == [f"t{n}" for n in range(5)]
+
+
+def test_the_place_field_suggests_the_catalogue_towns(client, feed):
+    for n in range(3):
+        make_listing(
+            feed=feed,
+            upstream_id=f"m{n}",
+            city="Saint-Malo",
+            city_key="saint malo",
+            zip_code="35400",
+        )
+    make_listing(
+        feed=feed, upstream_id="d", city="Saint-Denis", city_key="saint denis", zip_code="93200"
+    )
+    make_listing(
+        feed=feed,
+        upstream_id="sold",
+        city="Saint-Brieuc",
+        city_key="saint brieuc",
+        zip_code="22000",
+        transaction="sold",
+    )
+    response = client.get("/annonces/lieux.json", {"q": "St-"})
+    assert response.json()["places"] == [
+        {"name": "Saint-Malo", "zip_code": "35400", "count": 3},
+        {"name": "Saint-Denis", "zip_code": "93200", "count": 1},
+    ]
+    assert client.get("/annonces/lieux.json", {"q": "s"}).json()["places"] == []
+
+
+def test_the_place_field_is_a_plain_text_field_with_a_suggestions_hook(client, feed):
+    body = client.get("/annonces/").content.decode()
+    field = re.search(r'<input[^>]*name="localization"[^>]*>', body)[0]
+    assert 'type="text"' in field and 'data-place-suggestions="/annonces/lieux.json"' in field
+    assert "js/place-suggestions.js" in body
