@@ -89,7 +89,7 @@ def criteria_phrases(
     if data.get("type"):
         add(_labels(data["type"], PropertyType))
     if data.get("localization"):
-        places = ", ".join(data["localization"])
+        places = ", ".join(str(place) for place in data["localization"])
         if data.get("extends"):
             km = figure(round(data["extends"] / 1000, 1))
             add(_("%(places)s and %(km)s km around") % {"places": places, "km": km})

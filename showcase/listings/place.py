@@ -3,7 +3,7 @@ people type in the `localization` criterion (`parse_place`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -78,6 +78,11 @@ class Place:
     city_keys: tuple[str, ...] = ()
     zip_codes: tuple[str, ...] = ()
     departments: tuple[str, ...] = ()
+    # As the visitor typed it, for saying the criteria in words; not part of its meaning.
+    label: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return self.label
 
     def q(self) -> Q:
         """The listings at this place (indexed IN lists)."""
@@ -115,6 +120,11 @@ def places_q(places: list[Place]) -> Q:
 
 
 def parse_place(item: str) -> Place:
+    """`_parse_place`, remembering the item as typed (`Place.label`)."""
+    return replace(_parse_place(item), label=(item or "").strip())
+
+
+def _parse_place(item: str) -> Place:
     """One place as people write it: a zip code (5 digits), a département (2 digits,
     2A/2B, 97x) or a town name folded by `city_key` ("St-Malo" is Saint-Malo). Paris,
     Lyon and Marseille ("Paris", or "75000") mean every arrondissement, by name and by zip
