@@ -120,6 +120,8 @@ def test_the_demo_command_syncs_through_the_real_client_over_http(settings):
         "20",
         "--apimo-port",
         "0",
+        "--embed-port",
+        "0",
         stdout=out,
     )
     assert "60 created" in out.getvalue() and "20 created" in out.getvalue()
