@@ -36,6 +36,7 @@ def towns(live_server, transactional_db):
 def test_the_place_field_suggests_catalogue_towns_as_people_type(browser, towns):
     page = browser.new_page()
     page.goto(f"{towns}/annonces/")
+    page.click("[data-filters] > summary")  # the filters are folded on the search page
     page.fill("#id_localization", "St-Ma")
     page.wait_for_selector("datalist option", state="attached")
     options = page.eval_on_selector_all("datalist option", "os => os.map(o => o.value)")
@@ -47,6 +48,7 @@ def test_without_javascript_the_place_field_is_plain_text_and_searches(browser, 
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{towns}/annonces/")
+    page.click("[data-filters] > summary")
     assert page.get_attribute("#id_localization", "list") is None
     page.fill("#id_localization", "St Malo")
     page.fill("#id_max_price", "400 000 €")
