@@ -199,3 +199,12 @@ def day_of(value: Any) -> date | None:
             return parsed
     found = moment(value) if not isinstance(value, str) or "Date(" in value else None
     return found.date() if found else None
+
+
+def ranked(details: dict[str, Any]) -> dict[str, Any]:
+    """An upstream object of objects with each value's rank in it (`position`): stored in
+    PostgreSQL's jsonb, which reorders keys, it still shows in the agency's order."""
+    return {
+        name: {**(info if isinstance(info, dict) else {}), "position": position}
+        for position, (name, info) in enumerate(details.items())
+    }

@@ -193,9 +193,10 @@ def lean_database() -> Iterator[None]:
 
 
 # Bump when the mapping changes, so every listing is mapped again at the next sync.
-MAPPING_VERSION = "3"  # 2: price 0, positions 0,0, rooms, surfaces, https photos;
+MAPPING_VERSION = "4"  # 2: price 0, positions 0,0, rooms, surfaces, https photos;
 # 3: NaN/infinite numbers, alpha-3 or named countries, Monaco 980xx, Apimo "HTTP://" photos,
-# DPE dates written 10-05-2023, 10.05.2023 or 2023/05/10, postcodes sent as numbers
+# DPE dates written 10-05-2023, 10.05.2023 or 2023/05/10, postcodes sent as numbers;
+# 4: rooms ranked in the agency's order (jsonb reorders keys); unreadable Gedeon prices kept
 
 
 def raw_hash(item: Any, salt: str = "") -> str:

@@ -167,7 +167,8 @@ def medias(value: Any) -> list[dict[str, Any]]:
 
 
 def areas_details(codes: Codes, value: Any) -> tuple[dict[str, Any], dict[str, int]]:
-    """`areas[]` -> rooms details {name: {surface, desc, nb}} and bedroom/bathroom counts."""
+    """`areas[]` -> rooms details {name: {surface, desc, nb, position}} and bedroom/bathroom
+    counts; `position` is the room's rank in `areas[]`."""
     details: dict[str, Any] = {}
     counts = {"bedrooms": 0, "bathrooms": 0}
     for area in items(value):
@@ -187,6 +188,8 @@ def areas_details(codes: Codes, value: Any) -> tuple[dict[str, Any], dict[str, i
             "surface": surface if surface and surface > 0 else None,
             "desc": comment_in(area.get("comments"))[:200],
             "nb": number,
+            # PostgreSQL's jsonb reorders keys: the agency's order is kept here.
+            "position": len(details),
         }
     return details, counts
 

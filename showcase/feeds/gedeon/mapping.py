@@ -207,7 +207,7 @@ def map_ad(ad: Any) -> ListingRecord:
         ),
         "price_info": _object(ad.get("priceInfo", ad.get("price_info"))),
         "extras": extras,
-        "rooms_details": _object(ad.get("rooms_details")),
+        "rooms_details": coerce.ranked(_object(ad.get("rooms_details"))),
         "contact": _object(ad.get("contact")),
         "published_at": coerce.moment(stats.get("created")),
         "upstream_updated_at": coerce.moment(stats.get("updated") or stats.get("modified")),

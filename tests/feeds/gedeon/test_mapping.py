@@ -232,7 +232,7 @@ def test_surfaces_keep_their_decimals_and_half_rooms_count_as_whole_rooms_only()
     assert f["surface"] == 74.35
     assert f["land_surface"] == 52.12
     assert f["rooms"] == 3  # "3,5": the half room is not a room
-    assert f["rooms_details"]["chambre 1"] == {"surface": 14.05}
+    assert f["rooms_details"]["chambre 1"] == {"surface": 14.05, "position": 1}
     assert map_ad(ad(1, nb_rooms="2.5")).columns()["rooms"] == 2
     assert map_ad(ad(1, nb_rooms=2.5)).columns()["rooms"] == 2
 
