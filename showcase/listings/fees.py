@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.utils import formats
@@ -88,17 +88,25 @@ class FeeSchedule:
         )
 
     def band_for(self, price: Decimal) -> SaleBand | None:
-        return next((band for band in self.sale_bands if band.holds(price)), None)
+        """The band of `price`, read to the euro below: bands are stated in whole euros
+        ("jusqu'à 300 000 €", "de 300 001 €"), a net price computed from a percentage
+        (300 000,95 €) falls between them otherwise."""
+        euros = Decimal(price).to_integral_value(rounding=ROUND_FLOOR)
+        return next((band for band in self.sale_bands if band.holds(euros)), None)
 
 
 _NUMBER = r"(\d[\d\s\u00a0\u202f.]*(?:,\d+)?)"
-_VALUE = r"(\d+(?:[.,]\d+)?)\s*(%|€)"
+_VALUE = rf"{_NUMBER}\s*(%|€)"
 _SEP = r"\s*[:=–-]?\s*"
 _UP_TO = re.compile(rf"^jusqu.{{0,3}}[àa]\s+{_NUMBER}\s*€{_SEP}{_VALUE}", re.I)
-_BETWEEN = re.compile(rf"^de\s+{_NUMBER}\s*€\s+[àa]\s+{_NUMBER}\s*€{_SEP}{_VALUE}", re.I)
-_ABOVE = re.compile(
-    rf"^(?:au-del[àa]\s+de|plus\s+de|[àa]\s+partir\s+de)\s+{_NUMBER}\s*€{_SEP}{_VALUE}", re.I
-)
+_BETWEEN = re.compile(rf"^de\s+{_NUMBER}\s*€?\s+[àa]\s+{_NUMBER}\s*€{_SEP}{_VALUE}", re.I)
+_ABOVE = re.compile(rf"^(?:au-del[àa]\s+de|plus\s+de)\s+{_NUMBER}\s*€{_SEP}{_VALUE}", re.I)
+# "À partir de 300 000 €", "300 000 € et plus": 300 000 € itself is in the band.
+_FROM = re.compile(rf"^[àa]\s+partir\s+de\s+{_NUMBER}\s*€{_SEP}{_VALUE}", re.I)
+_AND_MORE = re.compile(rf"^{_NUMBER}\s*€\s+et\s+(?:plus|au-del[àa]){_SEP}{_VALUE}", re.I)
+# Amounts or rates excluding VAT: the schedule states TTC prices; such a line is not read.
+_EXCLUDING_TAX = re.compile(r"\bHT\b|hors[\s-]+tax", re.I)
+_INCLUDING_TAX = re.compile(r"\bTTC\b|toutes[\s-]+taxes", re.I)
 _PER_M2 = r"(\d+(?:[.,]\d+)?)\s*€(?:\s*ttc)?\s*/\s*m(?:²|2)"
 _TENANT = re.compile(rf"(?:visite|dossier|bail)[^:]*:\s*{_PER_M2}", re.I)
 _INVENTORY = re.compile(rf"[ée]tat des lieux\s*:\s*{_PER_M2}", re.I)
@@ -111,10 +119,9 @@ def _amount(text: str) -> Decimal:
 
 
 def _band(lower: int | None, upper: int | None, value: str, unit: str) -> SaleBand:
-    number = _amount(value)
-    if unit == "%":
-        return SaleBand(lower, upper, percent=number)
-    return SaleBand(lower, upper, amount=int(number))
+    if unit == "%":  # "4,5 %", "4.5 %": a decimal, never grouped thousands
+        return SaleBand(lower, upper, percent=Decimal(value.strip().replace(",", ".")))
+    return SaleBand(lower, upper, amount=int(_amount(value)))  # "5 000 €", "5.000 €"
 
 
 def parse_text(html: str, *, source: str, link: str = "") -> FeeSchedule:
@@ -134,7 +141,9 @@ def parse_text(html: str, *, source: str, link: str = "") -> FeeSchedule:
         lower = line.lower()
         known = False
         try:
-            if match := _UP_TO.match(line):
+            if _EXCLUDING_TAX.search(line) and not _INCLUDING_TAX.search(line):
+                pass  # HT: not the TTC maximum the schedule must state
+            elif match := _UP_TO.match(line):
                 bands.append(_band(None, int(_amount(match[1])), match[2], match[3]))
                 known = True
             elif match := _BETWEEN.match(line):
@@ -143,6 +152,9 @@ def parse_text(html: str, *, source: str, link: str = "") -> FeeSchedule:
                 known = True
             elif match := _ABOVE.match(line):
                 bands.append(_band(int(_amount(match[1])) + 1, None, match[2], match[3]))
+                known = True
+            elif match := _FROM.match(line) or _AND_MORE.match(line):
+                bands.append(_band(int(_amount(match[1])), None, match[2], match[3]))
                 known = True
             if match := _TENANT.search(line):
                 tenant, known = _amount(match[1]), True
@@ -247,6 +259,8 @@ def sale_mismatch(
     if fees <= 0:
         return None  # seller-paid: the price holds no fees to check
     band = schedule.band_for(net_value)
+    if band is None and not schedule.structured:
+        return None  # the band may be on a line of the schedule we could not read
     if band is None:
         return Mismatch("sale", fees, Decimal(0), None, {"net": net_value})
     allowed = band.maximum(net_value)

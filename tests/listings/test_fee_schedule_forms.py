@@ -1,0 +1,56 @@
+"""Issue #17 (break): schedule texts in the forms French agencies write them, and the
+check of listings whose price excluding fees is computed to the cent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from showcase.listings import fees
+
+BANDS = "<p>Jusqu'à 300 000 € : 5 % TTC</p><p>Au-delà de 300 000 € : 4 % TTC</p>"
+
+
+def test_a_net_price_computed_between_two_whole_euro_bands_is_in_the_lower_band():
+    schedule = fees.parse_text(BANDS, source=fees.SOURCE_GEDEON)
+    # 315 001 € at 5 %: 300 000,95 € excluding fees, between "300 000" and "300 001".
+    assert fees.sale_mismatch(price=315001, net=None, percent=Decimal(5), schedule=schedule) is None
+
+
+def test_a_partir_de_and_et_plus_include_the_amount_they_name():
+    assert fees.parse_text("À partir de 300 000 € : 4 % TTC", source="x").sale_bands == (
+        fees.SaleBand(300000, None, percent=Decimal(4)),
+    )
+    assert fees.parse_text("300 000 € et plus : 4 % TTC", source="x").sale_bands == (
+        fees.SaleBand(300000, None, percent=Decimal(4)),
+    )
+    assert fees.parse_text("Au-delà de 300 000 € : 4 % TTC", source="x").sale_bands == (
+        fees.SaleBand(300001, None, percent=Decimal(4)),
+    )
+
+
+def test_flat_amounts_with_grouped_thousands_and_a_lower_bound_without_euro_sign_are_read():
+    schedule = fees.parse_text(
+        "<p>De 0 à 50 000 € : 5 000 € TTC</p><p>De 50 001 € à 300 000 € : 4,5 % TTC</p>",
+        source="x",
+    )
+    assert schedule.structured
+    assert schedule.sale_bands == (
+        fees.SaleBand(0, 50000, amount=5000),
+        fees.SaleBand(50001, 300000, percent=Decimal("4.5")),
+    )
+    assert fees.sale_mismatch(price=45000, net=40000, percent=None, schedule=schedule) is None
+
+
+def test_a_rate_excluding_tax_is_not_read_as_the_ttc_maximum():
+    schedule = fees.parse_text("Jusqu'à 300 000 € : 5 % HT", source="x")
+    assert not schedule.structured  # shown as written, never as "5 %" in the table
+    assert schedule.sale_bands == ()
+
+
+def test_a_price_in_a_line_we_could_not_read_is_not_flagged_as_outside_the_schedule():
+    schedule = fees.parse_text(
+        "<p>Jusqu'à 50 000 € : forfait de 3 000 euros</p><p>De 50 001 € à 300 000 € : 5 % TTC</p>",
+        source="x",
+    )
+    assert not schedule.structured
+    assert fees.sale_mismatch(price=43000, net=40000, percent=None, schedule=schedule) is None
