@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.utils import formats
 from django.utils.html import strip_tags
@@ -302,6 +303,17 @@ def rent_mismatch(
     return None
 
 
+def web_link(value: Any) -> str:
+    """An upstream link to the full schedule, kept only as an http(s) address: the page
+    puts it in `href`, where "javascript:" or "data:" would run in the visitor's page."""
+    text = str(value or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    return text if parts.scheme.lower() in {"http", "https"} and parts.netloc else ""
+
+
 def agency_schedule(
     agency: Agency | None, *, website_text: str = "", website_link: str = ""
 ) -> FeeSchedule:
@@ -319,10 +331,10 @@ def agency_schedule(
             return parse_text(
                 str(legal["honoraires"]),
                 source=SOURCE_GEDEON,
-                link=str(legal.get("url_bareme") or ""),
+                link=web_link(legal.get("url_bareme")),
             )
     if website_text.strip() or website_link:
-        return parse_text(website_text, source=SOURCE_WEBSITE, link=website_link)
+        return parse_text(website_text, source=SOURCE_WEBSITE, link=web_link(website_link))
     return FeeSchedule(source="")
 
 
