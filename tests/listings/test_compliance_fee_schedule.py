@@ -176,3 +176,21 @@ def test_the_listing_admin_shows_the_carrez_surface_read_only(client):
     page = client.get(f"/admin/listings/listing/{listing.pk}/change/").content.decode()
     assert "Surface Loi Carrez" in page and "48,5" in page
     assert 'name="surface_carrez"' not in page
+
+
+@pytest.mark.parametrize("paid_by", ["vendeur", "Vendeur", "à la charge du vendeur", "seller"])
+def test_seller_paid_fees_are_not_checked_as_buyer_fees(paid_by):
+    schedule = fees.parse_text(
+        "<p>Jusqu'à 300 000 € : 5 % TTC</p><p>Au-delà de 300 000 € : 4 % TTC</p>", source="x"
+    )
+    by_percent = Listing(
+        transaction="sell", property_type="land", price=318000,
+        fees_percent=Decimal(6), fees_paid_by=paid_by,
+    )  # fmt: skip
+    by_net = Listing(
+        transaction="sell", property_type="land", price=318000,
+        price_excluding_fees=300000, fees_paid_by=paid_by,
+    )  # fmt: skip
+    assert compliance.fee_mismatch(by_percent, schedule) is None
+    assert compliance.fee_mismatch(by_net, schedule) is None
+    assert "F-FEES-SCHEDULE" not in compliance.check(by_percent, today=TODAY, schedule=schedule)
