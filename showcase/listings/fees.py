@@ -27,6 +27,9 @@ OPEN_ENDED_FROM = 99_999_999
 # Rounding of integer euro amounts upstream: a fee within 1 € of the maximum matches.
 TOLERANCE_EUROS = Decimal(1)
 
+# Apimo `property_category` of long lets (1 = Vente, 3 = Location saisonnière).
+RENT_CATEGORY = 2
+
 SOURCE_ADMIN = "admin"
 SOURCE_APIMO = "apimo"
 SOURCE_GEDEON = "gedeon"
@@ -63,6 +66,7 @@ class RentRow:
     percent: Decimal | None = None
     amount: int | None = None
     comment: str = ""
+    category: int | None = None  # Apimo `property_category`: 2 = Location (long let)
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,9 @@ def parse_rates(rates: list[dict[str, Any]]) -> FeeSchedule:
                     percent=percent,
                     amount=None if percent is not None else amount,
                     comment=str(rate.get("comment") or ""),
+                    category=rate.get("category")
+                    if isinstance(rate.get("category"), int)
+                    else None,
                 )
             )
     return FeeSchedule(
@@ -294,7 +301,12 @@ def rent_mismatch(
             if inventory_fees > cap + TOLERANCE_EUROS:
                 return Mismatch("inventory", Decimal(inventory_fees), cap, None, {"surface": area})
         return None
-    row = next((r for r in schedule.rent_rows if r.percent is not None), None)
+    # Only a "Location" row caps a long let's tenant fees; holiday lets (3), programmes (4),
+    # life annuities (5), auctions (6) or rows without a category have their own rates.
+    row = next(
+        (r for r in schedule.rent_rows if r.percent is not None and r.category == RENT_CATEGORY),
+        None,
+    )
     if row is not None and row.percent is not None and rent:
         yearly = Decimal(rent - (charges or 0)) * 12
         allowed = (yearly * row.percent / 100).quantize(Decimal("0.01"))

@@ -54,3 +54,27 @@ def test_a_price_in_a_line_we_could_not_read_is_not_flagged_as_outside_the_sched
     )
     assert not schedule.structured
     assert fees.sale_mismatch(price=43000, net=40000, percent=None, schedule=schedule) is None
+
+
+def test_a_rental_is_checked_against_the_location_rate_not_a_holiday_or_life_annuity_rate():
+    schedule = fees.parse_rates(
+        [
+            {"category": 3, "category_label": "Location saisonnière", "commission_rate": 2},
+            {"category": 5, "category_label": "Viager", "commission_rate": 4},
+            {"category": None, "category_label": "", "commission_rate": 1},
+            {"category": 2, "category_label": "Location", "commission_rate": 15},
+        ]
+    )
+    # 800 € rent, 100 € charges: 8 400 € a year, 15 % = 1 260 €.
+    assert (
+        fees.rent_mismatch(
+            surface=None, rent=800, charges=100, tenant_fees=1200, inventory_fees=None,
+            schedule=schedule,
+        )  # fmt: skip
+        is None
+    )
+    mismatch = fees.rent_mismatch(
+        surface=None, rent=800, charges=100, tenant_fees=1300, inventory_fees=None,
+        schedule=schedule,
+    )  # fmt: skip
+    assert mismatch is not None and mismatch.allowed == Decimal("1260.00")
