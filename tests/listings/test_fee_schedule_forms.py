@@ -68,7 +68,11 @@ def test_a_rental_is_checked_against_the_location_rate_not_a_holiday_or_life_ann
     # 800 € rent, 100 € charges: 8 400 € a year, 15 % = 1 260 €.
     assert (
         fees.rent_mismatch(
-            surface=None, rent=800, charges=100, tenant_fees=1200, inventory_fees=None,
+            surface=None,
+            rent=800,
+            charges=100,
+            tenant_fees=1200,
+            inventory_fees=None,
             schedule=schedule,
         )  # fmt: skip
         is None
