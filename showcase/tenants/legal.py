@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.site import Site
 from showcase.listings import fees
 from showcase.listings.identity import LegalItem, agency_items
-from showcase.listings.models import Agency
+from showcase.listings.models import Agency, Listing
 
 __all__ = ["LegalItem", "agency_items"]
 
@@ -60,8 +61,14 @@ class AgencyLegal:
 
 
 def site_agencies(site: Site) -> list[Agency]:
-    """The published agencies of the site, by name (one query)."""
-    return list(Agency.objects.for_site(site).published().order_by("name", "pk"))
+    """The agencies the site shows, by name: the published ones, and one the feed no
+    longer lists while a listing of it is still shown (its ad links to its schedule)."""
+    shown = Listing.objects.for_site(site).published().values("agency_id")
+    return list(
+        Agency.objects.for_site(site)
+        .filter(Q(withdrawn_at__isnull=True) | Q(pk__in=shown))
+        .order_by("name", "pk")
+    )
 
 
 def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[AgencyLegal]:
