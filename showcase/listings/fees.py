@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from html import unescape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -315,6 +316,12 @@ def rent_mismatch(
     return None
 
 
+def has_text(html: str) -> bool:
+    """Whether a schedule's HTML says anything: "<p>&nbsp;</p>", "<br>" or an emptied
+    editor's markup is no schedule, so the next source serves."""
+    return bool(unescape(strip_tags(html or "")).replace("\u00a0", " ").strip())
+
+
 def web_link(value: Any) -> str:
     """An upstream link to the full schedule, kept only as an http(s) address: the page
     puts it in `href`, where "javascript:" or "data:" would run in the visitor's page."""
@@ -334,18 +341,20 @@ def agency_schedule(
     (Tenant `fee_schedule`, `fee_schedule_url`), for agencies whose feed sends none.
     Empty when none has one."""
     if agency is not None:
-        if agency.fee_schedule.strip():
+        if has_text(agency.fee_schedule):
             return parse_text(agency.fee_schedule, source=SOURCE_ADMIN)
         if agency.rates:
             return parse_rates(agency.rates)
         legal = agency.legal if isinstance(agency.legal, dict) else {}
-        if str(legal.get("honoraires") or "").strip():
+        if has_text(str(legal.get("honoraires") or "")):
             return parse_text(
                 str(legal["honoraires"]),
                 source=SOURCE_GEDEON,
                 link=web_link(legal.get("url_bareme")),
             )
-    if website_text.strip() or website_link:
+    if not has_text(website_text):
+        website_text = ""
+    if website_text or web_link(website_link):
         return parse_text(website_text, source=SOURCE_WEBSITE, link=web_link(website_link))
     return FeeSchedule(source="")
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from showcase.listings import fees
+from tests.factories import make_agency
 
 BANDS = "<p>Jusqu'à 300 000 € : 5 % TTC</p><p>Au-delà de 300 000 € : 4 % TTC</p>"
 
@@ -82,3 +85,16 @@ def test_a_rental_is_checked_against_the_location_rate_not_a_holiday_or_life_ann
         schedule=schedule,
     )  # fmt: skip
     assert mismatch is not None and mismatch.allowed == Decimal("1260.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("blank", ["<p>&nbsp;</p>", "<p><br></p>", " \n<div> </div>"])
+def test_a_schedule_of_markup_alone_gives_way_to_the_next_source(blank):
+    agency = make_agency(rates=[], legal={"honoraires": "<p>Jusqu'à 1 000 000 € : 5 % TTC</p>"})
+    agency.fee_schedule = blank
+    assert fees.agency_schedule(agency).source == fees.SOURCE_GEDEON
+    agency.legal = {"honoraires": blank}
+    assert fees.agency_schedule(agency, website_text="<p>5 % TTC</p>").source == (
+        fees.SOURCE_WEBSITE
+    )
+    assert fees.agency_schedule(agency, website_text=blank).is_empty
