@@ -258,6 +258,10 @@ def sale_mismatch(
     `net`) against the schedule's bands; None when it fits or cannot be checked."""
     if not schedule.sale_bands or not price:
         return None
+    if net is not None and net <= 0:
+        net = None  # "0 € excluding fees" from a feed is no price to check against
+    if percent is not None and (not percent.is_finite() or percent <= 0):
+        percent = None  # nor is a rate of 0, -100 % or less (a division by zero)
     if net is None and percent is not None:
         net_value = Decimal(price) / (1 + percent / 100)
     elif net is not None:

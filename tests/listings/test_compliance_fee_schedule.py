@@ -194,3 +194,17 @@ def test_seller_paid_fees_are_not_checked_as_buyer_fees(paid_by):
     assert compliance.fee_mismatch(by_percent, schedule) is None
     assert compliance.fee_mismatch(by_net, schedule) is None
     assert "F-FEES-SCHEDULE" not in compliance.check(by_percent, today=TODAY, schedule=schedule)
+
+
+@pytest.mark.parametrize(
+    ("net", "percent"), [(None, "-100"), (None, "-150"), (0, None), (None, "0")]
+)
+def test_a_nonsense_net_price_or_rate_from_the_feed_is_not_checked_and_does_not_crash(net, percent):
+    schedule = fees.parse_text("<p>Jusqu'à 300 000 € : 5 % TTC</p>", source="x")
+    listing = Listing(
+        agency=Agency(name="Agence X"), transaction="sell", property_type="land",
+        price=318000, price_excluding_fees=net,
+        fees_percent=Decimal(percent) if percent else None, fees_paid_by="acquéreur",
+    )  # fmt: skip
+    assert compliance.fee_mismatch(listing, schedule) is None
+    assert "F-FEES-SCHEDULE" not in compliance.check(listing, today=TODAY, schedule=schedule)
