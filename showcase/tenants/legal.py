@@ -12,6 +12,7 @@ gives is listed as missing to the agent.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,7 @@ class AgencyLegal:
     schedule: fees.FeeSchedule
     infos: str = ""  # Gedeon `legal.infos`, HTML to sanitize
     extra: dict[str, Any] = field(default_factory=dict)
+    title: str = ""  # the name, with where it trades when another agency shown shares it
 
     @property
     def anchor(self) -> str:
@@ -71,6 +73,19 @@ def site_agencies(site: Site) -> list[Agency]:
     )
 
 
+def _title(agency: Agency, *, shared: bool) -> str:
+    """The agency's name; "Agence du Parc (12 rue X, 69003 Lyon)" when another agency the
+    site shows bears the same name, so a visitor tells their identities and schedules apart."""
+    if not shared:
+        return agency.name
+    place = ", ".join(
+        part
+        for part in (agency.address.strip(), f"{agency.zip_code} {agency.city}".strip())
+        if part
+    )
+    return f"{agency.name} ({place})" if place else agency.name
+
+
 def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[AgencyLegal]:
     """Every agency of the site with its identity and its one fee schedule."""
     agencies = site_agencies(site) if agencies is None else agencies
@@ -78,6 +93,7 @@ def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[Age
     alone = tenant if tenant is not None and len(agencies) == 1 else None
     website_text = tenant.fee_schedule if tenant is not None else ""
     website_link = tenant.fee_schedule_url if tenant is not None else ""
+    names = Counter(agency.name.strip().casefold() for agency in agencies)
     result = []
     for agency in agencies:
         legal = agency.legal if isinstance(agency.legal, dict) else {}
@@ -89,6 +105,7 @@ def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[Age
                     agency, website_text=website_text, website_link=website_link
                 ),
                 infos=str(legal.get("infos") or ""),
+                title=_title(agency, shared=names[agency.name.strip().casefold()] > 1),
             )
         )
     return result
@@ -128,12 +145,12 @@ def missing_legal_items(site: Site) -> list[str]:
     missing = [str(i.label) for i in site_items(site) if i.mandatory and not i.value]
     for entry in agencies_legal(site):
         missing.extend(
-            f"{entry.agency.name}: {item.label}"
+            f"{entry.title}: {item.label}"
             for item in entry.items
             if item.mandatory and not item.value
         )
         if entry.schedule.is_empty:
-            missing.append(f"{entry.agency.name}: {_('Fee schedule')}")
+            missing.append(f"{entry.title}: {_('Fee schedule')}")
     return missing
 
 
