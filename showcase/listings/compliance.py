@@ -242,6 +242,11 @@ def explain_mismatch(listing: Listing, mismatch: fees.Mismatch) -> str:
             + "\u00a0%",
             "net": _euros(net),
         }
+        if mismatch.facts.get("cumulative"):
+            return gettext(
+                "%(charged)s; the cumulative bands of the schedule of %(agency)s allow at "
+                "most %(allowed)s."
+            ) % {"charged": charged, "agency": agency, "allowed": _euros(mismatch.allowed)}
         if mismatch.band is None:
             return gettext(
                 "%(charged)s: the schedule of %(agency)s has no band for this price."

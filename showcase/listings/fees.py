@@ -93,6 +93,22 @@ class FeeSchedule:
             self.sale_bands or self.rent_rows or self.tenant_per_m2 or self.html or self.link
         )
 
+    def cumulative_maximum(self, price: Decimal) -> Decimal | None:
+        """The highest fee (€) of cumulative bands ("tranches cumulatives"): each band's
+        percentage on the part of `price` inside it, added up. None unless the schedule
+        says its bands are cumulative and every band is a percentage."""
+        if not self.cumulative or not self.sale_bands:
+            return None
+        if any(band.percent is None for band in self.sale_bands):
+            return None
+        total = Decimal(0)
+        for band in self.sale_bands:
+            start = Decimal(band.lower - 1 if band.lower else 0)
+            end = price if band.upper is None else min(price, Decimal(band.upper))
+            if end > start:
+                total += (end - start) * (band.percent or 0) / 100
+        return total
+
     def band_for(self, price: Decimal) -> SaleBand | None:
         """The band of `price`, read to the euro below: bands are stated in whole euros
         ("jusqu'à 300 000 €", "de 300 001 €"), a net price computed from a percentage
@@ -272,6 +288,11 @@ def sale_mismatch(
     if fees <= 0:
         return None  # seller-paid: the price holds no fees to check
     band = schedule.band_for(net_value)
+    cumulative = schedule.cumulative_maximum(net_value)
+    if cumulative is not None:
+        if fees > cumulative + TOLERANCE_EUROS:
+            return Mismatch("sale", fees, cumulative, None, {"net": net_value, "cumulative": True})
+        return None
     if band is None and not schedule.structured:
         return None  # the band may be on a line of the schedule we could not read
     if band is None:

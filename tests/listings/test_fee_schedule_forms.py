@@ -98,3 +98,38 @@ def test_a_schedule_of_markup_alone_gives_way_to_the_next_source(blank):
         fees.SOURCE_WEBSITE
     )
     assert fees.agency_schedule(agency, website_text=blank).is_empty
+
+
+CUMULATIVE = (
+    "<p>Jusqu'à 100 000 € : 6 % TTC</p><p>Au-delà de 100 000 € : 4 % TTC</p>"
+    "<p>Honoraires à la charge de l'acquéreur, tranches cumulatives.</p>"
+)
+
+
+def test_cumulative_bands_add_each_bands_rate_on_its_part_of_the_price():
+    schedule = fees.parse_text(CUMULATIVE, source="x")
+    assert schedule.structured and schedule.cumulative is True
+    # 200 000 €: 6 % of 100 000 € + 4 % of 100 000 € = 10 000 € (5 %), not 4 % of all.
+    assert fees.sale_mismatch(price=210000, net=200000, percent=None, schedule=schedule) is None
+    mismatch = fees.sale_mismatch(price=210500, net=200000, percent=None, schedule=schedule)
+    assert mismatch is not None and mismatch.allowed == Decimal(10000)
+    assert fees.sale_mismatch(price=53000, net=50000, percent=None, schedule=schedule) is None
+
+
+def test_a_fee_above_cumulative_bands_is_explained_as_cumulative():
+    from django.utils import translation
+
+    from showcase.listings import compliance
+    from showcase.listings.models import Agency, Listing
+
+    listing = Listing(
+        agency=Agency(name="Agence X"), transaction="sell", property_type="land",
+        price=210500, price_excluding_fees=200000, fees_paid_by="acquéreur",
+    )  # fmt: skip
+    schedule = fees.parse_text(CUMULATIVE, source="x")
+    mismatch = compliance.fee_mismatch(listing, schedule)
+    assert mismatch is not None
+    with translation.override("fr"):
+        words = compliance.explain_mismatch(listing, mismatch)
+    assert "tranches cumulatives du barème de Agence X" in words
+    assert "10\u202f000 €" in words or "10\u00a0000 €" in words or "10 000 €" in words
