@@ -208,3 +208,28 @@ def test_a_nonsense_net_price_or_rate_from_the_feed_is_not_checked_and_does_not_
     )  # fmt: skip
     assert compliance.fee_mismatch(listing, schedule) is None
     assert "F-FEES-SCHEDULE" not in compliance.check(listing, today=TODAY, schedule=schedule)
+
+
+@pytest.mark.django_db
+def test_a_sync_changing_an_agencys_schedule_refreshes_its_unchanged_listings_verdict():
+    from django.utils import timezone
+
+    from showcase.feeds.records import AgencyRecord
+    from showcase.feeds.sync import agencies_upsert
+
+    feed = make_feed()
+    agency = make_agency(feed=feed, upstream_id="ag-s", legal={"honoraires": GEDEON_HONORAIRES})
+    listing = make_listing(
+        feed=feed, agency=agency, price=211000, price_excluding_fees=200000,
+        fees_percent=Decimal("5.50"), fees_paid_by="acquéreur",
+    )  # fmt: skip
+    compliance.listings_compliance_refresh()
+    listing.refresh_from_db()
+    assert "F-FEES-SCHEDULE" in listing.compliance_issues
+    record = AgencyRecord(
+        upstream_id="ag-s", name=agency.name,
+        legal={"honoraires": "<p>Jusqu'à 1 000 000 € : 6 % TTC</p>"},
+    )  # fmt: skip
+    agencies_upsert(feed=feed, records=[record], now=timezone.now(), known={})
+    listing.refresh_from_db()
+    assert "F-FEES-SCHEDULE" not in listing.compliance_issues
