@@ -135,6 +135,16 @@ _INVENTORY = re.compile(rf"[ée]tat des lieux\s*:\s*{_PER_M2}", re.I)
 _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/h\d|/div|/tr)\s*>", re.I)
 
 
+_HEADING = re.compile(r"<(h[1-6]|th|caption|dt)\b[^>]*>(.*?)</\1\s*>", re.I | re.S)
+
+
+def _is_heading(line: str, headings: set[str]) -> bool:
+    """A line without a figure that titles rows ("Vente", "<h3>Transactions</h3>",
+    "Location :"), not a condition the table would drop ("Honoraires partagés entre le
+    vendeur et l'acquéreur", "Aucun honoraire n'est dû avant la signature de l'acte")."""
+    return line in headings or len(line.rstrip(" :").split()) <= 3
+
+
 def _amount(text: str) -> Decimal:
     cleaned = re.sub(r"[\s\u00a0\u202f.]", "", text).replace(",", ".")
     return Decimal(cleaned)
@@ -151,8 +161,13 @@ def parse_text(html: str, *, source: str, link: str = "") -> FeeSchedule:
     rows, one line at a time: "Jusqu'à 100 000 € : 6 % TTC", "De 100 001 € à 300 000 € :
     5 % TTC", "Au-delà de 300 000 € : 4 % TTC", "Visite, dossier, bail : 10 € TTC/m²",
     "état des lieux : 3 € TTC/m²", who pays, "(non) cumulatifs". Headings (lines without a
-    figure) are skipped; any other line makes the schedule unstructured."""
+    figure: a heading element or three words at most) are skipped; any other line makes the
+    schedule unstructured, so the page shows it as written."""
     text = strip_tags(_BLOCK_END.sub("\n", html or ""))
+    headings = {
+        " ".join(strip_tags(inner).replace("’", "'").split())
+        for _tag, inner in _HEADING.findall(html or "")
+    }
     bands: list[SaleBand] = []
     tenant = inventory = None
     paid_by, cumulative, understood = "", None, True
@@ -192,7 +207,7 @@ def parse_text(html: str, *, source: str, link: str = "") -> FeeSchedule:
             cumulative, known = False, True
         elif "cumulati" in lower:
             cumulative, known = True, True
-        if not known and re.search(r"\d", line):
+        if not known and (re.search(r"\d", line) or not _is_heading(line, headings)):
             understood = False
     return FeeSchedule(
         source=source,

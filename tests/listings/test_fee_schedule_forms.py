@@ -133,3 +133,24 @@ def test_a_fee_above_cumulative_bands_is_explained_as_cumulative():
         words = compliance.explain_mismatch(listing, mismatch)
     assert "tranches cumulatives du barème de Agence X" in words
     assert "10\u202f000 €" in words or "10\u00a0000 €" in words or "10 000 €" in words
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "<p>Honoraires partagés entre le vendeur et l'acquéreur.</p>",
+        "<p>Aucun honoraire n'est dû avant la signature de l'acte authentique.</p>",
+    ],
+)
+def test_a_condition_without_a_figure_is_not_dropped_as_a_heading(condition):
+    text = "<h3>Vente</h3><p>Jusqu'à 1 000 000 € : 5 % TTC</p>" + condition
+    assert not fees.parse_text(text, source="x").structured  # shown as written
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["<h3>Barème des honoraires de transaction immobilière</h3>", "<p>Location :</p>"],
+)
+def test_headings_without_a_figure_keep_the_schedule_structured(heading):
+    text = heading + "<p>Jusqu'à 1 000 000 € : 5 % TTC</p>"
+    assert fees.parse_text(text, source="x").structured
