@@ -30,6 +30,7 @@ TOLERANCE_EUROS = Decimal(1)
 
 # Apimo `property_category` of long lets (1 = Vente, 3 = Location saisonnière).
 RENT_CATEGORY = 2
+RENTAL_CATEGORIES = frozenset({RENT_CATEGORY, 3})
 
 SOURCE_ADMIN = "admin"
 SOURCE_APIMO = "apimo"
@@ -108,6 +109,17 @@ class FeeSchedule:
             if end > start:
                 total += (end - start) * (band.percent or 0) / 100
         return total
+
+    @property
+    def rental_rows(self) -> tuple[RentRow, ...]:
+        """The rows of lets (Apimo Location, Location saisonnière), under "Rentals"."""
+        return tuple(r for r in self.rent_rows if r.category in RENTAL_CATEGORIES)
+
+    @property
+    def other_rows(self) -> tuple[RentRow, ...]:
+        """The other rows (programmes, life annuities, auctions, rows without a
+        category): shown apart, never as rentals."""
+        return tuple(r for r in self.rent_rows if r.category not in RENTAL_CATEGORIES)
 
     def band_for(self, price: Decimal) -> SaleBand | None:
         """The band of `price`, read to the euro below: bands are stated in whole euros
