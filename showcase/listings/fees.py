@@ -398,9 +398,10 @@ def agency_schedule(
         if agency.rates:
             return parse_rates(agency.rates)
         legal = agency.legal if isinstance(agency.legal, dict) else {}
-        if has_text(str(legal.get("honoraires") or "")):
+        honoraires = legal.get("honoraires")
+        if isinstance(honoraires, str) and has_text(honoraires):
             return parse_text(
-                str(legal["honoraires"]),
+                honoraires,
                 source=SOURCE_GEDEON,
                 link=web_link(legal.get("url_bareme")),
             )

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.site import Site
 from showcase.listings import fees
-from showcase.listings.identity import LegalItem, agency_items
+from showcase.listings.identity import LegalItem, agency_items, upstream_text
 from showcase.listings.models import Agency, Listing
 
 __all__ = ["LegalItem", "agency_items"]
@@ -104,7 +104,7 @@ def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[Age
                 schedule=fees.agency_schedule(
                     agency, website_text=website_text, website_link=website_link
                 ),
-                infos=str(legal.get("infos") or ""),
+                infos=upstream_text(legal.get("infos")),
                 title=_title(agency, shared=names[agency.name.strip().casefold()] > 1),
             )
         )
