@@ -442,9 +442,14 @@ class SyncRunAdmin(SiteScopedAdmin):
 def local_time(moment: datetime) -> str:
     """`moment` in the site's time zone (TIME_ZONE), the date in the admin's language and
     the time on 24 hours to the second, e.g. "30/11/2026 03:05:12": every time the sync
-    admin shows reads the same clock, without microseconds."""
+    admin shows reads the same clock, without microseconds. In the hour the clocks go
+    back (last Sunday of October, 02:00-02:59 twice) the zone's name tells the two apart,
+    e.g. "25/10/2026 02:30:00 CEST" then "25/10/2026 02:30:00 CET"."""
     local = timezone.localtime(moment)
-    return f"{formats.date_format(local, 'SHORT_DATE_FORMAT')} {local:%H:%M:%S}"
+    text = f"{formats.date_format(local, 'SHORT_DATE_FORMAT')} {local:%H:%M:%S}"
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        text += f" {local.tzname()}"
+    return text
 
 
 def held_notice(run: SyncRun) -> StrOrPromise:

@@ -53,7 +53,7 @@ from showcase.feeds.records import (
 )
 from showcase.feeds.registry import provider_for
 from showcase.feeds.signals import feed_synced
-from showcase.listings import compliance
+from showcase.listings import compliance, fees
 from showcase.listings.models import AGENT_FIELDS, Agency, Listing, Photo
 
 logger = logging.getLogger(__name__)
@@ -748,12 +748,17 @@ def agencies_upsert(*, feed: Feed, records: list[AgencyRecord], now, known: dict
                 )
                 known[record.upstream_id] = agency.pk
             elif agency.content_hash != digest or agency.withdrawn_at:
+                before = fees.agency_schedule(agency)
                 for key, value in _agency_fields(record).items():
                     setattr(agency, key, value)
                 agency.content_hash = digest
                 agency.last_seen_at = now
                 agency.withdrawn_at = None
                 agency.save()
+                if fees.agency_schedule(agency) != before:
+                    # Its unchanged ads are not mapped again: their stored verdict
+                    # follows the new schedule now, not at the next daily refresh.
+                    compliance.listings_compliance_refresh(agency=agency)
             else:
                 Agency.objects.filter(pk=agency.pk).update(last_seen_at=now)
 

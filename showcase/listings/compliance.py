@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core import dpe
-from showcase.listings import fees
+from showcase.listings import fees, price
 from showcase.listings.models import Agency, Listing, PropertyType, Transaction
 
 DWELLINGS = {PropertyType.HOUSE, PropertyType.FLAT}
@@ -180,6 +180,8 @@ def schedules_by_agency(agency_ids: set[int | None]) -> dict[int | None, fees.Fe
 def fee_mismatch(listing: Listing, schedule: fees.FeeSchedule) -> fees.Mismatch | None:
     """How the listing's fees exceed its agency's schedule, or None (docs/legal.md S6, W7)."""
     if listing.transaction in SALES and not listing.price_hidden:
+        if price.who_pays(listing) == "seller":
+            return None  # the price holds no buyer's fees to set against the schedule
         return fees.sale_mismatch(
             price=listing.price,
             net=listing.price_excluding_fees,
@@ -240,6 +242,11 @@ def explain_mismatch(listing: Listing, mismatch: fees.Mismatch) -> str:
             + "\u00a0%",
             "net": _euros(net),
         }
+        if mismatch.facts.get("cumulative"):
+            return gettext(
+                "%(charged)s; the cumulative bands of the schedule of %(agency)s allow at "
+                "most %(allowed)s."
+            ) % {"charged": charged, "agency": agency, "allowed": _euros(mismatch.allowed)}
         if mismatch.band is None:
             return gettext(
                 "%(charged)s: the schedule of %(agency)s has no band for this price."

@@ -34,6 +34,14 @@ AGENCY_ITEMS: tuple[tuple[str, Promise, str, tuple[str, ...]], ...] = (
 )
 
 
+def upstream_text(value: Any) -> str:
+    """A value of the feed's `legal` block as text: a string or a number ("RCS 123",
+    123456789); "" for a list, an object, a boolean or nothing, never their repr."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return str(value).strip()
+
+
 def agency_items(agency: Agency, *, fallback: Any = None) -> list[LegalItem]:
     """The agency's identity: its admin field, else its feed's `legal`, else `fallback`'s
     field of the same name (the website, for a site showing this agency alone)."""
@@ -42,7 +50,7 @@ def agency_items(agency: Agency, *, fallback: Any = None) -> list[LegalItem]:
     for key, label, name, upstream_keys in AGENCY_ITEMS:
         value = str(getattr(agency, name, "") or "").strip()
         if not value:
-            value = next((str(legal[k]).strip() for k in upstream_keys if legal.get(k)), "")
+            value = next((v for k in upstream_keys if (v := upstream_text(legal.get(k)))), "")
         if not value and fallback is not None:
             value = str(getattr(fallback, name, "") or "").strip()
         items.append(LegalItem(key, label, value))

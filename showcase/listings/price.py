@@ -229,7 +229,7 @@ def has_price(listing: Listing) -> bool:
     return bool(listing.price) and not listing.price_hidden
 
 
-def _who_pays(listing: Listing) -> str:
+def who_pays(listing: Listing) -> str:
     word = (listing.fees_paid_by or "").strip().lower()
     if word in BUYER_WORDS or "acqu" in word:
         return "buyer"
@@ -251,7 +251,7 @@ def from_fields(listing: Listing) -> PriceBlock:
 
     transaction = offered(listing)
     if transaction in SALE_KINDS:
-        payer = _who_pays(listing)
+        payer = who_pays(listing)
         if payer in {"buyer", "both"} and listing.price_excluding_fees:
             block.suffix = _("fees included")
             add(

@@ -12,17 +12,19 @@ gives is listed as missing to the agent.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.site import Site
 from showcase.listings import fees
-from showcase.listings.identity import LegalItem, agency_items
-from showcase.listings.models import Agency
+from showcase.listings.identity import LegalItem, agency_items, upstream_text
+from showcase.listings.models import Agency, Listing
 
 __all__ = ["LegalItem", "agency_items"]
 
@@ -53,6 +55,7 @@ class AgencyLegal:
     schedule: fees.FeeSchedule
     infos: str = ""  # Gedeon `legal.infos`, HTML to sanitize
     extra: dict[str, Any] = field(default_factory=dict)
+    title: str = ""  # the name, with where it trades when another agency shown shares it
 
     @property
     def anchor(self) -> str:
@@ -60,8 +63,27 @@ class AgencyLegal:
 
 
 def site_agencies(site: Site) -> list[Agency]:
-    """The published agencies of the site, by name (one query)."""
-    return list(Agency.objects.for_site(site).published().order_by("name", "pk"))
+    """The agencies the site shows, by name: the published ones, and one the feed no
+    longer lists while a listing of it is still shown (its ad links to its schedule)."""
+    shown = Listing.objects.for_site(site).published().values("agency_id")
+    return list(
+        Agency.objects.for_site(site)
+        .filter(Q(withdrawn_at__isnull=True) | Q(pk__in=shown))
+        .order_by("name", "pk")
+    )
+
+
+def _title(agency: Agency, *, shared: bool) -> str:
+    """The agency's name; "Agence du Parc (12 rue X, 69003 Lyon)" when another agency the
+    site shows bears the same name, so a visitor tells their identities and schedules apart."""
+    if not shared:
+        return agency.name
+    place = ", ".join(
+        part
+        for part in (agency.address.strip(), f"{agency.zip_code} {agency.city}".strip())
+        if part
+    )
+    return f"{agency.name} ({place})" if place else agency.name
 
 
 def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[AgencyLegal]:
@@ -71,6 +93,7 @@ def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[Age
     alone = tenant if tenant is not None and len(agencies) == 1 else None
     website_text = tenant.fee_schedule if tenant is not None else ""
     website_link = tenant.fee_schedule_url if tenant is not None else ""
+    names = Counter(agency.name.strip().casefold() for agency in agencies)
     result = []
     for agency in agencies:
         legal = agency.legal if isinstance(agency.legal, dict) else {}
@@ -81,7 +104,8 @@ def agencies_legal(site: Site, agencies: list[Agency] | None = None) -> list[Age
                 schedule=fees.agency_schedule(
                     agency, website_text=website_text, website_link=website_link
                 ),
-                infos=str(legal.get("infos") or ""),
+                infos=upstream_text(legal.get("infos")),
+                title=_title(agency, shared=names[agency.name.strip().casefold()] > 1),
             )
         )
     return result
@@ -121,12 +145,12 @@ def missing_legal_items(site: Site) -> list[str]:
     missing = [str(i.label) for i in site_items(site) if i.mandatory and not i.value]
     for entry in agencies_legal(site):
         missing.extend(
-            f"{entry.agency.name}: {item.label}"
+            f"{entry.title}: {item.label}"
             for item in entry.items
             if item.mandatory and not item.value
         )
         if entry.schedule.is_empty:
-            missing.append(f"{entry.agency.name}: {_('Fee schedule')}")
+            missing.append(f"{entry.title}: {_('Fee schedule')}")
     return missing
 
 

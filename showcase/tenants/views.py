@@ -19,20 +19,29 @@ from showcase.tenants.branding import logo_version
 from showcase.tenants.sitemaps import sitemaps_for, stream_section
 
 
+def _missing(items: list[legal.LegalItem]) -> str:
+    """The labels of the mandatory items without a value, e.g. "Publication director, Host"."""
+    return ", ".join(str(item.label) for item in items if item.mandatory and not item.value)
+
+
 def legal_notice(request: SiteRequest) -> HttpResponse:
     """The publisher, the director of publication, the host, then each agency the site
     shows with its own identity (docs/legal.md W1-W6, W8)."""
     tenant = request.site.tenant
     agencies = legal.agencies_legal(request.site)
+    site_items = legal.site_items(request.site)
     return render(
         request,
         "tenants/legal_notice.html",
         {
-            "site_items": [item for item in legal.site_items(request.site) if item.value],
+            "site_items": [item for item in site_items if item.value],
+            # Mandatory items no source gives, named rather than left out (W1, W2, W8).
+            "site_missing": _missing(site_items),
             "agencies": [
                 {
                     "entry": entry,
                     "items": [item for item in entry.items if item.value],
+                    "missing": _missing(entry.items),
                     "infos": sanitize(entry.infos),
                 }
                 for entry in agencies

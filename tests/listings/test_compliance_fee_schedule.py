@@ -176,3 +176,60 @@ def test_the_listing_admin_shows_the_carrez_surface_read_only(client):
     page = client.get(f"/admin/listings/listing/{listing.pk}/change/").content.decode()
     assert "Surface Loi Carrez" in page and "48,5" in page
     assert 'name="surface_carrez"' not in page
+
+
+@pytest.mark.parametrize("paid_by", ["vendeur", "Vendeur", "à la charge du vendeur", "seller"])
+def test_seller_paid_fees_are_not_checked_as_buyer_fees(paid_by):
+    schedule = fees.parse_text(
+        "<p>Jusqu'à 300 000 € : 5 % TTC</p><p>Au-delà de 300 000 € : 4 % TTC</p>", source="x"
+    )
+    by_percent = Listing(
+        transaction="sell", property_type="land", price=318000,
+        fees_percent=Decimal(6), fees_paid_by=paid_by,
+    )  # fmt: skip
+    by_net = Listing(
+        transaction="sell", property_type="land", price=318000,
+        price_excluding_fees=300000, fees_paid_by=paid_by,
+    )  # fmt: skip
+    assert compliance.fee_mismatch(by_percent, schedule) is None
+    assert compliance.fee_mismatch(by_net, schedule) is None
+    assert "F-FEES-SCHEDULE" not in compliance.check(by_percent, today=TODAY, schedule=schedule)
+
+
+@pytest.mark.parametrize(
+    ("net", "percent"), [(None, "-100"), (None, "-150"), (0, None), (None, "0")]
+)
+def test_a_nonsense_net_price_or_rate_from_the_feed_is_not_checked_and_does_not_crash(net, percent):
+    schedule = fees.parse_text("<p>Jusqu'à 300 000 € : 5 % TTC</p>", source="x")
+    listing = Listing(
+        agency=Agency(name="Agence X"), transaction="sell", property_type="land",
+        price=318000, price_excluding_fees=net,
+        fees_percent=Decimal(percent) if percent else None, fees_paid_by="acquéreur",
+    )  # fmt: skip
+    assert compliance.fee_mismatch(listing, schedule) is None
+    assert "F-FEES-SCHEDULE" not in compliance.check(listing, today=TODAY, schedule=schedule)
+
+
+@pytest.mark.django_db
+def test_a_sync_changing_an_agencys_schedule_refreshes_its_unchanged_listings_verdict():
+    from django.utils import timezone
+
+    from showcase.feeds.records import AgencyRecord
+    from showcase.feeds.sync import agencies_upsert
+
+    feed = make_feed()
+    agency = make_agency(feed=feed, upstream_id="ag-s", legal={"honoraires": GEDEON_HONORAIRES})
+    listing = make_listing(
+        feed=feed, agency=agency, price=211000, price_excluding_fees=200000,
+        fees_percent=Decimal("5.50"), fees_paid_by="acquéreur",
+    )  # fmt: skip
+    compliance.listings_compliance_refresh()
+    listing.refresh_from_db()
+    assert "F-FEES-SCHEDULE" in listing.compliance_issues
+    record = AgencyRecord(
+        upstream_id="ag-s", name=agency.name,
+        legal={"honoraires": "<p>Jusqu'à 1 000 000 € : 6 % TTC</p>"},
+    )  # fmt: skip
+    agencies_upsert(feed=feed, records=[record], now=timezone.now(), known={})
+    listing.refresh_from_db()
+    assert "F-FEES-SCHEDULE" not in listing.compliance_issues

@@ -6,7 +6,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from showcase.core.html import clean_legal_html
-from showcase.listings.identity import LegalItem, agency_items
+from showcase.listings.identity import LegalItem, agency_items, upstream_text
 from showcase.listings.models import Agency
 
 register = template.Library()
@@ -19,7 +19,7 @@ def sanitize(html: str) -> SafeString:
 
 @register.filter
 def safe_html(html: str) -> SafeString:
-    return sanitize(str(html) if html is not None else "")
+    return sanitize(upstream_text(html))  # a list or object from the feed: nothing
 
 
 @register.simple_tag
