@@ -29,6 +29,10 @@ BIG_MAX = 9_223_372_036_854_775_807
 _ASCII_WHOLE = re.compile(r"[0-9]+")
 _FRACTION = re.compile(r"(?P<whole>[0-9]+)(?:[.,](?P<fraction>[0-9]+))?")
 _GROUP = re.compile(r"[0-9]{3}")
+# "400.000", "1.500.000,50": points between groups of three are thousands separators, as
+# French prices are often written; a point before another count of digits ("80.5") is a
+# decimal point. Without this, "400.000" € read as 400 € and "1.500.000" was refused.
+_POINT_GROUPS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?")
 # What people write after a number; the canonical form never has one.
 UNITS = ("€", "eur", "euros", "m²", "m2")
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -73,15 +77,20 @@ def is_whole_number(text: str) -> bool:
 
 def number_parts(text: str) -> tuple[str, str] | None:
     """(whole digits, fraction digits) of a number as people type it, None when `text` is
-    not one: "400 000" (any space between groups of three), "200000€", "80 m²", "80,5",
-    "80.5" -> ("80", "5"). No sign, exponent or digits other than 0-9."""
+    not one: "400 000" (any space or a point between groups of three: "400.000"),
+    "200000€", "80 m²", "80,5", "80.5" -> ("80", "5"). No sign, exponent or digits other
+    than 0-9."""
     body = (text or "").strip()
     lowered = body.lower()
     for unit in UNITS:
         if lowered.endswith(unit) and len(body) > len(unit):
             body = body[: -len(unit)].rstrip()
             break
-    groups = body.split()  # splits on every Unicode space: no-break and narrow ones too
+    groups = [
+        part
+        for group in body.split()  # splits on every Unicode space: no-break, narrow ones too
+        for part in (group.split(".") if _POINT_GROUPS.fullmatch(group) else [group])
+    ]
     if not groups:
         return None
     last = _FRACTION.fullmatch(groups[-1])

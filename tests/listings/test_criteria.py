@@ -91,6 +91,28 @@ def test_whole_numbers_are_read_as_people_type_them(raw):
     assert whole_number(raw) == 400000
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("400.000", 400000), ("1.500.000", 1500000), ("400.000 €", 400000), ("1 500.000", 1500000)],
+)
+def test_points_between_groups_of_three_are_thousands_separators(raw, expected):
+    # French prices are written "400.000 €" too: that is never 400 €.
+    assert whole_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1.500.000,50", Decimal("1500000.5")), ("80.5", Decimal("80.5")), ("0.500", Decimal("0.5"))],
+)
+def test_a_point_is_decimal_only_when_it_groups_no_thousands(raw, expected):
+    assert decimal_number(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["1.50.000", "1.5000", "400.000.5"])
+def test_points_that_group_no_thousands_are_no_whole_number(raw):
+    assert whole_number(raw) is None
+
+
 @pytest.mark.parametrize("raw", ["80 m²", "80m²", "80 m2", "80"])
 def test_a_trailing_square_metre_unit_is_read(raw):
     assert whole_number(raw) == 80

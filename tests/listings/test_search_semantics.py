@@ -65,6 +65,16 @@ def test_a_price_typed_the_french_way_bounds_the_search(client, lille_houses, ty
     assert 'value="400\u00a0000"' in page.content.decode()  # shown back the French way
 
 
+@pytest.mark.parametrize("typed", ["400.000", "400.000 €"])
+def test_a_price_with_points_between_thousands_is_not_read_as_a_small_price(
+    client, lille_houses, typed
+):
+    response = client.get("/annonces/", {"max_price": typed})
+    assert response.status_code == 302
+    assert "max_price=400000" in response["Location"]
+    assert sorted(ids(client.get(response["Location"]))) == ["cheap", "mid"]
+
+
 def test_a_surface_with_its_unit_or_a_decimal_comma_is_read(client, lille_houses):
     page = client.get("/annonces/", {"min_surface": "80,5 m²", "max_surface": "100"}, follow=True)
     assert ids(page) == ["mid"]
