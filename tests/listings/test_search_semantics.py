@@ -138,6 +138,9 @@ def test_extends_is_a_distance_not_a_square(client, feed):
         ("Saint-Tropez", "St-Tropez"),
         ("ste maxime", "Sainte-Maxime"),
         ("l isle sur la sorgue", "L'Isle-sur-la-Sorgue"),
+        ("Oeuf-en-Ternois", "Œuf-en-Ternois"),
+        ("œuf en ternois", "Oeuf-en-Ternois"),
+        ("Paris XVIe", "Paris 16e Arrondissement"),
     ],
 )
 def test_places_are_found_as_people_write_them(client, feed, typed, city):
