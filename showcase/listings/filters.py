@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from showcase.core.form_rendering import PUBLIC_FORM_RENDERER
-from showcase.core.site import Site
+from showcase.core.pagecache import page_version
+from showcase.core.site import PLATFORM_KEY, Site
 from showcase.listings.criteria import (
     BIG_MAX,
     INTEGER_MAX,
@@ -499,8 +500,11 @@ class ListingFilterSet(django_filters.FilterSet):
         extends = self.form.cleaned_data.get("extends")
         if extends:
             # Each place, or within `extends` metres of its centre (great-circle distance).
+            # Centres are computed over every site's listings: a sync that changed any
+            # bumps the platform's version, which renews them.
+            version = page_version(PLATFORM_KEY)
             for place in places:
-                centre = qs.model.objects.centre_of(place)
+                centre = qs.model.objects.centre_of(place, version)
                 if centre is not None:
                     condition |= within_q(*centre, float(extends))
         return qs.filter(condition)

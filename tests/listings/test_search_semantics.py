@@ -296,3 +296,31 @@ def test_the_place_field_is_a_plain_text_field_with_a_suggestions_hook(client, f
     field = re.search(r'<input[^>]*name="localization"[^>]*>', body)[0]
     assert 'type="text"' in field and 'data-place-suggestions="/annonces/lieux.json"' in field
     assert "js/place-suggestions.js" in body
+
+
+def test_a_place_given_its_first_listing_by_a_sync_becomes_a_centre_at_once(
+    client, feed, django_capture_on_commit_callbacks
+):
+    # 5 km east of Dinan: within 10 km of it, not in it.
+    make_listing(
+        feed=feed,
+        upstream_id="near",
+        city="Léhon",
+        city_key="lehon",
+        zip_code="22100",
+        latitude=48.45,
+        longitude=-1.98,
+    )
+    params = {"localization": "Dinan", "extends": "10000"}
+    assert ids(client.get("/annonces/", params)) == []  # no located listing: no centre yet
+    with django_capture_on_commit_callbacks(execute=True):  # as a sync saves it
+        make_listing(
+            feed=feed,
+            upstream_id="dinan",
+            city="Dinan",
+            city_key="dinan",
+            zip_code="22100",
+            latitude=48.455,
+            longitude=-2.05,
+        )
+    assert sorted(ids(client.get("/annonces/", params))) == ["dinan", "near"]
