@@ -29,7 +29,9 @@ from showcase.core.site import PLATFORM_KEY, Site
 from showcase.listings.criteria import (
     BIG_MAX,
     INTEGER_MAX,
+    PRICE_UNITS,
     SMALL_MAX,
+    SURFACE_UNITS,
     CriterionError,
     Interval,
     boolean,
@@ -141,9 +143,17 @@ class NumberField(forms.Field):
     column's maximum is a validation message rather than an overflowing query.
     """
 
-    def __init__(self, *, max_value: int, decimals: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        max_value: int,
+        decimals: bool = False,
+        units: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
         self.max_value = max_value
         self.decimals = decimals
+        self.units = units  # what may follow the number: "€" for a price, not "m²"
         kwargs.setdefault(
             "widget",
             forms.TextInput(attrs={"inputmode": "decimal" if decimals else "numeric"}),
@@ -157,9 +167,11 @@ class NumberField(forms.Field):
             return None
         try:
             if self.decimals:
-                number: int | Decimal | None = decimal_number(text, maximum=self.max_value)
+                number: int | Decimal | None = decimal_number(
+                    text, maximum=self.max_value, units=self.units
+                )
             else:
-                number = whole_number(text, maximum=self.max_value)
+                number = whole_number(text, maximum=self.max_value, units=self.units)
         except CriterionError as exc:
             raise forms.ValidationError(str(exc)) from exc
         if number is None:
@@ -384,12 +396,14 @@ class ListingFilterSet(django_filters.FilterSet):
     min_price = CriterionFilter(
         field_class=NumberField,
         max_value=BIG_MAX,
+        units=PRICE_UNITS,
         apply=lambda qs, v: qs.filter(price__gte=v, price_hidden=False),
         label=gettext_lazy("Minimum price (€)"),
     )
     max_price = CriterionFilter(
         field_class=NumberField,
         max_value=BIG_MAX,
+        units=PRICE_UNITS,
         apply=lambda qs, v: qs.filter(price__lte=v, price_hidden=False),
         label=gettext_lazy("Maximum price (€)"),
     )
@@ -397,6 +411,7 @@ class ListingFilterSet(django_filters.FilterSet):
         field_class=NumberField,
         max_value=MAX_SURFACE,
         decimals=True,
+        units=SURFACE_UNITS,
         apply=lambda qs, v: qs.filter(surface__gte=v),
         label=gettext_lazy("Minimum surface (m²)"),
     )
@@ -404,6 +419,7 @@ class ListingFilterSet(django_filters.FilterSet):
         field_class=NumberField,
         max_value=MAX_SURFACE,
         decimals=True,
+        units=SURFACE_UNITS,
         apply=lambda qs, v: qs.filter(surface__lte=v),
         label=gettext_lazy("Maximum surface (m²)"),
     )

@@ -169,3 +169,13 @@ def test_booleans_refuse_anything_else(raw):
 def test_interval_bounds_are_read_as_people_type_them():
     assert interval_list("0-1 000 €") == [Interval(0, 1000)]
     assert interval_list("1 - 5") == [Interval(1, 5)]
+
+
+def test_only_the_given_units_may_follow_a_number():
+    from showcase.listings.criteria import PRICE_UNITS, SURFACE_UNITS
+
+    assert whole_number("400 000 €", units=PRICE_UNITS) == 400000
+    assert whole_number("400 000 m²", units=PRICE_UNITS) is None
+    assert decimal_number("80,5 m²", units=SURFACE_UNITS) == Decimal("80.5")
+    assert decimal_number("80,5 €", units=SURFACE_UNITS) is None
+    assert whole_number("3000 €", units=()) is None

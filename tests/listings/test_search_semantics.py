@@ -324,3 +324,20 @@ def test_a_place_given_its_first_listing_by_a_sync_becomes_a_centre_at_once(
             longitude=-2.05,
         )
     assert sorted(ids(client.get("/annonces/", params))) == ["dinan", "near"]
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("max_price", "400 000 m²"),
+        ("min_surface", "80 €"),
+        ("max_surface", "80 euros"),
+        ("extends", "3000 €"),
+        ("max_days_old", "7 m2"),
+    ],
+)
+def test_a_unit_that_is_not_the_criterions_own_is_explained(client, lille_houses, name, typed):
+    response = client.get("/annonces/", {name: typed})
+    assert response.status_code == 200  # no redirect to a canonical number
+    assert response.context["form"].errors[name]
+    assert sorted(ids(response)) == ["cheap", "dear", "mid"]
