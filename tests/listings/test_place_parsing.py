@@ -96,3 +96,7 @@ def test_a_place_without_letters_or_digits_is_explained():
 def test_the_sixteenth_arrondissement_has_two_zip_codes():
     assert arrondissement_zip_codes("paris 16") == ("75016", "75116")
     assert arrondissement_zip_codes("nice") == ()
+
+
+def test_corsicas_former_code_20_means_both_of_its_departements():
+    assert parse_place("20").departments == ("2A", "2B")

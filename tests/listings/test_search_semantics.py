@@ -341,3 +341,10 @@ def test_a_unit_that_is_not_the_criterions_own_is_explained(client, lille_houses
     assert response.status_code == 200  # no redirect to a canonical number
     assert response.context["form"].errors[name]
     assert sorted(ids(response)) == ["cheap", "dear", "mid"]
+
+
+def test_corsica_is_found_by_20_as_by_2a_and_2b(client, feed):
+    make_listing(feed=feed, upstream_id="ajaccio", zip_code="20000", department="2A")
+    make_listing(feed=feed, upstream_id="bastia", zip_code="20200", department="2B")
+    make_listing(feed=feed, upstream_id="lyon", zip_code="69003", department="69")
+    assert sorted(ids(client.get("/annonces/", {"localization": "20"}))) == ["ajaccio", "bastia"]
