@@ -340,6 +340,11 @@ def _bbox(qs: QuerySet, box: tuple[float, float, float, float]) -> QuerySet:
 # `forward_sale=0` "not marked as a forward sale" (unknown included).
 
 
+# New builds: flagged new (Gedeon's `new`, Apimo's condition "Neuf"), or a new-build
+# programme whatever its flag (a Gedeon "program" need not carry `new`).
+_NEW_BUILD = Q(is_new=True) | Q(transaction=Transaction.PROGRAM)
+
+
 def _only(condition: Any):
     """1: the listings matching `condition(qs)`; 0: no criterion."""
 
@@ -455,12 +460,12 @@ class ListingFilterSet(django_filters.FilterSet):
     )
     is_new = CriterionFilter(
         field_class=FlagField,
-        apply=_only(lambda qs: Q(is_new=True)),
+        apply=_only(lambda qs: _NEW_BUILD),
         label=gettext_lazy("New builds only"),
     )
     is_old = CriterionFilter(
         field_class=FlagField,
-        apply=_only(lambda qs: Q(is_new=False)),
+        apply=_only(lambda qs: ~_NEW_BUILD),
         label=gettext_lazy("Existing homes only"),
     )
     nb_photos_min = CriterionFilter(

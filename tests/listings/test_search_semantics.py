@@ -348,3 +348,11 @@ def test_corsica_is_found_by_20_as_by_2a_and_2b(client, feed):
     make_listing(feed=feed, upstream_id="bastia", zip_code="20200", department="2B")
     make_listing(feed=feed, upstream_id="lyon", zip_code="69003", department="69")
     assert sorted(ids(client.get("/annonces/", {"localization": "20"}))) == ["ajaccio", "bastia"]
+
+
+def test_a_new_build_programme_is_new_even_without_the_new_flag(client, feed):
+    # Gedeon's "program" transaction ("Programmes neufs") with its `new` flag unset.
+    make_listing(feed=feed, upstream_id="programme", transaction="program", is_new=False)
+    make_listing(feed=feed, upstream_id="ancien", transaction="sell", is_new=False)
+    assert ids(client.get("/annonces/", {"is_new": "1"})) == ["programme"]
+    assert ids(client.get("/annonces/", {"is_old": "1"})) == ["ancien"]
