@@ -110,7 +110,8 @@ def number_parts(text: str, units: tuple[str, ...] = UNITS) -> tuple[str, str] |
 
 def _too_large(text: str, maximum: int) -> CriterionError:
     return CriterionError(
-        _("“%(item)s” is too large: at most %(max)s.") % {"item": _shorten(text), "max": maximum}
+        _("“%(item)s” is too large: at most %(max)s.")
+        % {"item": _shorten(text), "max": french_number(maximum)}
     )
 
 

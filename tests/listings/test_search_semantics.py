@@ -356,3 +356,9 @@ def test_a_new_build_programme_is_new_even_without_the_new_flag(client, feed):
     make_listing(feed=feed, upstream_id="ancien", transaction="sell", is_new=False)
     assert ids(client.get("/annonces/", {"is_new": "1"})) == ["programme"]
     assert ids(client.get("/annonces/", {"is_old": "1"})) == ["ancien"]
+
+
+def test_the_largest_value_allowed_is_written_the_french_way(client, lille_houses):
+    response = client.get("/annonces/", {"localization": "Lille", "extends": "300 000"})
+    assert response.status_code == 200
+    assert "200\u00a0000" in str(response.context["form"].errors["extends"])
