@@ -362,3 +362,15 @@ def test_the_largest_value_allowed_is_written_the_french_way(client, lille_house
     response = client.get("/annonces/", {"localization": "Lille", "extends": "300 000"})
     assert response.status_code == 200
     assert "200\u00a0000" in str(response.context["form"].errors["extends"])
+
+
+def test_the_place_field_suggests_towns_by_the_start_of_their_zip_code(client, feed):
+    make_listing(
+        feed=feed, upstream_id="m", city="Saint-Malo", city_key="saint malo", zip_code="35400"
+    )
+    make_listing(feed=feed, upstream_id="r", city="Rennes", city_key="rennes", zip_code="35000")
+    make_listing(feed=feed, upstream_id="l", city="Lyon", city_key="lyon", zip_code="69003")
+    places = client.get("/annonces/lieux.json", {"q": "354"}).json()["places"]
+    assert places == [{"name": "Saint-Malo", "zip_code": "35400", "count": 1}]
+    places = client.get("/annonces/lieux.json", {"q": "35"}).json()["places"]
+    assert [place["name"] for place in places] == ["Rennes", "Saint-Malo"]
