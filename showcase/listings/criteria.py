@@ -119,10 +119,12 @@ def whole_number(
     text: str, *, maximum: int = BIG_MAX, units: tuple[str, ...] = UNITS
 ) -> int | None:
     """`text` as a whole number from 0 to `maximum`, as people type it (`number_parts`;
-    a zero fraction such as "400 000,00 €" is whole); None when it is not one. Raises
+    a zero fraction such as "400 000,00 €" is whole, but not "400,000"); None when it is not one. Raises
     CriterionError when it is greater than `maximum`."""
     parts = number_parts(text, units)
-    if parts is None or parts[1].strip("0"):
+    # "400,000" is 400 written with a French decimal comma, or 400000 written the English
+    # way: no whole number is typed so, and guessing wrong is a thousandfold: explained.
+    if parts is None or parts[1].strip("0") or len(parts[1]) == 3:
         return None
     digits = parts[0].lstrip("0") or "0"
     if len(digits) > _MAX_DIGITS or int(digits) > maximum:

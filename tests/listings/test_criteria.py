@@ -108,8 +108,9 @@ def test_a_point_is_decimal_only_when_it_groups_no_thousands(raw, expected):
     assert decimal_number(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["1.50.000", "1.5000", "400.000.5"])
+@pytest.mark.parametrize("raw", ["1.50.000", "1.5000", "400.000.5", "400,000", "1 500,000"])
 def test_points_that_group_no_thousands_are_no_whole_number(raw):
+    # "400,000": 400 with a decimal comma, or 400000 the English way; never guessed.
     assert whole_number(raw) is None
 
 

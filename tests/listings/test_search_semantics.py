@@ -374,3 +374,12 @@ def test_the_place_field_suggests_towns_by_the_start_of_their_zip_code(client, f
     assert places == [{"name": "Saint-Malo", "zip_code": "35400", "count": 1}]
     places = client.get("/annonces/lieux.json", {"q": "35"}).json()["places"]
     assert [place["name"] for place in places] == ["Rennes", "Saint-Malo"]
+
+
+def test_a_price_with_a_comma_before_three_digits_is_explained_not_read_as_400(
+    client, lille_houses
+):
+    response = client.get("/annonces/", {"max_price": "400,000"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["max_price"]
+    assert sorted(ids(response)) == ["cheap", "dear", "mid"]
