@@ -14,6 +14,7 @@ from showcase.alerts import services
 from showcase.alerts.forms import AlertForm
 from showcase.core.site import SiteRequest, absolute_url
 from showcase.leads.views import _client_ip
+from showcase.listings.filters import canonical_query
 from showcase.listings.search import listing_search
 
 
@@ -25,6 +26,10 @@ def create(request: SiteRequest) -> HttpResponse:
         form = AlertForm(initial={"query": services.criteria_query(request.GET)})
     query = services.criteria_query(QueryDict(form["query"].value() or ""))
     found = listing_search(site=request.site, params=QueryDict(query))
+    # Saved as the search URL carries them ("400 000 €" -> "400000"): the meaning shown.
+    canonical = canonical_query(found.form, QueryDict(query))
+    if canonical is not None:
+        query = services.criteria_query(canonical)
     status = 200
     if request.method == "POST" and form.is_valid() and not found.errors:
         try:

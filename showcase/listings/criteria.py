@@ -29,8 +29,14 @@ BIG_MAX = 9_223_372_036_854_775_807
 _ASCII_WHOLE = re.compile(r"[0-9]+")
 _FRACTION = re.compile(r"(?P<whole>[0-9]+)(?:[.,](?P<fraction>[0-9]+))?")
 _GROUP = re.compile(r"[0-9]{3}")
+# "400.000", "1.500.000,50": points between groups of three are thousands separators, as
+# French prices are often written; a point before another count of digits ("80.5") is a
+# decimal point. Without this, "400.000" € read as 400 € and "1.500.000" was refused.
+_POINT_GROUPS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?")
 # What people write after a number; the canonical form never has one.
-UNITS = ("€", "eur", "euros", "m²", "m2")
+PRICE_UNITS = ("€", "eur", "euros")
+SURFACE_UNITS = ("m²", "m2")
+UNITS = PRICE_UNITS + SURFACE_UNITS
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 # More digits than any bound has: refused before int() parses them (it refuses > 4300).
@@ -71,17 +77,22 @@ def is_whole_number(text: str) -> bool:
     return _ASCII_WHOLE.fullmatch(text) is not None
 
 
-def number_parts(text: str) -> tuple[str, str] | None:
+def number_parts(text: str, units: tuple[str, ...] = UNITS) -> tuple[str, str] | None:
     """(whole digits, fraction digits) of a number as people type it, None when `text` is
-    not one: "400 000" (any space between groups of three), "200000€", "80 m²", "80,5",
-    "80.5" -> ("80", "5"). No sign, exponent or digits other than 0-9."""
+    not one: "400 000" (any space or a point between groups of three: "400.000"),
+    "200000€", "80 m²", "80,5", "80.5" -> ("80", "5"). No sign, exponent or digits other
+    than 0-9. Only `units` may follow: a price field takes "€", not "m²"."""
     body = (text or "").strip()
     lowered = body.lower()
-    for unit in UNITS:
+    for unit in units:
         if lowered.endswith(unit) and len(body) > len(unit):
             body = body[: -len(unit)].rstrip()
             break
-    groups = body.split()  # splits on every Unicode space: no-break and narrow ones too
+    groups = [
+        part
+        for group in body.split()  # splits on every Unicode space: no-break, narrow ones too
+        for part in (group.split(".") if _POINT_GROUPS.fullmatch(group) else [group])
+    ]
     if not groups:
         return None
     last = _FRACTION.fullmatch(groups[-1])
@@ -99,16 +110,21 @@ def number_parts(text: str) -> tuple[str, str] | None:
 
 def _too_large(text: str, maximum: int) -> CriterionError:
     return CriterionError(
-        _("“%(item)s” is too large: at most %(max)s.") % {"item": _shorten(text), "max": maximum}
+        _("“%(item)s” is too large: at most %(max)s.")
+        % {"item": _shorten(text), "max": french_number(maximum)}
     )
 
 
-def whole_number(text: str, *, maximum: int = BIG_MAX) -> int | None:
+def whole_number(
+    text: str, *, maximum: int = BIG_MAX, units: tuple[str, ...] = UNITS
+) -> int | None:
     """`text` as a whole number from 0 to `maximum`, as people type it (`number_parts`;
-    a zero fraction such as "400 000,00 €" is whole); None when it is not one. Raises
+    a zero fraction such as "400 000,00 €" is whole, but not "400,000"); None when it is not one. Raises
     CriterionError when it is greater than `maximum`."""
-    parts = number_parts(text)
-    if parts is None or parts[1].strip("0"):
+    parts = number_parts(text, units)
+    # "400,000" is 400 written with a French decimal comma, or 400000 written the English
+    # way: no whole number is typed so, and guessing wrong is a thousandfold: explained.
+    if parts is None or parts[1].strip("0") or len(parts[1]) == 3:
         return None
     digits = parts[0].lstrip("0") or "0"
     if len(digits) > _MAX_DIGITS or int(digits) > maximum:
@@ -116,11 +132,13 @@ def whole_number(text: str, *, maximum: int = BIG_MAX) -> int | None:
     return int(digits)
 
 
-def decimal_number(text: str, *, maximum: int = BIG_MAX) -> Decimal | None:
+def decimal_number(
+    text: str, *, maximum: int = BIG_MAX, units: tuple[str, ...] = UNITS
+) -> Decimal | None:
     """`text` as a number from 0 to `maximum` with its decimals ("80,5 m²" -> 80.5), as
     people type it (`number_parts`); None when it is not one. Raises CriterionError when
     it is greater than `maximum`."""
-    parts = number_parts(text)
+    parts = number_parts(text, units)
     if parts is None:
         return None
     digits = parts[0].lstrip("0") or "0"

@@ -24,11 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from showcase.core.form_rendering import PUBLIC_FORM_RENDERER
-from showcase.core.site import Site
+from showcase.core.pagecache import page_version
+from showcase.core.site import PLATFORM_KEY, Site
 from showcase.listings.criteria import (
     BIG_MAX,
     INTEGER_MAX,
+    PRICE_UNITS,
     SMALL_MAX,
+    SURFACE_UNITS,
     CriterionError,
     Interval,
     boolean,
@@ -140,9 +143,17 @@ class NumberField(forms.Field):
     column's maximum is a validation message rather than an overflowing query.
     """
 
-    def __init__(self, *, max_value: int, decimals: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        max_value: int,
+        decimals: bool = False,
+        units: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
         self.max_value = max_value
         self.decimals = decimals
+        self.units = units  # what may follow the number: "€" for a price, not "m²"
         kwargs.setdefault(
             "widget",
             forms.TextInput(attrs={"inputmode": "decimal" if decimals else "numeric"}),
@@ -156,9 +167,11 @@ class NumberField(forms.Field):
             return None
         try:
             if self.decimals:
-                number: int | Decimal | None = decimal_number(text, maximum=self.max_value)
+                number: int | Decimal | None = decimal_number(
+                    text, maximum=self.max_value, units=self.units
+                )
             else:
-                number = whole_number(text, maximum=self.max_value)
+                number = whole_number(text, maximum=self.max_value, units=self.units)
         except CriterionError as exc:
             raise forms.ValidationError(str(exc)) from exc
         if number is None:
@@ -327,6 +340,11 @@ def _bbox(qs: QuerySet, box: tuple[float, float, float, float]) -> QuerySet:
 # `forward_sale=0` "not marked as a forward sale" (unknown included).
 
 
+# New builds: flagged new (Gedeon's `new`, Apimo's condition "Neuf"), or a new-build
+# programme whatever its flag (a Gedeon "program" need not carry `new`).
+_NEW_BUILD = Q(is_new=True) | Q(transaction=Transaction.PROGRAM)
+
+
 def _only(condition: Any):
     """1: the listings matching `condition(qs)`; 0: no criterion."""
 
@@ -383,12 +401,14 @@ class ListingFilterSet(django_filters.FilterSet):
     min_price = CriterionFilter(
         field_class=NumberField,
         max_value=BIG_MAX,
+        units=PRICE_UNITS,
         apply=lambda qs, v: qs.filter(price__gte=v, price_hidden=False),
         label=gettext_lazy("Minimum price (€)"),
     )
     max_price = CriterionFilter(
         field_class=NumberField,
         max_value=BIG_MAX,
+        units=PRICE_UNITS,
         apply=lambda qs, v: qs.filter(price__lte=v, price_hidden=False),
         label=gettext_lazy("Maximum price (€)"),
     )
@@ -396,6 +416,7 @@ class ListingFilterSet(django_filters.FilterSet):
         field_class=NumberField,
         max_value=MAX_SURFACE,
         decimals=True,
+        units=SURFACE_UNITS,
         apply=lambda qs, v: qs.filter(surface__gte=v),
         label=gettext_lazy("Minimum surface (m²)"),
     )
@@ -403,6 +424,7 @@ class ListingFilterSet(django_filters.FilterSet):
         field_class=NumberField,
         max_value=MAX_SURFACE,
         decimals=True,
+        units=SURFACE_UNITS,
         apply=lambda qs, v: qs.filter(surface__lte=v),
         label=gettext_lazy("Maximum surface (m²)"),
     )
@@ -438,12 +460,12 @@ class ListingFilterSet(django_filters.FilterSet):
     )
     is_new = CriterionFilter(
         field_class=FlagField,
-        apply=_only(lambda qs: Q(is_new=True)),
+        apply=_only(lambda qs: _NEW_BUILD),
         label=gettext_lazy("New builds only"),
     )
     is_old = CriterionFilter(
         field_class=FlagField,
-        apply=_only(lambda qs: Q(is_new=False)),
+        apply=_only(lambda qs: ~_NEW_BUILD),
         label=gettext_lazy("Existing homes only"),
     )
     nb_photos_min = CriterionFilter(
@@ -499,8 +521,11 @@ class ListingFilterSet(django_filters.FilterSet):
         extends = self.form.cleaned_data.get("extends")
         if extends:
             # Each place, or within `extends` metres of its centre (great-circle distance).
+            # Centres are computed over every site's listings: a sync that changed any
+            # bumps the platform's version, which renews them.
+            version = page_version(PLATFORM_KEY)
             for place in places:
-                centre = qs.model.objects.centre_of(place)
+                centre = qs.model.objects.centre_of(place, version)
                 if centre is not None:
                     condition |= within_q(*centre, float(extends))
         return qs.filter(condition)

@@ -295,13 +295,15 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
-    def centre_of(self, place: Place) -> tuple[float, float] | None:
+    def centre_of(self, place: Place, version: int = 0) -> tuple[float, float] | None:
         """Mean position (latitude, longitude in degrees) of the listings at `place` (a
         town, zip code or département, see `place.parse_place`): the centre of a distance
         search (`extends`). None when none is located. Cached for an hour, since a place
-        does not move; this query was a fifth of a distance search's time."""
+        does not move; this query was a fifth of a distance search's time. `version`
+        (the listings' version, `ListingFilterSet`) keys the cache so that a place a sync
+        gives its first located listing is a centre at once, not an hour later."""
         digest = hashlib.sha1(place.cache_key.encode()).hexdigest()
-        key = f"place-centre:v2:{digest}"
+        key = f"place-centre:v2:{version}:{digest}"
         centre = cache.get(key)
         if centre is None:
             row = self.filter(place.q(), latitude__isnull=False).aggregate(

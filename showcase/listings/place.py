@@ -126,8 +126,8 @@ def parse_place(item: str) -> Place:
 
 def _parse_place(item: str) -> Place:
     """One place as people write it: a zip code (5 digits), a département (2 digits,
-    2A/2B, 97x) or a town name folded by `city_key` ("St-Malo" is Saint-Malo). Paris,
-    Lyon and Marseille ("Paris", or "75000") mean every arrondissement, by name and by zip
+    2A/2B or 20 for both, 97x) or a town name folded by `city_key` ("St-Malo" is
+    Saint-Malo). Paris, Lyon and Marseille ("Paris", or "75000") mean every arrondissement, by name and by zip
     code; "Paris 15e" or "75015" one of them. Raises CriterionError for an item with no
     letter or digit."""
     text = (item or "").strip()
@@ -136,6 +136,8 @@ def _parse_place(item: str) -> Place:
         if commune:
             return _town(commune)
         return Place(zip_codes=(text,))
+    if text == "20":  # Corsica's code before 1976, still its zip codes' prefix
+        return Place(departments=("2A", "2B"))
     if (is_whole_number(text) and len(text) in (2, 3)) or text.upper() in {"2A", "2B"}:
         return Place(departments=(text.upper(),))
     key = city_key(text)

@@ -12,6 +12,7 @@ from django.http import JsonResponse
 
 from showcase.core.pagecache import request_page_version
 from showcase.core.site import SiteRequest
+from showcase.listings.criteria import is_whole_number
 from showcase.listings.models import Listing, ListingQuerySet
 from showcase.listings.text import city_key
 
@@ -22,13 +23,16 @@ SUGGESTION_SECONDS = 600
 
 def town_suggestions(*, listings: ListingQuerySet, prefix: str) -> list[dict]:
     """Up to MAX_SUGGESTIONS towns of `listings` whose name starts with `prefix` (folded
-    like `city_key`: "st ma" finds Saint-Malo), most listings first: `{"name", "zip_code",
+    like `city_key`: "st ma" finds Saint-Malo) or whose zip code does ("354"), most listings first: `{"name", "zip_code",
     "count"}`, one per town and zip code. [] for a prefix shorter than two characters."""
     key = city_key(prefix)
     if len(key) < MIN_KEY_LENGTH:
         return []
+    # Digits are the start of a zip code ("354" finds Saint-Malo, 35400), as the search
+    # reads them; anything else the start of a town's name.
+    where = {"zip_code__startswith": key} if is_whole_number(key) else {"city_key__startswith": key}
     rows = (
-        listings.filter(city_key__startswith=key)
+        listings.filter(**where)
         .exclude(city="")
         .values("city_key", "zip_code")
         .annotate(name=Max("city"), count=Count("id"))

@@ -15,11 +15,18 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015'’‘ʼ`_.]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 # The communes divided into arrondissements (loi PLM) and how many each has.
 ARRONDISSEMENTS = {"paris": 20, "lyon": 9, "marseille": 16}
-# "paris 15e arrondissement", "lyon 3eme", "marseille 01", "paris 1er arr" (keys, folded).
+# "paris 15e arrondissement", "lyon 3eme", "marseille 01", "paris 1er arr", "paris xvie"
+# (keys, folded).
 _ARRONDISSEMENT = re.compile(
-    r"(?P<city>paris|lyon|marseille) 0?(?P<number>[1-9][0-9]?) ?"
+    r"(?P<city>paris|lyon|marseille) (?:0?(?P<number>[1-9][0-9]?)|(?P<roman>[ivxl]+)) ?"
     r"(?:e|er|ere|eme|ieme|em)?(?: arrondissement| arrdt| arr)?"
 )
+_ROMAN = {
+    "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()[n - 1]: n
+    for n in range(1, 21)
+}
+# Letters NFKD leaves whole: "Œuf-en-Ternois" is written "Oeuf-en-Ternois" too.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 
 
 def city_key(name: str) -> str:
@@ -28,15 +35,18 @@ def city_key(name: str) -> str:
     Hyphens, spaces, apostrophes and dots are one separator, "St"/"Ste" are "Saint"/
     "Sainte": "Saint-Étienne", "saint etienne" and "St Etienne" give "saint etienne".
     An arrondissement of Paris, Lyon or Marseille is "<city> <number>" however written:
-    "Paris 15e Arrondissement", "Paris 15ème" -> "paris 15".
+    "Paris 15e Arrondissement", "Paris 15ème", "Paris XVe" -> "paris 15". Ligatures are
+    their two letters: "Œuf-en-Ternois" and "Oeuf en Ternois" give "oeuf en ternois".
     """
-    decomposed = unicodedata.normalize("NFKD", name or "")
+    decomposed = unicodedata.normalize("NFKD", (name or "").translate(_LIGATURES))
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = _SEPARATORS.sub(" ", ascii_only.lower()).split()
     key = " ".join(_ABBREVIATIONS.get(word, word) for word in words)
     match = _ARRONDISSEMENT.fullmatch(key)
-    if match and int(match["number"]) <= ARRONDISSEMENTS[match["city"]]:
-        return f"{match['city']} {int(match['number'])}"
+    if match:
+        number = int(match["number"]) if match["number"] else _ROMAN.get(match["roman"], 0)
+        if 1 <= number <= ARRONDISSEMENTS[match["city"]]:
+            return f"{match['city']} {number}"
     return key
 
 

@@ -65,7 +65,7 @@ def _positive(raw: str | None, default: int, maximum: int | None = None) -> tupl
         return default, ""
     try:
         # ASCII digits only: int() also takes "１" and "٣"; a huge page is the last page.
-        value = whole_number(raw.strip(), maximum=BIG_MAX)
+        value = whole_number(raw.strip(), maximum=BIG_MAX, units=())
     except CriterionError:
         value = BIG_MAX
     if value is None:

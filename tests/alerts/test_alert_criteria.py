@@ -78,3 +78,20 @@ def test_the_admins_alert_list_shows_the_criteria_in_words(admin_client, site):
     _confirmed_alert(tenant, query="transaction=rent&rooms=2")
     html = admin_client.get("/admin/alerts/alert/", HTTP_HOST="testserver").content.decode()
     assert "Location · 2 pièces" in html
+
+
+def test_an_alert_saves_its_numbers_as_the_search_url_carries_them(client, site):
+    # A number typed the French way keeps the meaning the visitor saw, whatever later
+    # readings of typed text: the saved criteria are canonical, as the search URL is.
+    from showcase.alerts.models import Alert
+
+    client.post(
+        "/alertes/nouvelle/",
+        {
+            "email": "marie@example.org",
+            "frequency": "daily",
+            "query": "max_price=400 000 €&min_surface=80,5 m²&localization=lyon",
+        },
+        HTTP_HOST=HOST,
+    )
+    assert Alert.objects.get().query == "localization=lyon&max_price=400000&min_surface=80.5"

@@ -91,6 +91,29 @@ def test_whole_numbers_are_read_as_people_type_them(raw):
     assert whole_number(raw) == 400000
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("400.000", 400000), ("1.500.000", 1500000), ("400.000 €", 400000), ("1 500.000", 1500000)],
+)
+def test_points_between_groups_of_three_are_thousands_separators(raw, expected):
+    # French prices are written "400.000 €" too: that is never 400 €.
+    assert whole_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1.500.000,50", Decimal("1500000.5")), ("80.5", Decimal("80.5")), ("0.500", Decimal("0.5"))],
+)
+def test_a_point_is_decimal_only_when_it_groups_no_thousands(raw, expected):
+    assert decimal_number(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["1.50.000", "1.5000", "400.000.5", "400,000", "1 500,000"])
+def test_points_that_group_no_thousands_are_no_whole_number(raw):
+    # "400,000": 400 with a decimal comma, or 400000 the English way; never guessed.
+    assert whole_number(raw) is None
+
+
 @pytest.mark.parametrize("raw", ["80 m²", "80m²", "80 m2", "80"])
 def test_a_trailing_square_metre_unit_is_read(raw):
     assert whole_number(raw) == 80
@@ -147,3 +170,13 @@ def test_booleans_refuse_anything_else(raw):
 def test_interval_bounds_are_read_as_people_type_them():
     assert interval_list("0-1 000 €") == [Interval(0, 1000)]
     assert interval_list("1 - 5") == [Interval(1, 5)]
+
+
+def test_only_the_given_units_may_follow_a_number():
+    from showcase.listings.criteria import PRICE_UNITS, SURFACE_UNITS
+
+    assert whole_number("400 000 €", units=PRICE_UNITS) == 400000
+    assert whole_number("400 000 m²", units=PRICE_UNITS) is None
+    assert decimal_number("80,5 m²", units=SURFACE_UNITS) == Decimal("80.5")
+    assert decimal_number("80,5 €", units=SURFACE_UNITS) is None
+    assert whole_number("3000 €", units=()) is None

@@ -50,6 +50,27 @@ def test_arrondissements_have_one_key_however_written(spelling, key):
     assert city_key(spelling) == key
 
 
+@pytest.mark.parametrize(
+    ("spelling", "key"),
+    [
+        ("Paris XVIe", "paris 16"),
+        ("paris xvi", "paris 16"),
+        ("Paris Ier arrondissement", "paris 1"),
+        ("Marseille XVIe", "marseille 16"),
+        ("Lyon IXe", "lyon 9"),
+        ("Lyon Xe", "lyon xe"),  # Lyon has nine: no arrondissement
+        ("Paris XXIe", "paris xxie"),
+    ],
+)
+def test_arrondissements_in_roman_numerals_have_the_same_key(spelling, key):
+    assert city_key(spelling) == key
+
+
+@pytest.mark.parametrize("spelling", ["Œuf-en-Ternois", "Oeuf-en-Ternois", "oeuf en ternois"])
+def test_ligatures_fold_to_their_two_letters(spelling):
+    assert city_key(spelling) == "oeuf en ternois"
+
+
 def test_a_commune_with_arrondissements_means_all_of_them_by_name_and_zip_code():
     paris = parse_place("Paris")
     assert "paris" in paris.city_keys and "paris 15" in paris.city_keys
@@ -75,3 +96,7 @@ def test_a_place_without_letters_or_digits_is_explained():
 def test_the_sixteenth_arrondissement_has_two_zip_codes():
     assert arrondissement_zip_codes("paris 16") == ("75016", "75116")
     assert arrondissement_zip_codes("nice") == ()
+
+
+def test_corsicas_former_code_20_means_both_of_its_departements():
+    assert parse_place("20").departments == ("2A", "2B")

@@ -65,6 +65,16 @@ def test_a_price_typed_the_french_way_bounds_the_search(client, lille_houses, ty
     assert 'value="400\u00a0000"' in page.content.decode()  # shown back the French way
 
 
+@pytest.mark.parametrize("typed", ["400.000", "400.000 €"])
+def test_a_price_with_points_between_thousands_is_not_read_as_a_small_price(
+    client, lille_houses, typed
+):
+    response = client.get("/annonces/", {"max_price": typed})
+    assert response.status_code == 302
+    assert "max_price=400000" in response["Location"]
+    assert sorted(ids(client.get(response["Location"]))) == ["cheap", "mid"]
+
+
 def test_a_surface_with_its_unit_or_a_decimal_comma_is_read(client, lille_houses):
     page = client.get("/annonces/", {"min_surface": "80,5 m²", "max_surface": "100"}, follow=True)
     assert ids(page) == ["mid"]
@@ -128,6 +138,9 @@ def test_extends_is_a_distance_not_a_square(client, feed):
         ("Saint-Tropez", "St-Tropez"),
         ("ste maxime", "Sainte-Maxime"),
         ("l isle sur la sorgue", "L'Isle-sur-la-Sorgue"),
+        ("Oeuf-en-Ternois", "Œuf-en-Ternois"),
+        ("œuf en ternois", "Oeuf-en-Ternois"),
+        ("Paris XVIe", "Paris 16e Arrondissement"),
     ],
 )
 def test_places_are_found_as_people_write_them(client, feed, typed, city):
@@ -283,3 +296,90 @@ def test_the_place_field_is_a_plain_text_field_with_a_suggestions_hook(client, f
     field = re.search(r'<input[^>]*name="localization"[^>]*>', body)[0]
     assert 'type="text"' in field and 'data-place-suggestions="/annonces/lieux.json"' in field
     assert "js/place-suggestions.js" in body
+
+
+def test_a_place_given_its_first_listing_by_a_sync_becomes_a_centre_at_once(
+    client, feed, django_capture_on_commit_callbacks
+):
+    # 5 km east of Dinan: within 10 km of it, not in it.
+    make_listing(
+        feed=feed,
+        upstream_id="near",
+        city="Léhon",
+        city_key="lehon",
+        zip_code="22100",
+        latitude=48.45,
+        longitude=-1.98,
+    )
+    params = {"localization": "Dinan", "extends": "10000"}
+    assert ids(client.get("/annonces/", params)) == []  # no located listing: no centre yet
+    with django_capture_on_commit_callbacks(execute=True):  # as a sync saves it
+        make_listing(
+            feed=feed,
+            upstream_id="dinan",
+            city="Dinan",
+            city_key="dinan",
+            zip_code="22100",
+            latitude=48.455,
+            longitude=-2.05,
+        )
+    assert sorted(ids(client.get("/annonces/", params))) == ["dinan", "near"]
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("max_price", "400 000 m²"),
+        ("min_surface", "80 €"),
+        ("max_surface", "80 euros"),
+        ("extends", "3000 €"),
+        ("max_days_old", "7 m2"),
+    ],
+)
+def test_a_unit_that_is_not_the_criterions_own_is_explained(client, lille_houses, name, typed):
+    response = client.get("/annonces/", {name: typed})
+    assert response.status_code == 200  # no redirect to a canonical number
+    assert response.context["form"].errors[name]
+    assert sorted(ids(response)) == ["cheap", "dear", "mid"]
+
+
+def test_corsica_is_found_by_20_as_by_2a_and_2b(client, feed):
+    make_listing(feed=feed, upstream_id="ajaccio", zip_code="20000", department="2A")
+    make_listing(feed=feed, upstream_id="bastia", zip_code="20200", department="2B")
+    make_listing(feed=feed, upstream_id="lyon", zip_code="69003", department="69")
+    assert sorted(ids(client.get("/annonces/", {"localization": "20"}))) == ["ajaccio", "bastia"]
+
+
+def test_a_new_build_programme_is_new_even_without_the_new_flag(client, feed):
+    # Gedeon's "program" transaction ("Programmes neufs") with its `new` flag unset.
+    make_listing(feed=feed, upstream_id="programme", transaction="program", is_new=False)
+    make_listing(feed=feed, upstream_id="ancien", transaction="sell", is_new=False)
+    assert ids(client.get("/annonces/", {"is_new": "1"})) == ["programme"]
+    assert ids(client.get("/annonces/", {"is_old": "1"})) == ["ancien"]
+
+
+def test_the_largest_value_allowed_is_written_the_french_way(client, lille_houses):
+    response = client.get("/annonces/", {"localization": "Lille", "extends": "300 000"})
+    assert response.status_code == 200
+    assert "200\u00a0000" in str(response.context["form"].errors["extends"])
+
+
+def test_the_place_field_suggests_towns_by_the_start_of_their_zip_code(client, feed):
+    make_listing(
+        feed=feed, upstream_id="m", city="Saint-Malo", city_key="saint malo", zip_code="35400"
+    )
+    make_listing(feed=feed, upstream_id="r", city="Rennes", city_key="rennes", zip_code="35000")
+    make_listing(feed=feed, upstream_id="l", city="Lyon", city_key="lyon", zip_code="69003")
+    places = client.get("/annonces/lieux.json", {"q": "354"}).json()["places"]
+    assert places == [{"name": "Saint-Malo", "zip_code": "35400", "count": 1}]
+    places = client.get("/annonces/lieux.json", {"q": "35"}).json()["places"]
+    assert [place["name"] for place in places] == ["Rennes", "Saint-Malo"]
+
+
+def test_a_price_with_a_comma_before_three_digits_is_explained_not_read_as_400(
+    client, lille_houses
+):
+    response = client.get("/annonces/", {"max_price": "400,000"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["max_price"]
+    assert sorted(ids(response)) == ["cheap", "dear", "mid"]
