@@ -43,6 +43,37 @@ def test_count_sort_and_first_result_are_in_the_first_phone_screen(browser, many
     assert errors == []
 
 
+@pytest.mark.parametrize("language", ["fr", "en", "de"])
+def test_the_phone_header_stays_compact_so_the_first_result_shows_in_every_language(
+    browser,  # noqa: F811
+    many,
+    language,
+):
+    # The worst case: with a saved favourite the nav shows "My favourites" too.
+    page, errors = open_page(browser)
+    prefix = "" if language == "fr" else f"/{language}"
+    page.goto(many + prefix + "/annonces/")
+    page.evaluate("localStorage.setItem('vitrine:favourites', '[1]')")
+    page.goto(many + prefix + "/annonces/?transaction=sell&type=house,flat&max_price=900000")
+    assert page.locator("[data-fav-nav]").is_visible()
+    assert bottom(page.locator(".site-header")) <= 120  # 194 px (fr) and 238 px (de) before
+    first = page.locator("ol.cards > li").first
+    assert bottom(first.locator(".card-title")) <= SCREEN
+    assert bottom(first.locator(".card-price")) <= SCREEN
+    # Short codes on screen, the languages' names for screen readers and as a tooltip.
+    switch = page.get_by_role("navigation", name=re.compile("Langue|Language|Sprache"))
+    codes = switch.locator("[aria-hidden=true]")
+    assert [c.strip() for c in codes.all_inner_texts()] == ["FR", "EN", "DE"]
+    other = "English" if language != "en" else "Deutsch"
+    assert switch.get_by_role("link", name=other).is_visible()
+    assert codes.evaluate_all("cs => cs.map(c => c.title)") == ["Français", "English", "Deutsch"]
+    # Every nav link is a readable target on one line, none cut.
+    for link in page.locator(".site-header nav a").all():
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 24 and box["x"] + box["width"] <= 390
+    assert errors == []
+
+
 def test_the_filters_disclosure_says_the_active_criteria_and_works_without_javascript(
     browser,  # noqa: F811
     many,
