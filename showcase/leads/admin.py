@@ -65,7 +65,7 @@ class ValuationInline(admin.StackedInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Once created upstream (or never to be), attempts and the next attempt mean nothing.
         valuation = getattr(obj, "valuation", None) if obj is not None else None
         if valuation is not None and valuation.upstream_status in (Upstream.CREATED, Upstream.NONE):
@@ -133,7 +133,7 @@ class LeadAdmin(SiteScopedAdmin):
     ]
     fields = FIELDS
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A seller's request is about their property, not one of the site's listings.
         if obj is not None and obj.kind == LeadKind.VALUATION:
             return [("property_to_value" if f == "listing_link" else f) for f in FIELDS]
