@@ -74,6 +74,36 @@ def test_the_phone_header_stays_compact_so_the_first_result_shows_in_every_langu
     assert errors == []
 
 
+WORDS_ON_ONE_LINE = """buttons => buttons.flatMap(button => {
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    const broken = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            if (lines.size > 1) broken.push(match[0]);
+        }
+    }
+    return broken;
+})"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "de"])
+def test_the_alert_and_map_buttons_never_cut_a_word_at_320_px(browser, many, language):  # noqa: F811
+    # German's "benachrichtigen" was cut "benachrichtige/n" at 320 px.
+    page, errors = open_page(browser)
+    page.set_viewport_size({"width": 320, "height": 844})
+    prefix = "" if language == "fr" else f"/{language}"
+    page.goto(many + prefix + "/annonces/?transaction=sell")
+    buttons = page.locator(".results-tools .button:visible")
+    assert buttons.count() >= 2
+    assert buttons.evaluate_all(WORDS_ON_ONE_LINE) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert errors == []
+
+
 def test_the_filters_disclosure_says_the_active_criteria_and_works_without_javascript(
     browser,  # noqa: F811
     many,
