@@ -74,6 +74,27 @@ def test_the_phone_header_stays_compact_so_the_first_result_shows_in_every_langu
     assert errors == []
 
 
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_the_header_does_not_move_the_page_when_the_favourites_link_appears(
+    browser,  # noqa: F811
+    many,
+    language,
+):
+    # favourites.js shows "My favourites": the space is kept from the first paint, so the
+    # results do not jump down by a nav row once the script runs (here: before it runs,
+    # i.e. without it, then with it).
+    prefix = "" if language == "fr" else f"/{language}"
+    before_script, _errors = open_page(browser)
+    before_script.route("**/favourites.js", lambda route: route.abort())
+    before_script.goto(many + prefix + "/annonces/")
+    assert not before_script.locator("[data-fav-nav]").is_visible()
+    page, errors = open_page(browser)
+    page.goto(many + prefix + "/annonces/")
+    assert page.locator("[data-fav-nav]").is_visible()
+    assert bottom(page.locator(".site-header")) == bottom(before_script.locator(".site-header"))
+    assert errors == []
+
+
 WORDS_ON_ONE_LINE = """buttons => buttons.flatMap(button => {
     const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
     const broken = [];
