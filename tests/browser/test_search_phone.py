@@ -95,6 +95,20 @@ def test_the_header_does_not_move_the_page_when_the_favourites_link_appears(
     assert errors == []
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_chosen_sort_is_never_clipped_at_320_px(browser, many, javascript):  # noqa: F811
+    # German "Preis aufsteigend" showed as "Preis aufsteiger" beside its label at 320 px.
+    page, errors = open_page(browser, javascript=javascript)
+    page.set_viewport_size({"width": 1000, "height": 844})
+    page.goto(many + "/de/annonces/?sort=price_asc")
+    select = page.get_by_label("Sortieren nach")
+    natural = select.bounding_box()["width"]
+    page.set_viewport_size({"width": 320, "height": 844})
+    assert select.bounding_box()["width"] >= natural - 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert errors == []
+
+
 WORDS_ON_ONE_LINE = """buttons => buttons.flatMap(button => {
     const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
     const broken = [];
