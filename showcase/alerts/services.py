@@ -177,6 +177,11 @@ def alert_subscribe(
     return alert, True
 
 
+def alert_for_confirm(token: str) -> Alert | None:
+    """The alert a confirmation link is for, confirming nothing (the link's page)."""
+    return _alert_from(token, CONFIRM_SALT, settings.ALERTS_CONFIRM_MAX_AGE)
+
+
 def alert_confirm(token: str) -> Alert | None:
     """Confirm from the e-mailed link. The listings matching now are recorded as known,
     so the e-mails only bring what is new after this moment."""

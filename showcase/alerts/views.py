@@ -71,10 +71,21 @@ def pending(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    alert = services.alert_confirm(token)
+    # A GET only asks: mail link scanners open every link, and must not confirm anyone.
+    if request.method == "POST":
+        alert = services.alert_confirm(token)
+    else:
+        alert = services.alert_for_confirm(token)
     if alert is None:
         return render(request, "alerts/invalid.html", {"expired": True}, status=400)
+    if alert.confirmed_at is None:
+        return render(
+            request,
+            "alerts/confirm.html",
+            {"alert": alert},
+        )
     return render(
         request,
         "alerts/confirmed.html",

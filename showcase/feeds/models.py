@@ -105,7 +105,9 @@ class SyncStatus(models.TextChoices):
 class SyncRun(models.Model):
     """One sync of one feed: what it counted and, if it failed, why."""
 
-    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="runs")
+    feed = models.ForeignKey(
+        Feed, on_delete=models.CASCADE, related_name="runs", verbose_name=_("feed")
+    )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     status = models.CharField(

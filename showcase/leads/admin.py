@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteListFilter, SiteScopedAdmin
-from showcase.leads.models import Lead, LeadStatus, Upstream, Valuation
+from showcase.leads.models import Lead, LeadKind, LeadStatus, Upstream, Valuation
 from showcase.leads.services import (
     lead_notify_again,
     leads_forget_messages,
@@ -49,6 +49,8 @@ VALUATION_FIELDS = (
     "upstream_last_error",
 )
 
+SETTLED_HIDDEN = ("upstream_attempts", "upstream_next_attempt_at", "upstream_last_error")
+
 
 class ValuationInline(admin.StackedInline):
     """A seller's property and its creation on Apimo (id, attempts, last error), read-only."""
@@ -62,6 +64,13 @@ class ValuationInline(admin.StackedInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Once created upstream (or never to be), attempts and the next attempt mean nothing.
+        valuation = getattr(obj, "valuation", None) if obj is not None else None
+        if valuation is not None and valuation.upstream_status in (Upstream.CREATED, Upstream.NONE):
+            return [f for f in VALUATION_FIELDS if f not in SETTLED_HIDDEN]
+        return list(VALUATION_FIELDS)
 
 
 # The lead page's fields, in order; all but the status and assignee are read-only.
@@ -124,8 +133,18 @@ class LeadAdmin(SiteScopedAdmin):
     ]
     fields = FIELDS
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A seller's request is about their property, not one of the site's listings.
+        if obj is not None and obj.kind == LeadKind.VALUATION:
+            return [("property_to_value" if f == "listing_link" else f) for f in FIELDS]
+        return list(FIELDS)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f for f in FIELDS if f not in ("status", "assignee")]
+        return [f for f in self.get_fields(request, obj) if f not in ("status", "assignee")]
+
+    @admin.display(description=_("Property to value"))
+    def property_to_value(self, lead: Lead) -> str:
+        return lead.listing_label or "—"
 
     @admin.display(description=_("listing"))
     def listing_link(self, lead: Lead) -> str:

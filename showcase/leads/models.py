@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from showcase.core.scope import SiteOwnedQuerySet
 from showcase.listings.models import Agency, Listing, PropertyType
@@ -38,7 +39,8 @@ class Upstream(models.TextChoices):
 
     NONE = "none", _("not sent (no Apimo feed)")
     PENDING = "pending", _("waiting to be created")
-    CREATED = "created", _("created")
+    # The property (le bien): "créé", not the sync run's "créées" (annonces).
+    CREATED = "created", pgettext_lazy("an Apimo property", "created")
     FAILED = "failed", _("failed, will retry")
     GAVE_UP = "gave_up", _("failed, retries exhausted")
 

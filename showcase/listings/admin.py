@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern
@@ -135,6 +136,10 @@ class ListingFlagsInline(admin.TabularInline):
     extra = 0
     verbose_name = _("agent settings for a website (never overwritten by a sync)")
     verbose_name_plural = _("Agent settings (never overwritten by a sync)")
+    # The admin's 40 x 10 note pushed the row past a 1366 px screen: a narrower, shorter box.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+    }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # An agent never sees, so never edits, another site's row.

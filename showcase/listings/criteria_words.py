@@ -78,8 +78,8 @@ def criteria_phrases(
     """The applied criteria of `data` (a search form's cleaned_data) as short phrases, in
     the form's order, translated in the active language; empty for "every listing".
 
-    `agency_names` maps an agency's code (the `agency` parameter) to its name; an unknown
-    code is shown as it is. Page-only parameters (sort, page, limit) are not criteria."""
+    `agency_names` maps an agency's code (the `agency` parameter) to its name; a code not
+    in it is "agency <code>", shown as it is without the mapping. Page-only parameters (sort, page, limit) are not criteria."""
     phrases: list[str | None] = []
     add = phrases.append
     if data.get("transaction"):
@@ -107,7 +107,10 @@ def criteria_phrases(
         add(_("sleeps %(list)s") % {"list": _intervals(data["sleeps"])})
     if data.get("agency"):
         code = data["agency"]
-        add((agency_names or {}).get(code, code))
+        if agency_names is None:
+            add(code)
+        else:  # the site's agencies are known: a code not among them is still an agency
+            add(agency_names.get(code) or _("agency %(code)s") % {"code": code})
     if data.get("max_days_old") is not None:
         days = data["max_days_old"]
         add(

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,9 @@ class EnergyLabels:
     dpe_date: date | None
     sticker_url: str  # dpe.gedeon.im, empty when it cannot draw the labels
     alt: str
+    # Each drawn scale's own title: one class each, not both (the sentence says both).
+    energy_alt: str = ""
+    climate_alt: str = ""
 
     @property
     def excessive(self) -> bool:
@@ -73,16 +77,25 @@ def _plain(value: float | None) -> str:
     return f"{exact.normalize():f}"
 
 
-def describe(listing: Listing) -> str:
-    """The text alternative: both classes and both values, always."""
+def describe_energy(listing: Listing) -> str:
     energy = _("energy class %(letter)s") % {"letter": listing.dpe_letter or _("not given")}
     if listing.dpe_value is not None:
         energy += " (" + _("%(value)s kWh/m²/year") % {"value": _number(listing.dpe_value)} + ")"
+    return energy
+
+
+def describe_climate(listing: Listing) -> str:
     climate = _("climate class %(letter)s") % {"letter": listing.ges_letter or _("not given")}
     if listing.ges_value is not None:
         value = _number(listing.ges_value)
         climate += " (" + _("%(value)s kg CO₂/m²/year") % {"value": value} + ")"
-    return f"{energy[:1].upper()}{energy[1:]}, {climate}"
+    return climate
+
+
+def describe(listing: Listing) -> str:
+    """The text alternative: both classes and both values, always."""
+    energy = describe_energy(listing)
+    return f"{energy[:1].upper()}{energy[1:]}, {describe_climate(listing)}"
 
 
 def dpe_service_url(kind: str, listing: Listing) -> str:
@@ -129,6 +142,8 @@ def energy_labels(listing: Listing) -> EnergyLabels | None:
         dpe_date=listing.dpe_date,
         sticker_url=dpe_service_url("sticker", listing),
         alt=describe(listing),
+        energy_alt=capfirst(describe_energy(listing)),
+        climate_alt=capfirst(describe_climate(listing)),
     )
 
 

@@ -23,6 +23,15 @@ class Status(models.TextChoices):
     GAVE_UP = "gave_up", _("failed, retries exhausted")
 
 
+# What each kind of message is, for the back office (the apps that queue them name them).
+KIND_WORDS = {
+    "lead.notification": _("contact request, to the agency"),
+    "lead.acknowledgement": _("acknowledgement, to the sender"),
+    "alert.confirmation": _("alert confirmation, to the visitor"),
+    "alert.digest": _("new listings of an alert, to the visitor"),
+}
+
+
 class MessageQuerySet(SiteOwnedQuerySet["Message"]):
     def due(self, now: datetime) -> MessageQuerySet:
         """Messages not sent yet whose next attempt is due at `now`."""
@@ -74,3 +83,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+    def kind_words(self) -> str:
+        return str(KIND_WORDS.get(self.kind, self.kind))

@@ -7,6 +7,8 @@ import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.utils import parseaddr
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -39,6 +41,16 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(5 * 2 ** max(attempts - 1, 0), 360))
 
 
+def sender(tenant: Tenant | None) -> str:
+    """The configured address under the site's name, so the visitor and the agency see
+    whom the e-mail is from (the platform's own sender when no site is concerned)."""
+    name = " ".join(str(getattr(tenant, "name", "") or "").split())[:100]
+    display, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if not name or not address:
+        return settings.DEFAULT_FROM_EMAIL
+    return str(Address(display_name=name, addr_spec=address))
+
+
 def message_queue(
     *,
     kind: str,
@@ -56,7 +68,7 @@ def message_queue(
         kind=kind,
         ref=str(ref),
         tenant=tenant,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(tenant),
         to=list(to),
         reply_to=list(reply_to),
         headers=dict(headers or {}),

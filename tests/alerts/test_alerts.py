@@ -54,9 +54,13 @@ def _link(message, name):
 
 
 def _confirm(client, alert):
+    """Open the e-mailed link, then press its button (the GET alone confirms nothing)."""
     url = _link(mail.outbox[-1], "alertes/confirmer")
     path = url.split(HOST, 1)[1]
-    return client.get(path, HTTP_HOST=HOST)
+    page = client.get(path, HTTP_HOST=HOST)
+    if page.status_code != 200:
+        return page
+    return client.post(path, HTTP_HOST=HOST)
 
 
 def test_alert_form_asks_only_email_and_frequency(client, site):
@@ -199,6 +203,31 @@ def test_confirmation_link_expires(client, site, settings):
     assert response.status_code == 400
     alert.refresh_from_db()
     assert alert.confirmed_at is None
+
+
+def test_a_link_scanners_get_does_not_confirm_the_alert_the_button_does(client, site):
+    from django.test import Client
+
+    alert = _subscribe(client)
+    client = Client(enforce_csrf_checks=True)
+    path = _link(mail.outbox[-1], "alertes/confirmer").split(HOST, 1)[1]
+    page = client.get(path, HTTP_HOST=HOST)
+    body = page.content.decode()
+    assert page.status_code == 200 and 'method="post"' in body
+    assert 'name="csrfmiddlewaretoken"' in body and "marie@example.org" in body
+    alert.refresh_from_db()
+    assert alert.confirmed_at is None
+    # No CSRF token (a forged cross-site POST): refused, still not confirmed.
+    assert Client(enforce_csrf_checks=True).post(path, HTTP_HOST=HOST).status_code == 403
+    alert.refresh_from_db()
+    assert alert.confirmed_at is None
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    done = client.post(path, {"csrfmiddlewaretoken": token}, HTTP_HOST=HOST)
+    assert done.status_code == 200 and "Votre alerte est active" in done.content.decode()
+    alert.refresh_from_db()
+    assert alert.confirmed_at is not None
+    # The link again, later: the alert is active, said so at once.
+    assert "Votre alerte est active" in client.get(path, HTTP_HOST=HOST).content.decode()
 
 
 def test_tampered_confirmation_link_is_refused(client, site):

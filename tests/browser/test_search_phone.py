@@ -43,6 +43,102 @@ def test_count_sort_and_first_result_are_in_the_first_phone_screen(browser, many
     assert errors == []
 
 
+@pytest.mark.parametrize("language", ["fr", "en", "de"])
+def test_the_phone_header_stays_compact_so_the_first_result_shows_in_every_language(
+    browser,  # noqa: F811
+    many,
+    language,
+):
+    # The worst case: with a saved favourite the nav shows "My favourites" too.
+    page, errors = open_page(browser)
+    prefix = "" if language == "fr" else f"/{language}"
+    page.goto(many + prefix + "/annonces/")
+    page.evaluate("localStorage.setItem('vitrine:favourites', '[1]')")
+    page.goto(many + prefix + "/annonces/?transaction=sell&type=house,flat&max_price=900000")
+    assert page.locator("[data-fav-nav]").is_visible()
+    assert bottom(page.locator(".site-header")) <= 120  # 194 px (fr) and 238 px (de) before
+    first = page.locator("ol.cards > li").first
+    assert bottom(first.locator(".card-title")) <= SCREEN
+    assert bottom(first.locator(".card-price")) <= SCREEN
+    # Short codes on screen, the languages' names for screen readers and as a tooltip.
+    switch = page.get_by_role("navigation", name=re.compile("Langue|Language|Sprache"))
+    codes = switch.locator("[aria-hidden=true]")
+    assert [c.strip() for c in codes.all_inner_texts()] == ["FR", "EN", "DE"]
+    other = "English" if language != "en" else "Deutsch"
+    assert switch.get_by_role("link", name=other).is_visible()
+    assert codes.evaluate_all("cs => cs.map(c => c.title)") == ["Français", "English", "Deutsch"]
+    # Every nav link is a readable target on one line, none cut.
+    for link in page.locator(".site-header nav a").all():
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 24 and box["x"] + box["width"] <= 390
+    assert errors == []
+
+
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_the_header_does_not_move_the_page_when_the_favourites_link_appears(
+    browser,  # noqa: F811
+    many,
+    language,
+):
+    # favourites.js shows "My favourites": the space is kept from the first paint, so the
+    # results do not jump down by a nav row once the script runs (here: before it runs,
+    # i.e. without it, then with it).
+    prefix = "" if language == "fr" else f"/{language}"
+    before_script, _errors = open_page(browser)
+    before_script.route("**/favourites.js", lambda route: route.abort())
+    before_script.goto(many + prefix + "/annonces/")
+    assert not before_script.locator("[data-fav-nav]").is_visible()
+    page, errors = open_page(browser)
+    page.goto(many + prefix + "/annonces/")
+    assert page.locator("[data-fav-nav]").is_visible()
+    assert bottom(page.locator(".site-header")) == bottom(before_script.locator(".site-header"))
+    assert errors == []
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_chosen_sort_is_never_clipped_at_320_px(browser, many, javascript):  # noqa: F811
+    # German "Preis aufsteigend" showed as "Preis aufsteiger" beside its label at 320 px.
+    page, errors = open_page(browser, javascript=javascript)
+    page.set_viewport_size({"width": 1000, "height": 844})
+    page.goto(many + "/de/annonces/?sort=price_asc")
+    select = page.get_by_label("Sortieren nach")
+    natural = select.bounding_box()["width"]
+    page.set_viewport_size({"width": 320, "height": 844})
+    assert select.bounding_box()["width"] >= natural - 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert errors == []
+
+
+WORDS_ON_ONE_LINE = """buttons => buttons.flatMap(button => {
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    const broken = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            if (lines.size > 1) broken.push(match[0]);
+        }
+    }
+    return broken;
+})"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "de"])
+def test_the_alert_and_map_buttons_never_cut_a_word_at_320_px(browser, many, language):  # noqa: F811
+    # German's "benachrichtigen" was cut "benachrichtige/n" at 320 px.
+    page, errors = open_page(browser)
+    page.set_viewport_size({"width": 320, "height": 844})
+    prefix = "" if language == "fr" else f"/{language}"
+    page.goto(many + prefix + "/annonces/?transaction=sell")
+    buttons = page.locator(".results-tools .button:visible")
+    assert buttons.count() >= 2
+    assert buttons.evaluate_all(WORDS_ON_ONE_LINE) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert errors == []
+
+
 def test_the_filters_disclosure_says_the_active_criteria_and_works_without_javascript(
     browser,  # noqa: F811
     many,

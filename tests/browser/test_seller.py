@@ -44,7 +44,7 @@ def test_an_owner_sends_the_seller_form_and_the_property_reaches_apimo(
     base, fake = seller_site
     page, errors = open_page(browser, javascript=javascript)
     page.goto(base + "/")
-    page.get_by_role("link", name="Estimer ou vendre mon bien").click()
+    page.get_by_role("link", name="vendre mon bien").click()  # "Vendre mon bien" on phones
     assert page.get_by_role("heading", level=1).inner_text() == "Faire estimer ou vendre mon bien"
     # The site's only agency is chosen already.
     assert page.get_by_label("Agence", exact=True).input_value() != ""

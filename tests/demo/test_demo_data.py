@@ -143,3 +143,29 @@ def test_the_fake_server_can_keep_pages_for_benchmarks_without_changing_them():
         assert get(f"{fake.url}/ads?key=wrong")[0] == 403
         assert get(f"{fake.url}/ads?key=k&limit=x")[0] == 400
         assert len(fake.page_cache) == 1
+
+
+def test_the_readmes_other_ports_example_runs_beside_a_default_demo():
+    import re
+    import shlex
+    from pathlib import Path
+
+    from showcase.demo.management.commands.demo import Command
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    example = re.search(r'make demo DEMO_ARGS="([^"]+)"', readme).group(1)
+    parser = Command().create_parser("manage.py", "demo")
+    given = parser.parse_args(shlex.split(example))
+    defaults = parser.parse_args([])
+
+    def ports(options) -> list[int]:
+        return [
+            int(options.addr.rsplit(":", 1)[1]),
+            options.upstream_port,
+            options.apimo_port,
+            options.embed_port,
+        ]
+
+    # Every port moved (the embedding page's 8767 was the example's upstream port), none twice.
+    assert len(set(ports(given))) == 4
+    assert not set(ports(given)) & set(ports(defaults))

@@ -349,3 +349,33 @@ def test_the_seller_page_runs_a_bounded_number_of_queries(
         make_agency(feed=apimo_site["feed"], name=f"Agence {n}")
     with django_assert_max_num_queries(12):
         assert client.get("/estimer-mon-bien/", HTTP_HOST=HOST).status_code == 200
+
+
+def test_a_created_seller_property_is_named_in_words_in_the_admin_and_both_emails(
+    client, apimo_site, fake, django_user_model
+):
+    import html
+
+    from showcase.leads.notifications import queue_acknowledgement
+
+    post(client, apimo_site["agency"])
+    valuations_create_due()
+    lead = Lead.objects.get()
+    client.force_login(django_user_model.objects.create_superuser("root", "r@r.test", "pw"))
+    page = html.unescape(client.get(f"/admin/leads/lead/{lead.pk}/change/").content.decode())
+    # "créé" for the property (it said "créées", the sync run's counts), and once created,
+    # no attempts or next attempt left over.
+    assert "créé" in page and "créées" not in page
+    assert (
+        "prochaine tentative" not in page.lower() and "tentatives de création" not in page.lower()
+    )
+    assert "<label>Bien à estimer" in page and "<label>Annonce" not in page
+    listing = html.unescape(client.get("/admin/leads/lead/").content.decode())
+    assert "créé (" in listing and "créées" not in listing
+    notification = Message.objects.get(kind="lead.notification", ref=str(lead.pk))
+    assert "Bien à estimer\xa0: Maison, 92 m², Sète" in notification.body
+    assert "Annonce" not in notification.body
+    acknowledgement = Message.objects.get(kind="lead.acknowledgement", ref=str(lead.pk))
+    assert "Bien à estimer\xa0: Maison, 92 m², Sète" in acknowledgement.body
+    lead.language = "en"
+    assert "Property to value: Maison, 92 m², Sète" in queue_acknowledgement(lead).body

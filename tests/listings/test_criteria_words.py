@@ -70,3 +70,10 @@ def test_repeated_box_parameters_read_like_the_gedeon_comma_list():
     with translation.override("en"):
         assert query_criteria("type=house&type=flat", None) == ["House, Flat"]
         assert query_criteria("type=house,flat", None) == ["House, Flat"]
+
+
+def test_an_agency_code_the_site_does_not_know_is_said_to_be_an_agency():
+    # An old link's agency (gone, or mistyped): "Agentur 1", never a bare "1" in the summary.
+    names = {"AG-MER": "Agence de la Mer"}
+    assert words("agency=1", "de", names) == "Agentur 1"
+    assert words("agency=1", "fr", names) == "agence 1"

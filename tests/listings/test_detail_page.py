@@ -269,3 +269,12 @@ def test_a_rent_from_price_info_without_a_period_gets_one(client):
     block = re.search(r'<p class="price-main">.*?</p>', body).group(0)
     assert block.endswith('<span class="price-suffix">/mois CC</span></p>')
     assert "par mois" not in block
+
+
+def test_each_drawn_energy_scale_names_only_its_own_class(client):
+    # Both drawings said "Classe énergie G, classe climat F", then the sentence a third time.
+    listing = make_listing(dpe_letter="G", ges_letter="F")
+    body = client.get(listing.get_absolute_url()).content.decode()
+    titles = re.findall(r'<title id="scale-(\w+)-title">([^<]*)</title>', body)
+    assert titles == [("energy", "Classe énergie G"), ("climate", "Classe climat F")]
+    assert body.count("Classe énergie G, classe climat F") == 1

@@ -189,3 +189,14 @@ def test_a_tenant_with_another_default_language_serves_it_at_the_root_and_french
     other = client.get("/annonces/", HTTP_HOST="agence-b.test")
     assert other.status_code == 200 and '<html lang="fr">' in other.content.decode()
     assert client.get("/fr/annonces/", HTTP_HOST="agence-b.test").status_code == 404
+
+
+def test_the_favourite_buttons_name_marks_a_french_title_as_french(client, villa):
+    # English has its own title; German shows the French one, inside a German sentence.
+    german = page(client, "/annonces/", "de")
+    button = re.search(r'<button type="button" class="fav-toggle".*?</button>', german, re.S)
+    assert 'Favorit: <span lang="fr">Villa avec piscine</span>' in button.group(0)
+    english = page(client, "/annonces/", "en")
+    button = re.search(r'<button type="button" class="fav-toggle".*?</button>', english, re.S)
+    assert "Favourite: Villa with a pool</span>" in button.group(0)
+    assert 'lang="fr"' not in button.group(0)
