@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,35 +39,50 @@ def _handle(
     form = ContactForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                lead_rate_check(ip=_client_ip(request), email=form.cleaned_data["email"])
-            except RateLimited:
-                form.add_error(
-                    None,
-                    _(
-                        "You have sent several messages in a short time. Please wait a few minutes, or call the agency."
-                    ),
-                )
-                status = 429
-            else:
-                lead, _created = lead_receive(
-                    tenant=request.site.tenant,
-                    listing=listing,
-                    agency=agency,
-                    data=form.cleaned_data,
-                    language=get_language() or "fr",
-                )
-                token = _thanks_signer.sign(str(lead.pk))
-                return redirect(f"{reverse('lead-thanks')}?r={token}")
-        else:
-            status = 400
+        received = _receive(request, form, listing=listing, agency=agency)
+        if isinstance(received, HttpResponse):
+            return received
+        status = received
     return render(
         request,
         "leads/contact.html",
         {"form": form, "listing": listing, "agency": agency, "back_url": back_url},
         status=status,
     )
+
+
+def _receive(
+    request: SiteRequest,
+    form: ContactForm,
+    *,
+    listing: Listing | None,
+    agency: Agency | None,
+    valuation: Callable[[], dict[str, Any]] | None = None,
+) -> HttpResponse | int:
+    """A posted contact or seller form: the redirect to the thanks page once the lead is
+    stored, else the status to show the form again with (400 invalid, 429 too many)."""
+    if not form.is_valid():
+        return 400
+    try:
+        lead_rate_check(ip=_client_ip(request), email=form.cleaned_data["email"])
+    except RateLimited:
+        form.add_error(
+            None,
+            _(
+                "You have sent several messages in a short time. Please wait a few minutes, or call the agency."
+            ),
+        )
+        return 429
+    lead, _created = lead_receive(
+        tenant=request.site.tenant,
+        listing=listing,
+        agency=agency,
+        data=form.cleaned_data,
+        language=get_language() or "fr",
+        valuation=valuation() if valuation is not None else None,
+    )
+    token = _thanks_signer.sign(str(lead.pk))
+    return redirect(f"{reverse('lead-thanks')}?r={token}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -91,30 +109,16 @@ def seller(request: SiteRequest) -> HttpResponse:
     form = SellerForm(request.POST or None, agencies=agencies)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                lead_rate_check(ip=_client_ip(request), email=form.cleaned_data["email"])
-            except RateLimited:
-                form.add_error(
-                    None,
-                    _(
-                        "You have sent several messages in a short time. Please wait a few minutes, or call the agency."
-                    ),
-                )
-                status = 429
-            else:
-                lead, _created = lead_receive(
-                    tenant=request.site.tenant,
-                    listing=None,
-                    agency=form.cleaned_data["agency"],
-                    data=form.cleaned_data,
-                    language=get_language() or "fr",
-                    valuation=form.valuation(),
-                )
-                token = _thanks_signer.sign(str(lead.pk))
-                return redirect(f"{reverse('lead-thanks')}?r={token}")
-        else:
-            status = 400
+        received = _receive(
+            request,
+            form,
+            listing=None,
+            agency=form.cleaned_data.get("agency") if form.is_valid() else None,
+            valuation=form.valuation,
+        )
+        if isinstance(received, HttpResponse):
+            return received
+        status = received
     return render(
         request,
         "leads/seller.html",
