@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_journeys import browser  # noqa: F401 (fixture)
 from tests.factories import make_agency, make_flags, make_listing, make_tenant
 
 pytestmark = [pytest.mark.browser]

@@ -3,19 +3,12 @@ previous/next, keys, swipe) and no public page wider than a phone's screen."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.utils import timezone
 
 from tests.factories import make_agency, make_listing, make_photo
 
 pytestmark = [pytest.mark.browser]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
 PHOTOS = 6
 # Long unbroken upstream values, as agencies' legal blocks and listings carry them.
 LEGAL = {
@@ -31,21 +24,6 @@ LEGAL = {
     "rcp_montant": "1 500 000 €",
     "infos": "<p>Médiateur : https://www.mediateur-de-la-consommation-immobiliere.example/saisir</p>",
 }
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are ours.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.factories import make_listing
 
 pytestmark = [pytest.mark.browser]
-ARGS = ["--no-sandbox", "--disable-gpu"]
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.test_journeys import browser, open_page, site  # noqa: F401 (fixtures)
+from tests.browser.test_journeys import open_page, site  # noqa: F401 (fixtures)
 from tests.factories import make_listing
 
 pytestmark = [pytest.mark.browser]

@@ -8,7 +8,7 @@ import pytest
 from showcase.demo.fake_apimo import FakeApimo
 from showcase.leads.models import Lead, Upstream
 from showcase.leads.services import valuations_create_due
-from tests.browser.test_journeys import browser, open_page  # noqa: F401 - the fixture
+from tests.browser.test_journeys import open_page
 from tests.factories import make_agency, make_apimo_feed, make_tenant
 
 pytestmark = [pytest.mark.browser]
