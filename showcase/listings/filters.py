@@ -43,7 +43,7 @@ from showcase.listings.criteria import (
     interval_list,
     whole_number,
 )
-from showcase.listings.models import Agency, ListingQuerySet, PropertyType, Transaction, within_q
+from showcase.listings.models import Agency, ListingQuerySet, PropertyType, Transaction
 from showcase.listings.place import Place, parse_place, places_q
 from showcase.listings.text import city_key
 from showcase.listings.widgets import CommaCheckboxes, KeptValueCheckbox
@@ -517,17 +517,20 @@ class ListingFilterSet(django_filters.FilterSet):
     ) -> ListingQuerySet:
         if not places:
             return qs
-        condition = places_q(places)
         extends = self.form.cleaned_data.get("extends")
-        if extends:
-            # Each place, or within `extends` metres of its centre (great-circle distance).
-            # Centres are computed over every site's listings: a sync that changed any
-            # bumps the platform's version, which renews them.
-            version = page_version(PLATFORM_KEY)
-            for place in places:
-                centre = qs.model.objects.centre_of(place, version)
-                if centre is not None:
-                    condition |= within_q(*centre, float(extends))
+        if not extends:
+            return qs.filter(places_q(places))
+        # Each place, or within `extends` metres of its centre (great-circle distance).
+        # Extents are computed over every site's listings: a sync that changed any
+        # bumps the platform's version, which renews them.
+        version = page_version(PLATFORM_KEY)
+        condition = Q(pk__in=[])
+        for place in places:
+            extent = qs.model.objects.extent_of(place, version)
+            if extent is None:
+                condition |= place.q()
+            else:
+                condition |= extent.around_q(place.q(), float(extends))
         return qs.filter(condition)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:

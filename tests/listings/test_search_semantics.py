@@ -383,3 +383,69 @@ def test_a_price_with_a_comma_before_three_digits_is_explained_not_read_as_400(
     assert response.status_code == 200
     assert response.context["form"].errors["max_price"]
     assert sorted(ids(response)) == ["cheap", "dear", "mid"]
+
+
+def test_extends_keeps_every_listing_of_the_place_however_far_from_its_centre(client, feed):
+    # Marseille's listings spread 20 km; 1 km around its centre still lists all of them,
+    # the one without a position and the one with half a position included.
+    for upstream_id, latitude, longitude in [
+        ("west", 43.30, 5.20),
+        ("east", 43.30, 5.60),
+        ("nowhere", None, None),
+        ("half", 43.30, None),
+    ]:
+        make_listing(
+            feed=feed,
+            upstream_id=upstream_id,
+            city="Marseille",
+            city_key="marseille",
+            zip_code="13001",
+            department="13",
+            latitude=latitude,
+            longitude=longitude,
+        )
+    make_listing(
+        feed=feed,
+        upstream_id="centre-town",
+        city="Allauch",
+        city_key="allauch",
+        zip_code="13190",
+        department="13",
+        latitude=43.30,
+        longitude=5.40,
+    )
+    make_listing(
+        feed=feed,
+        upstream_id="far-town",
+        city="Aubagne",
+        city_key="aubagne",
+        zip_code="13400",
+        department="13",
+        latitude=43.30,
+        longitude=5.57,
+    )
+    response = client.get("/annonces/", {"localization": "Marseille", "extends": "1000"})
+    assert sorted(ids(response)) == ["centre-town", "east", "half", "nowhere", "west"]
+    assert response.context["total"] == 5
+
+
+def test_extends_around_two_places_lists_each_place_and_each_circle(client, feed):
+    def town(upstream_id, key, zip_code, latitude, longitude):
+        make_listing(
+            feed=feed,
+            upstream_id=upstream_id,
+            city=key.title(),
+            city_key=key,
+            zip_code=zip_code,
+            department=zip_code[:2],
+            latitude=latitude,
+            longitude=longitude,
+        )
+
+    town("lyon", "lyon", "69003", 45.76, 4.84)
+    town("near-lyon", "bron", "69500", 45.74, 4.91)
+    town("nice", "nice", "06000", 43.70, 7.27)
+    town("near-nice", "cagnes sur mer", "06800", 43.66, 7.15)
+    town("between", "valence", "26000", 44.93, 4.89)
+    response = client.get("/annonces/", {"localization": "Lyon,Nice", "extends": "12000"})
+    assert sorted(ids(response)) == ["lyon", "near-lyon", "near-nice", "nice"]
