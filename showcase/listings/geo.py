@@ -39,7 +39,9 @@ class Haversine(Func):
         super().__init__(F("latitude"), F("longitude"), **extra)
         self.centre = (lat, lng)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list]:
+    def as_sql(  # type: ignore[override]  # takes no function/template overrides
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
         latitude, lat_params = compiler.compile(self.source_expressions[0])
         longitude, lng_params = compiler.compile(self.source_expressions[1])
         lat, lng = self.centre
