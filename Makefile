@@ -34,8 +34,11 @@ run: install
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser tests skip, saying so, when Chromium is missing (fail in CI): see browser-deps.
+# Two processes for the suite (the machine's cores), then the browser journeys on their own.
+TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not browser"
+	$(PY) -m pytest -q -m browser -p no:randomly
 
 test-browser: install browser-deps
 	$(PY) -m pytest -q -m browser

@@ -7,8 +7,11 @@ Per-test speed and isolation (password hasher, mail backend, hosts) live in test
 
 from __future__ import annotations
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from showcase.settings import *  # noqa: F403
-from showcase.settings import INSTALLED_APPS
+from showcase.settings import CACHES, INSTALLED_APPS, REDIS_URL
 
 if "showcase.demo" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "showcase.demo"]
@@ -20,3 +23,12 @@ FEEDS_EXTRA_ALLOWED_HOSTS = [
     "http://apimo.test",
     "http://x.test",
 ]
+
+# Each pytest-xdist worker gets its own Redis database: the suite clears the cache between
+# tests (FLUSHDB), which would wipe what the other worker's test just stored.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _worker.startswith("gw"):
+    _url = urlsplit(REDIS_URL)
+    _base = int(_url.path.strip("/") or 0)
+    _db = (_base + 1 + int(_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))

@@ -1,0 +1,104 @@
+"""`localization` + `extends` against a plain-Python oracle: a listing is found when it is
+at one of the places, or at most `extends` metres (great-circle distance) from the mean
+position of a place's located listings. Random towns, positions (some missing, some
+half-missing) and radii; the search must agree with the oracle on every draw."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+from django.core.cache import cache
+
+from showcase.listings.filters import ListingFilterSet
+from showcase.listings.geo import EARTH_RADIUS
+from showcase.listings.models import Listing
+from tests.factories import make_feed
+
+pytestmark = pytest.mark.django_db
+
+TOWNS = {
+    # city_key: (zip code, centre latitude, longitude)
+    "lyon": ("69003", 45.76, 4.85),
+    "villeurbanne": ("69100", 45.77, 4.88),
+    "vienne": ("38200", 45.52, 4.87),
+    "nice": ("06000", 43.70, 7.27),
+    "menton": ("06500", 43.77, 7.50),
+}
+
+
+def distance(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS * math.asin(math.sqrt(h))
+
+
+def oracle(rows: list[dict], places: list[str], metres: int) -> set[str]:
+    found = set()
+    for place in places:
+        at = [r for r in rows if r["city_key"] == place]
+        located = [r for r in at if r["latitude"] is not None and r["longitude"] is not None]
+        found |= {r["upstream_id"] for r in at}
+        if not located:
+            continue
+        lat = sum(r["latitude"] for r in located) / len(located)
+        lng = sum(r["longitude"] for r in located) / len(located)
+        found |= {
+            r["upstream_id"]
+            for r in rows
+            if r["latitude"] is not None
+            and r["longitude"] is not None
+            and distance(lat, lng, r["latitude"], r["longitude"]) <= metres
+        }
+    return found
+
+
+def searched(places: list[str], metres: int) -> set[str]:
+    query = {"localization": ",".join(places), "extends": str(metres)}
+    filterset = ListingFilterSet(query, queryset=Listing.objects.published())
+    return set(filterset.qs.values_list("upstream_id", flat=True))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_extends_finds_what_the_great_circle_oracle_finds(seed):
+    rng = random.Random(seed)
+    feed = make_feed()
+    rows = []
+    for n in range(80):
+        key = rng.choice(list(TOWNS))
+        zip_code, lat, lng = TOWNS[key]
+        spread = rng.choice([0.01, 0.05, 0.3])  # some listings placed far off their town
+        latitude = lat + rng.uniform(-spread, spread)
+        longitude = lng + rng.uniform(-spread, spread)
+        if rng.random() < 0.08:
+            latitude = longitude = None
+        elif rng.random() < 0.04:
+            longitude = None
+        rows.append(
+            {
+                "upstream_id": f"l{n}",
+                "city_key": key,
+                "latitude": latitude,
+                "longitude": longitude,
+            }
+        )
+        Listing.objects.create(
+            feed=feed,
+            upstream_id=f"l{n}",
+            title=f"Listing {n}",
+            transaction="sell",
+            property_type="flat",
+            city=key.title(),
+            city_key=key,
+            zip_code=zip_code,
+            department=zip_code[:2],
+            latitude=latitude,
+            longitude=longitude,
+        )
+    for _ in range(8):
+        cache.clear()
+        places = rng.sample(list(TOWNS), rng.randint(1, 3))
+        metres = rng.choice([500, 3000, 12000, 40000])
+        assert searched(places, metres) == oracle(rows, places, metres), (places, metres)
