@@ -16,11 +16,32 @@ EARTH_RADIUS = 6_371_008.8  # metres, the mean radius (IUGG)
 
 def box_around(lat: float, lng: float, metres: float) -> tuple[float, float, float, float]:
     """(south, north, west, east) in degrees of the box around the circle of `metres`
-    around (lat, lng); near a pole it spans every longitude."""
-    dlat = math.degrees(metres / EARTH_RADIUS)
-    cos_lat = math.cos(math.radians(lat))
-    dlng = 180.0 if cos_lat < 0.01 else math.degrees(metres / (EARTH_RADIUS * cos_lat))
+    around (lat, lng). West and east may pass ±180 when the circle crosses the
+    antimeridian (`box_q` wraps them); a circle over a pole spans every longitude.
+
+    The circle is widest poleward of its centre: its longitudes reach
+    asin(sin r / cos φ), farther than r / cos φ along the centre's parallel (13 m at
+    200 km around Lyon, more farther north)."""
+    angle = metres / EARTH_RADIUS
+    dlat = math.degrees(angle)
+    if abs(lat) + dlat >= 90:
+        return (lat - dlat, lat + dlat, -180.0, 180.0)
+    ratio = min(1.0, math.sin(angle) / math.cos(math.radians(lat)))
+    dlng = math.degrees(math.asin(ratio))
     return (lat - dlat, lat + dlat, lng - dlng, lng + dlng)
+
+
+def box_q(south: float, north: float, west: float, east: float) -> Q:
+    """Rows (latitude, longitude) in the box, in degrees; a box passing ±180 (`box_around`)
+    is two longitude ranges, one each side of the antimeridian."""
+    latitudes = Q(latitude__range=(south, north))
+    if east - west >= 360:
+        return latitudes & Q(longitude__range=(-180, 180))
+    if west < -180:
+        return latitudes & (Q(longitude__gte=west + 360) | Q(longitude__lte=east))
+    if east > 180:
+        return latitudes & (Q(longitude__gte=west) | Q(longitude__lte=east - 360))
+    return latitudes & Q(longitude__range=(west, east))
 
 
 class Haversine(Func):
@@ -62,8 +83,7 @@ def within_q(lat: float, lng: float, metres: float) -> Q:
     (haversine on a sphere of the Earth's mean radius: at most 0.5 % off the ellipsoid).
     The box comes first so the database computes the distance of few rows; the box
     alone reached 41 % farther than asked in its corners."""
-    south, north, west, east = box_around(lat, lng, metres)
-    box = Q(latitude__range=(south, north), longitude__range=(west, east))
+    box = box_q(*box_around(lat, lng, metres))
     # distance <= metres  <=>  haversine <= sin²(metres / 2R): no ASin per row.
     limit = math.sin(min(metres / (2 * EARTH_RADIUS), math.pi / 2)) ** 2
     return box & Q(LessThanOrEqual(Haversine(lat, lng), Value(limit)))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from showcase.core.scope import SiteOwnedQuerySet, SiteScopedQuerySet
 from showcase.core.site import Site
-from showcase.listings.geo import box_around, within_q
+from showcase.listings.geo import box_around, box_q, within_q
 from showcase.listings.place import Place
 
 
@@ -208,7 +208,7 @@ class PlaceExtent:
         circle = box_around(self.latitude, self.longitude, metres)
         south, north = min(self.south, circle[0]), max(self.north, circle[1])
         west, east = min(self.west, circle[2]), max(self.east, circle[3])
-        near = LIVE & Q(latitude__range=(south, north), longitude__range=(west, east))
+        near = LIVE & box_q(south, north, west, east)
         condition = near & (place_q | within_q(self.latitude, self.longitude, metres))
         if self.unlocated:
             condition |= LIVE & place_q & (Q(latitude__isnull=True) | Q(longitude__isnull=True))
