@@ -121,7 +121,9 @@ def criteria_phrases(
             )
             % {"count": figure(days)}
         )
-    add(_flag(data.get("favorite"), _("agency's favourites"), _("not the agency's favourites")))
+    # "Only favourites" (Gedeon): 0 is no criterion, as the search applies it.
+    if data.get("favorite"):
+        add(_("agency's favourites"))
     if data.get("is_new"):
         add(_("new builds"))
     if data.get("is_old"):

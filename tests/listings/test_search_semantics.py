@@ -449,3 +449,13 @@ def test_extends_around_two_places_lists_each_place_and_each_circle(client, feed
     town("between", "valence", "26000", 44.93, 4.89)
     response = client.get("/annonces/", {"localization": "Lyon,Nice", "extends": "12000"})
     assert sorted(ids(response)) == ["lyon", "near-lyon", "near-nice", "nice"]
+
+
+@pytest.mark.parametrize("zero", ["0", "false", "no", "off"])
+def test_favourite_zero_is_no_criterion_in_the_summary_either(client, feed, zero):
+    make_listing(feed=feed, upstream_id="fav", upstream_favorite=True)
+    make_listing(feed=feed, upstream_id="plain")
+    response = client.get("/annonces/", {"favorite": zero, "localization": "Lyon"})
+    body = response.content.decode()
+    assert sorted(ids(response)) == ["fav", "plain"]
+    assert "coups de cœur" not in body  # neither "only" nor "not the agency's favourites"
