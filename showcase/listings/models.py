@@ -308,21 +308,23 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
         return self.order_by("-published_at", "-id")
 
     def extent_of(self, place: Place, version: int = 0) -> PlaceExtent | None:
-        """Where the listings at `place` (a town, zip code or département, see
+        """Where the live listings at `place` (a town, zip code or département, see
         `place.parse_place`) lie: their mean position, the centre of a distance search
         (`extends`), and the box around every located one. None when none is located.
+        Read over every live listing whatever `self` was narrowed to, since the cache key
+        knows only the place; a withdrawn one, which no visitor sees, never moves them.
         Cached for an hour, since a place does not move; this query was a fifth of a
         distance search's time. `version` (the listings' version, `ListingFilterSet`)
         keys the cache so that a sync that moves, adds or locates a listing of the place
         renews its extent at once, not an hour later."""
         digest = hashlib.sha1(place.cache_key.encode()).hexdigest()
-        key = f"place-extent:v1:{version}:{digest}"
+        key = f"place-extent:v2:{version}:{digest}"
         extent = cache.get(key)
         if extent is None:
             located = Q(latitude__isnull=False, longitude__isnull=False)
             # Aliases other than the column names: Django refuses an aggregate named
             # like a column that another aggregate reads.
-            row = self.filter(place.q()).aggregate(
+            row = self.model.objects.filter(LIVE, place.q()).aggregate(
                 mean_lat=models.Avg("latitude", filter=located),
                 mean_lng=models.Avg("longitude", filter=located),
                 min_lat=models.Min("latitude", filter=located),

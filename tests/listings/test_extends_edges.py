@@ -21,7 +21,9 @@ def destination(lat: float, lng: float, bearing: float, metres: float) -> tuple[
     """The point `metres` from (lat, lng) along the great circle of `bearing` degrees."""
     p, b, r = math.radians(lat), math.radians(bearing), metres / EARTH_RADIUS
     p2 = math.asin(math.sin(p) * math.cos(r) + math.cos(p) * math.sin(r) * math.cos(b))
-    dl = math.atan2(math.sin(b) * math.sin(r) * math.cos(p), math.cos(r) - math.sin(p) * math.sin(p2))
+    dl = math.atan2(
+        math.sin(b) * math.sin(r) * math.cos(p), math.cos(r) - math.sin(p) * math.sin(p2)
+    )
     lng2 = (lng + math.degrees(dl) + 540) % 360 - 180
     return math.degrees(p2), lng2
 

@@ -459,3 +459,31 @@ def test_favourite_zero_is_no_criterion_in_the_summary_either(client, feed, zero
     body = response.content.decode()
     assert sorted(ids(response)) == ["fav", "plain"]
     assert "coups de cœur" not in body  # neither "only" nor "not the agency's favourites"
+
+
+def test_a_withdrawn_listing_does_not_move_the_centre_of_its_place(client, feed):
+    from django.utils import timezone
+
+    lille = {"city": "Lille", "city_key": "lille", "zip_code": "59000", "department": "59"}
+    make_listing(feed=feed, upstream_id="lille", latitude=50.63, longitude=3.06, **lille)
+    # Withdrawn long ago, placed in Marseille by mistake: no visitor sees it any more.
+    make_listing(
+        feed=feed,
+        upstream_id="gone",
+        latitude=43.30,
+        longitude=5.40,
+        withdrawn_at=timezone.now(),
+        **lille,
+    )
+    make_listing(
+        feed=feed,
+        upstream_id="lambersart",  # 2.4 km from the Lille listing
+        city="Lambersart",
+        city_key="lambersart",
+        zip_code="59130",
+        department="59",
+        latitude=50.65,
+        longitude=3.03,
+    )
+    found = ids(client.get("/annonces/", {"localization": "Lille", "extends": "5000"}))
+    assert sorted(found) == ["lambersart", "lille"]
