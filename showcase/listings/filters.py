@@ -73,12 +73,13 @@ TYPE_NAMES = {
     "autre": PropertyType.OTHER,
     "other": PropertyType.OTHER,
 }
-# Unknown values (a price on request, no surface) last in both directions, on SQLite
+# Unknown values (a price on request, no surface, no date) last in both directions, on SQLite
 # (NULLs first ascending) and PostgreSQL (NULLs first descending) alike; the id breaks
 # ties so that pages never overlap. SQLite reads its (column, id) indexes in either
-# order; PostgreSQL has a "DESC NULLS LAST" one for each descending sort (migration 0009).
+# order; PostgreSQL has a "DESC NULLS LAST" one for each descending sort (migrations 0010
+# and 0011).
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
-    "newest": ("-published_at", "-id"),
+    "newest": (F("published_at").desc(nulls_last=True), F("id").desc()),
     "price_asc": (F("price").asc(nulls_last=True), F("id").asc()),
     "price_desc": (F("price").desc(nulls_last=True), F("id").desc()),
     "surface_desc": (F("surface").desc(nulls_last=True), F("id").desc()),

@@ -487,3 +487,21 @@ def test_a_withdrawn_listing_does_not_move_the_centre_of_its_place(client, feed)
     )
     found = ids(client.get("/annonces/", {"localization": "Lille", "extends": "5000"}))
     assert sorted(found) == ["lambersart", "lille"]
+
+
+def test_undated_listings_come_last_in_the_newest_sort(client, feed):
+    # PostgreSQL's descending order puts NULLs first, SQLite's last: "newest first" put
+    # every listing without a publication date at the top of the page on PostgreSQL.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    make_listing(feed=feed, upstream_id="old", published_at=now - timedelta(days=3))
+    make_listing(feed=feed, upstream_id="undated-1", published_at=None)
+    make_listing(feed=feed, upstream_id="new", published_at=now)
+    make_listing(feed=feed, upstream_id="undated-2", published_at=None)
+    expected = ["new", "old"]
+    for query in ({}, {"sort": "newest"}):
+        found = ids(client.get("/annonces/", query))
+        assert found[:2] == expected and sorted(found[2:]) == ["undated-1", "undated-2"]
