@@ -15,6 +15,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import QueryDict
@@ -107,6 +108,9 @@ class _GrammarField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        # Django checks this after to_python, too late: the parsed value reached the query,
+        # and PostgreSQL refuses NUL in text (a 500).
+        ProhibitNullCharactersValidator()(text)
         try:
             return self.parse(text)
         except CriterionError as exc:

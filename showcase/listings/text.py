@@ -10,7 +10,8 @@ import unicodedata
 # and a zip code search matches listings there only (Essaouira's 44000 is not Nantes').
 FRENCH_POSTCODE_COUNTRIES = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC")
 MONACO_POSTCODE = "980"
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015'’‘ʼ`_.]+")
+# Control characters too: never part of a name, and PostgreSQL refuses NUL in a query.
+_SEPARATORS = re.compile(r"[\s\x00-\x1f\x7f\-\u2010-\u2015'’‘ʼ`_.]+")
 # Abbreviations as people write place names: "St-Malo", "Ste Maxime", "St. Tropez".
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 # The communes divided into arrondissements (loi PLM) and how many each has.

@@ -505,3 +505,16 @@ def test_undated_listings_come_last_in_the_newest_sort(client, feed):
     for query in ({}, {"sort": "newest"}):
         found = ids(client.get("/annonces/", query))
         assert found[:2] == expected and sorted(found[2:]) == ["undated-1", "undated-2"]
+
+
+@pytest.mark.parametrize("typed", ["\x00", "Lyon\x00", "Lyon,\x00Paris"])
+@pytest.mark.parametrize(
+    "url", ["/annonces/", "/annonces/carte.json", "/alertes/nouvelle/", "/annonces/lieux.json"]
+)
+def test_a_null_character_in_a_place_is_explained_not_a_server_error(client, feed, url, typed):
+    # PostgreSQL refuses NUL in text: the query failed with a 500 there (SQLite found nothing).
+    make_listing(feed=feed, upstream_id="lyon")
+    response = client.get(url, {"localization": typed, "q": typed, "extends": "3000"})
+    assert response.status_code == 200
+    if url == "/annonces/":
+        assert response.context["form"].errors["localization"]
