@@ -91,7 +91,8 @@ def criteria_phrases(
     if data.get("localization"):
         places = ", ".join(str(place) for place in data["localization"])
         if data.get("extends"):
-            km = figure(round(data["extends"] / 1000, 1))
+            # To the metre: rounded to 100 m, a search within 40 m read "0 km around".
+            km = figure(data["extends"] / 1000, max_places=3)
             add(_("%(places)s and %(km)s km around") % {"places": places, "km": km})
         else:
             add(places)

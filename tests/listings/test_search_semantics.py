@@ -518,3 +518,12 @@ def test_a_null_character_in_a_place_is_explained_not_a_server_error(client, fee
     assert response.status_code == 200
     if url == "/annonces/":
         assert response.context["form"].errors["localization"]
+
+
+@pytest.mark.parametrize(
+    ("metres", "said"), [("1", "0,001"), ("40", "0,04"), ("1250", "1,25"), ("23000", "23")]
+)
+def test_the_summary_says_the_distance_searched(client, feed, metres, said):
+    make_listing(feed=feed, upstream_id="lyon")
+    body = client.get("/annonces/", {"localization": "Lyon", "extends": metres}).content.decode()
+    assert f"Lyon et {said}\u00a0km autour" in body.replace(" km", "\u00a0km")
