@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteScopedAdmin
-from showcase.feeds.models import Feed, SyncRun, SyncStatus
+from showcase.feeds.models import SYNC_INTERVAL_DEFAULT, Feed, SyncRun, SyncStatus
 from showcase.feeds.permissions import may_change_feed, may_manage_connection
 from showcase.feeds.registry import PROVIDERS, base_url_clean, missing_credentials
 from showcase.feeds.schedule import SyncAlreadyQueued, queued_recently
@@ -71,6 +71,9 @@ class FeedForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "sync_interval" in self.fields:
+            # Left empty (or not posted, by a form that predates it): kept as it is.
+            self.fields["sync_interval"].required = False
         for name in SECRET_FIELDS:
             if name not in self.fields:  # an agent's form has no connection fields
                 continue
@@ -84,6 +87,8 @@ class FeedForm(forms.ModelForm):
         for name in SECRET_FIELDS:
             if not data.get(name) and self.instance.pk:
                 data[name] = getattr(self.instance, name)
+        if "sync_interval" in self.fields and data.get("sync_interval") is None:
+            data["sync_interval"] = self.instance.sync_interval or SYNC_INTERVAL_DEFAULT
         for credential in missing_credentials(data.get("kind") or "", data):
             if credential.field in self.fields:
                 self.add_error(credential.field, credential.admin_message)

@@ -69,6 +69,9 @@ class Feed(models.Model):
     sync_interval = models.PositiveIntegerField(
         _("sync every (minutes)"),
         default=SYNC_INTERVAL_DEFAULT,
+        # In the table too: code that predates the column (a rolling deploy, the historical
+        # models of older migrations) still inserts feeds.
+        db_default=SYNC_INTERVAL_DEFAULT,
         validators=[MinValueValidator(SYNC_INTERVAL_MIN), MaxValueValidator(SYNC_INTERVAL_MAX)],
         help_text=_(
             "How often this feed is synced, in minutes, counted from the start of its last "
