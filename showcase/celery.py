@@ -45,10 +45,11 @@ app.conf.beat_schedule = {
 
 
 def tasks_enabled() -> bool:
-    """True when a broker is configured: work is queued for the workers, not run by cron."""
+    """True when a broker is configured (settings.TASKS_ON_WORKERS): work is queued for the
+    workers, not left to cron."""
     from django.conf import settings
 
-    return bool(getattr(settings, "CELERY_BROKER_URL", ""))
+    return bool(getattr(settings, "TASKS_ON_WORKERS", False))
 
 
 def task_queue(task: Task[Any, Any], *args: Any, **options: Any) -> bool:

@@ -304,6 +304,8 @@ if not DEBUG:
 # runs the very same services through the management commands. CELERY_BROKER_URL= (empty)
 # keeps Redis as a cache only.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+# Whether work is queued for the workers (True) or left to cron (no broker).
+TASKS_ON_WORKERS = bool(CELERY_BROKER_URL)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "vitrine")
 # Several deployments (or CI runs) on one Redis: each its own key prefix.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env_str("CELERY_KEY_PREFIX", "")}

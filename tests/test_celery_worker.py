@@ -55,7 +55,7 @@ def forget_routing() -> None:
 def worker(settings) -> Iterator[str]:
     """A Celery worker on the real broker, consuming a queue of this test only; yields the
     queue's name. Tasks the code queues go there too (the default queue is switched)."""
-    settings.CELERY_BROKER_URL = REDIS_URL
+    settings.TASKS_ON_WORKERS = True
     assert app.conf.broker_url == REDIS_URL, "the Celery app must read its broker from REDIS_URL"
     queue = f"vitrine-test-{uuid.uuid4().hex[:12]}"
     saved = {

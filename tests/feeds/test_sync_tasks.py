@@ -143,7 +143,7 @@ def act(client, feed) -> str:
 
 
 def test_sync_now_queues_a_task_when_a_broker_is_configured(client, operator, settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    settings.TASKS_ON_WORKERS = True
     feed = make_feed(name="parc", sync_interval=30)
     with (
         mock.patch.object(feed_sync, "apply_async") as queued,
@@ -162,7 +162,7 @@ def test_sync_now_queues_a_task_when_a_broker_is_configured(client, operator, se
 
 
 def test_sync_now_does_not_queue_a_second_task_while_one_waits(client, operator, settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    settings.TASKS_ON_WORKERS = True
     feed = make_feed(name="parc")
     Feed.objects.filter(pk=feed.pk).update(sync_queued_at=timezone.now() - timedelta(minutes=2))
     with mock.patch.object(feed_sync, "apply_async") as queued:
@@ -172,7 +172,7 @@ def test_sync_now_does_not_queue_a_second_task_while_one_waits(client, operator,
 
 
 def test_sync_now_refuses_a_feed_whose_sync_is_running_with_workers_too(client, operator, settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    settings.TASKS_ON_WORKERS = True
     feed = make_feed(name="parc")
     Feed.objects.filter(pk=feed.pk).update(locked_until=timezone.now() + timedelta(minutes=1))
     with mock.patch.object(feed_sync, "apply_async") as queued:
@@ -182,7 +182,7 @@ def test_sync_now_refuses_a_feed_whose_sync_is_running_with_workers_too(client, 
 
 
 def test_sync_now_says_so_when_the_broker_cannot_be_reached(client, operator, settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    settings.TASKS_ON_WORKERS = True
     feed = make_feed(name="parc")
     with mock.patch.object(feed_sync, "apply_async", side_effect=ConnectionRefusedError(111)):
         response = act(client, feed)
