@@ -19,6 +19,7 @@ from django.utils import timezone
 from showcase.celery import app
 from showcase.feeds.models import Feed, SyncRun
 from showcase.feeds.schedule import feed_sync_queue, feeds_dispatch_due, feeds_due
+from showcase.feeds.sync import SyncAlreadyRunning
 from showcase.feeds.tasks import feed_sync, feeds_dispatch
 from tests.factories import make_feed
 from tests.feeds.gedeon.payloads import ad, envelope
@@ -149,3 +150,14 @@ def test_feeds_sync_due_names_no_feed():
     make_feed(name="due")
     with pytest.raises(CommandError, match="--due"):
         call_command("feeds", "sync", "due", "--due")
+
+
+def test_feeds_sync_due_skips_a_feed_whose_sync_started_meanwhile():
+    make_feed(name="due")
+    out = StringIO()
+    with mock.patch(
+        "showcase.feeds.management.commands.feeds.sync_feed",
+        side_effect=SyncAlreadyRunning("A sync of feed 'due' is already running."),
+    ):
+        call_command("feeds", "sync", "--due", stdout=out)  # exits 0
+    assert "due: skipped" in out.getvalue()

@@ -106,7 +106,8 @@ class Command(BaseCommand):
             if not due:
                 self.stdout.write("No feed is due.")
                 return
-            self.sync_feeds(due, full=options["full"])
+            # A sync that started meanwhile (another cron run, a worker) is no failure here.
+            self.sync_feeds(due, full=options["full"], skip_running=True)
             return
         feeds = list(
             Feed.objects.filter(name__in=names) if names else Feed.objects.filter(is_active=True)
@@ -124,7 +125,7 @@ class Command(BaseCommand):
             return
         self.sync_feeds(feeds, full=options["full"])
 
-    def sync_feeds(self, feeds: list[Feed], *, full: bool) -> None:
+    def sync_feeds(self, feeds: list[Feed], *, full: bool, skip_running: bool = False) -> None:
         failures = []
         for feed in feeds:
             bar = tqdm(
@@ -140,6 +141,9 @@ class Command(BaseCommand):
                 run = sync_feed(feed, full=True if full else None, progress=progress)
             except SyncAlreadyRunning as exc:
                 bar.close()
+                if skip_running:
+                    self.stdout.write(f"{feed.name}: skipped, {exc}")
+                    continue
                 failures.append(str(exc))
                 self.stderr.write(str(exc))
                 continue
