@@ -299,6 +299,38 @@ if not DEBUG:
         # Preloading is a commitment each agency makes for its own domain, not a default.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# Tasks (showcase/celery.py): with a broker, feed syncs and e-mails run on Celery workers
+# (`celery -A showcase worker` and one `celery -A showcase beat`); without one (no Redis), cron
+# runs the very same services through the management commands. CELERY_BROKER_URL= (empty)
+# keeps Redis as a cache only.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+# Whether work is queued for the workers (True) or left to cron (no broker).
+TASKS_ON_WORKERS = bool(CELERY_BROKER_URL)
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "vitrine")
+# Several deployments (or CI runs) on one Redis: each its own key prefix.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env_str("CELERY_KEY_PREFIX", "")}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Outcomes are in the database (sync runs, outgoing e-mails): no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# A sync can take minutes: a worker process takes one task at a time.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A page that queues a task after its commit must not wait long on a broker that is down:
+# the periodic tasks (or cron) catch up on what was not queued.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The log lines keep Django's format and its credential masking (LOGGING below).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+# Celery beat's state file (the last run of each periodic task).
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CELERY_BEAT_SCHEDULE_FILE", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
