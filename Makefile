@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install compilemessages demo run test test-browser browser-deps audit-deps lint format typecheck migrations-check messages ci audit bench bench-sync bench-search bench-tenancy clean
+.PHONY: install compilemessages demo run worker beat test test-browser browser-deps audit-deps lint format typecheck migrations-check messages ci audit bench bench-sync bench-search bench-tenancy clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-packages.sh base
@@ -67,6 +67,13 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 COUNT ?= 20000
+# Celery (needs REDIS_URL): a worker, and the one beat that queues the scheduled tasks.
+worker: install
+	$(VENV)/bin/celery -A showcase worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A showcase beat --loglevel=INFO
+
 bench-sync: install
 	$(PY) scripts/bench_sync.py --count $(COUNT)
 

@@ -1,5 +1,4 @@
-"""Fixtures for the task engine's tests, imported by the conftest.py of the folders that use
-them (tests/feeds, tests/outbox)."""
+"""Fixtures for the task engine, made suite-wide by tests/conftest.py."""
 
 from __future__ import annotations
 

@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+# Every test runs in cron mode (no task queued) unless it asks for `celery_eager` or a real
+# worker: the suite behaves the same with REDIS_URL set (CI's second pass) or not.
+from tests.celery_fixtures import _cron_mode_unless_asked, celery_eager  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):

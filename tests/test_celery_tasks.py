@@ -15,12 +15,9 @@ from showcase.celery import app, tasks_enabled
 from showcase.leads.models import Delivery, Lead, Upstream, Valuation
 from showcase.leads.services import valuation_retry_now
 from showcase.leads.tasks import leads_purge_task, leads_retry_task
-from tests import celery_fixtures
 from tests.leads import test_seller
 
-# Fixtures shared with tests/leads/test_seller.py and tests/celery_fixtures.py.
-_cron_mode_unless_asked = celery_fixtures._cron_mode_unless_asked
-celery_eager = celery_fixtures.celery_eager
+# Fixtures shared with tests/leads/test_seller.py.
 apimo_site, fake, post = test_seller.apimo_site, test_seller.fake, test_seller.post
 
 pytestmark = pytest.mark.django_db
