@@ -67,6 +67,12 @@ def main() -> None:
     )
     parser.add_argument("--featured", type=int, default=20, help="listings the site features")
     parser.add_argument("--details", type=int, default=200, help="detail pages timed")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="then EXPLAIN (ANALYZE, BUFFERS) each search's listing queries (PostgreSQL)",
+    )
+    parser.add_argument("--only", default="", help="time only the queries containing this")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-search-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
@@ -100,7 +106,10 @@ def main() -> None:
     ids, picks = draw[: args.hidden], draw[args.hidden :]
     ListingFlags.objects.bulk_create(
         [ListingFlags(listing_id=pk, hidden=True) for pk in ids]
-        + [ListingFlags(listing_id=pk, featured=True, display_order=n) for n, pk in enumerate(picks)]
+        + [
+            ListingFlags(listing_id=pk, featured=True, display_order=n)
+            for n, pk in enumerate(picks)
+        ]
     )
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {ListingFlags._meta.db_table}")
@@ -115,7 +124,7 @@ def main() -> None:
     client = Client()
     print(f"{'query':<70} {'p50 ms':>7} {'p95 ms':>7} {'SQL':>4} {'results':>8}")
     worst = 0.0
-    for url in QUERIES + PAGES:
+    for url in [u for u in QUERIES + PAGES if args.only in u]:
         client.get(url)  # warm up
         timings = []
         for _ in range(args.repeat):
@@ -133,7 +142,54 @@ def main() -> None:
             f"{url:<70} {statistics.median(timings):7.1f} {p95:7.1f} {len(queries):4d} {total:>8}"
         )
     print(f"worst p95: {worst:.1f} ms (target < 50 ms)")
-    detail_pages(client, rng, args.details)
+    if args.details:
+        detail_pages(client, rng, args.details)
+    if args.explain and connection.vendor == "postgresql":
+        for url in [u for u in QUERIES if args.only in u]:
+            explain_search(client, url)
+
+
+def explain_search(client: Any, url: str) -> None:
+    """Each SELECT of the search page on the listing table: its time and the scans of its
+    plan (EXPLAIN ANALYZE, BUFFERS), one line per scan node."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    print(f"\n{url}")
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if '"listings_listing"' not in sql or not sql.startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}")
+            (document,) = cursor.fetchone()
+        data = json.loads(document) if isinstance(document, str) else document
+        root = data[0]["Plan"]
+        kind = "count" if "COUNT(" in sql.upper() else ("avg" if "AVG(" in sql.upper() else "rows")
+        print(f"  {data[0]['Execution Time']:8.1f} ms  {kind:<5} {sql[:150]}")
+        for node in _scans(root):
+            target = node.get("Index Name") or node.get("Relation Name") or ""
+            extra = []
+            for key in ("Heap Fetches", "Rows Removed by Filter", "Rows Removed by Index Recheck"):
+                if node.get(key):
+                    extra.append(f"{key.lower()} {node[key]:,}")
+            print(
+                f"      {node['Node Type']} {target}: rows {node.get('Actual Rows', 0):,}"
+                f" x{node.get('Actual Loops', 1)}, buffers hit {node.get('Shared Hit Blocks', 0):,}"
+                f" read {node.get('Shared Read Blocks', 0):,}"
+                + (f", {', '.join(extra)}" if extra else "")
+            )
+
+
+def _scans(node: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [node] if "Scan" in node.get("Node Type", "") else []
+    for child in node.get("Plans", ()):
+        found += _scans(child)
+    return found
 
 
 def detail_pages(client: Any, rng: random.Random, count: int) -> None:
