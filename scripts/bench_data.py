@@ -269,9 +269,8 @@ def _copy_load(feed: Feed, count: int, *, echo: bool) -> None:
             columns = ", ".join(['"id"'] + [f'"{f.column}"' for f in fields])
             _copy(cursor, f'COPY "{listing_table}" ({columns}) FROM STDIN', listing_rows())
             say(f"{count:,} listings copied")
-            photo_columns = ", ".join(
-                f'"{Photo._meta.get_field(name).column}"' for name in _PHOTO_COLUMNS
-            )
+            photo_fields = {f.name: f.column for f in Photo._meta.concrete_fields}
+            photo_columns = ", ".join(f'"{photo_fields[name]}"' for name in _PHOTO_COLUMNS)
             _copy(cursor, f'COPY "{photo_table}" ({photo_columns}) FROM STDIN', photo_rows())
             say("photos copied")
             for statement in kept:
