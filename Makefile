@@ -71,7 +71,7 @@ bench: install
 	$(PY) scripts/bench.py
 
 bench-tenancy: install
-	$(PY) scripts/bench_tenancy.py
+	$(PY) scripts/bench_tenancy.py $(if $(SITES),--sites $(SITES))
 
 bench-search: install
 	$(PY) scripts/bench_search.py $(if $(BENCH_LISTINGS),--count $(BENCH_LISTINGS))
