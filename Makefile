@@ -81,10 +81,10 @@ bench: install
 	$(PY) scripts/bench.py
 
 bench-tenancy: install
-	$(PY) scripts/bench_tenancy.py
+	$(PY) scripts/bench_tenancy.py $(if $(SITES),--sites $(SITES))
 
 bench-search: install
-	$(PY) scripts/bench_search.py
+	$(PY) scripts/bench_search.py $(if $(BENCH_LISTINGS),--count $(BENCH_LISTINGS))
 
 # Browser-level quality gate: Lighthouse, axe, Nu checker on the demo served in production mode.
 AUDIT_NODE := scripts/audit/node_modules/.installed
