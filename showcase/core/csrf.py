@@ -25,9 +25,9 @@ logged-in page keep Django's token CSRF (CsrfViewMiddleware, untouched for them)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -67,7 +67,10 @@ def _typed_values(request: HttpRequest, form: type[forms.Form] | None) -> list[t
         if isinstance(field, forms.ModelChoiceField):
             continue  # kept in the form sent again; its label needs the site's rows
         if isinstance(field, forms.ChoiceField):
-            value = str(dict(field.choices).get(value, value))
+            # Flat (value, label) pairs here: the public forms' choices have no groups.
+            pairs = cast("Iterable[tuple[Any, Any]]", field.choices)
+            labels = {str(key): str(label) for key, label in pairs}
+            value = labels.get(value, value)
         shown.append((str(field.label or name), value))
     return shown
 

@@ -45,7 +45,9 @@ def same_origin(own: str, claimed: object) -> bool:
     return _without_default_port(parsed) == _without_default_port(mine)
 
 
-def posted_from(own: str, *, origin: str | None, fetch_site: str | None, referer: str | None) -> bool:
+def posted_from(
+    own: str, *, origin: str | None, fetch_site: str | None, referer: str | None
+) -> bool:
     """Whether a browser says a form posted to `own` was sent from a page of `own`.
 
     The `Origin` header decides when the browser sent one (every current browser does on

@@ -29,6 +29,7 @@ from django.utils.translation import get_language
 from showcase.core.cache import version_bump, version_get
 from showcase.core.site import PLATFORM_KEY, SiteRequest
 
+
 def page_version(site_key: str) -> int:
     """The version of a site's pages (`Site.key`)."""
     return version_get(f"pages:{site_key}")

@@ -81,8 +81,7 @@ def test_the_refusal_says_what_to_do_and_keeps_everything_typed(browser, two_age
     assert f'<form method="post" action="{url}">' in body
     assert 'name="consent" value="on"' in body and 'name="started"' in body
     assert response["Cache-Control"] == "private, no-store" and not response.cookies
-    again = {k: v for k, v in form_data().items()}
-    sent = browser.post(url, again, HTTP_HOST=A, HTTP_ORIGIN=OWN)
+    sent = browser.post(url, form_data(), HTTP_HOST=A, HTTP_ORIGIN=OWN)
     assert sent.status_code == 302 and Lead.objects.count() == 1
 
 

@@ -19,7 +19,9 @@ def _vary(response) -> set[str]:
     return {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
 
 
-@pytest.mark.parametrize("path", ["/", "/annonces/", "/en/annonces/", "/agences/", "/estimer-mon-bien/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/annonces/", "/en/annonces/", "/agences/", "/estimer-mon-bien/"]
+)
 def test_anonymous_pages_are_public_and_vary_on_host_and_encoding_only(client, two_agencies, path):
     for _ in range(2):  # rendered, then from Django's page cache
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="de", **A)
@@ -31,7 +33,9 @@ def test_anonymous_pages_are_public_and_vary_on_host_and_encoding_only(client, t
 
 def test_detail_pages_with_the_contact_form_are_public_too(client, two_agencies):
     response = client.get(two_agencies["listing_a"].get_absolute_url(), **A)
-    assert response["Cache-Control"] == PUBLIC and 'class="contact-form"' in response.content.decode()
+    assert (
+        response["Cache-Control"] == PUBLIC and 'class="contact-form"' in response.content.decode()
+    )
 
 
 def test_the_language_is_the_urls_never_the_browsers(client, two_agencies):

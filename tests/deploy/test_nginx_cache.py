@@ -236,7 +236,9 @@ def test_a_logged_in_admin_is_never_cached_nor_served_to_anyone_else(stack):
 def test_a_response_with_set_cookie_is_never_cached(stack):
     first = stack.request("/admin/login/", host="127.0.0.1")
     second = stack.request("/admin/login/", host="127.0.0.1")
-    assert "csrftoken=" in first.headers["Set-Cookie"] and "csrftoken=" in second.headers["Set-Cookie"]
+    assert (
+        "csrftoken=" in first.headers["Set-Cookie"] and "csrftoken=" in second.headers["Set-Cookie"]
+    )
     assert second.cache != "HIT" and first.headers["Set-Cookie"] != second.headers["Set-Cookie"]
 
 
