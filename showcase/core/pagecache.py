@@ -148,9 +148,11 @@ def card_cache(request: SiteRequest) -> dict[str, Any]:
 # or the site's own default, at the root; the others under /en/, /de/), whatever the
 # browser asks for. Not Cookie: a request with a session never gets a public response.
 PUBLIC_VARY = ("Host", "Accept-Encoding")
-# Answers that are the same for every anonymous visitor of a URL (the redirects of an
-# alias or a missing slash, a listing not found or withdrawn): shared like pages.
-PUBLIC_STATUSES = frozenset({200, 301, 404, 410})
+# Answers that are the same for every anonymous visitor of a URL (a missing slash's
+# redirect, a listing not found or withdrawn): shared like pages. A 304 carries the
+# lifetime its 200 would have: nginx's revalidation (proxy_cache_revalidate) renews the
+# copy it holds with it.
+PUBLIC_STATUSES = frozenset({200, 301, 304, 404, 410})
 PRIVATE = "private, no-store"
 
 
