@@ -25,6 +25,7 @@ logged-in page keep Django's token CSRF (CsrfViewMiddleware, untouched for them)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, cast
@@ -35,6 +36,7 @@ from django.shortcuts import render
 
 from showcase.core.origins import posted_from
 
+logger = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
@@ -77,6 +79,13 @@ def _typed_values(request: HttpRequest, form: type[forms.Form] | None) -> list[t
 
 def refused(request: HttpRequest, form: type[forms.Form] | None = None) -> HttpResponse:
     """The 403 page of a cross-site (or unidentified) POST to a public form."""
+    logger.info(
+        "Refused a POST to %s not sent from %s (Origin %r, Sec-Fetch-Site %r)",
+        request.path,
+        request_origin(request),
+        request.headers.get("Origin"),
+        request.headers.get("Sec-Fetch-Site"),
+    )
     posted = [
         (name, value)
         for name, values in request.POST.lists()
