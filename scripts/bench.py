@@ -310,7 +310,7 @@ def main() -> None:
         f"{verdict[min(shares) >= TARGETS['nginx_share'] and nginx_p99 < TARGETS['nginx_p99']]}"
     )
     print(
-        f"gunicorn cached vs floor: worst {min(floor_shares):.2f}x (target >= "
+        f"gunicorn cached vs floor: worst {min(floor_shares):.3f}x (target >= "
         f"{TARGETS['floor_share']}x), p99 worst {gunicorn_p99:.2f} ms (target < "
         f"{TARGETS['gunicorn_p99']:.0f} ms): "
         f"{verdict[min(floor_shares) >= TARGETS['floor_share'] and gunicorn_p99 < TARGETS['gunicorn_p99']]}"
