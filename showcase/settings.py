@@ -88,6 +88,9 @@ MIDDLEWARE = [
     # Twice: out here for what the middleware below answers before any view (an unknown
     # host, a language the site does not offer, redirects); it keeps a policy already set.
     "showcase.core.framing.FramingMiddleware",
+    # Cache-Control and Vary for nginx's shared cache and browsers: outside the session,
+    # locale and tenancy middleware, whose Vary it reads (showcase/core/pagecache.py).
+    "showcase.core.pagecache.SharedCacheHeadersMiddleware",
     "showcase.tenants.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "showcase.tenants.middleware.TenantLocaleMiddleware",
@@ -224,6 +227,13 @@ MAP_MAX_POINTS = env_int("MAP_MAX_POINTS", 500)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # Listing cards rendered once and reused across pages (0: rendered every time).
 CARD_CACHE_SECONDS = env_int("CARD_CACHE_SECONDS", 600)
+# HTTP caches (seconds): anonymous pages are `public` for browsers (max-age) and for a
+# shared cache in front, nginx (s-maxage: how stale a page may be served after a sync or
+# an edit), which may serve an expired copy while it fetches the next one in the
+# background (stale-while-revalidate). HTTP_CACHE_SHARED_MAX_AGE=0: every page private.
+HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)
+HTTP_CACHE_SHARED_MAX_AGE = env_int("HTTP_CACHE_SHARED_MAX_AGE", 60)
+HTTP_CACHE_STALE_WHILE_REVALIDATE = env_int("HTTP_CACHE_STALE_WHILE_REVALIDATE", 300)
 
 # Name shown when no tenant is configured (single-site mode).
 SITE_NAME = env_str("SITE_NAME", "Vitrine")
@@ -255,8 +265,8 @@ APIMO_PICTURE_MAX_BYTES = env_int("APIMO_PICTURE_MAX_BYTES", 15_000_000)
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1.
 SESSION_COOKIE_HTTPONLY = True
-# No script reads the CSRF cookie: forms carry the token (Content-Security-Policy:
-# showcase/core/framing.py).
+# No script reads the CSRF cookie: the admin's forms carry the token. The public forms
+# carry none: showcase/core/csrf.py checks the browser's Origin instead.
 CSRF_COOKIE_HTTPONLY = True
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # hashed file names: safe to cache for a year
 FEEDS_FULL_SYNC_INTERVAL_HOURS = env_int("FEEDS_FULL_SYNC_INTERVAL_HOURS", 24)
