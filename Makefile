@@ -43,9 +43,10 @@ test: install
 test-browser: install browser-deps
 	$(PY) -m pytest -q -m browser
 
-# Debian's Chromium for the browser tests (tests/browser/); .ci/run installs it before the tests.
+# Debian's Chromium for the browser tests (tests/browser/) and nginx for tests/deploy/;
+# .ci/run installs them before the tests.
 browser-deps:
-	bash scripts/system-packages.sh browser
+	bash scripts/system-packages.sh browser nginx
 
 # The browser, node with npm and a Java runtime for `make audit`.
 audit-deps:
@@ -78,6 +79,7 @@ bench-sync: install
 	$(PY) scripts/bench_sync.py --count $(COUNT)
 
 bench: install
+	bash scripts/system-packages.sh bench
 	$(PY) scripts/bench.py
 
 bench-tenancy: install

@@ -2,10 +2,10 @@
 # The Debian packages a task needs beyond Python, by group; installed only when missing, and
 # only where we may (root with apt-get); otherwise it says what to install and fails.
 #   base     gettext: compiled translation catalogs (`make install`, so `make test` and `make demo`)
-#   browser  Debian's Chromium and its driver: the browser tests (`make browser-deps`), and
-#            nginx, which tests/deploy/ runs in front of gunicorn: `make browser-deps` is what
-#            `.ci/run` installs before the suite
-#   nginx    nginx alone (tests/deploy/, the shared cache in production: deploy/nginx/)
+#   browser  Debian's Chromium and its driver: the browser tests
+#   nginx    nginx: tests/deploy/ runs it in front of gunicorn; the shared cache in
+#            production (deploy/nginx/). `make browser-deps` installs browser and nginx,
+#            which is what `.ci/run` installs before the suite
 #   bench    wrk and nginx: `make bench`
 #   audit    the browser, node >= 18.16 with npm (Lighthouse 12) and a Java runtime (Nu Html
 #            Checker): `make audit`
@@ -32,7 +32,6 @@ for group in "$@"; do
       # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
       want chromium test -x /usr/bin/chromium
       want chromium-driver test -x /usr/bin/chromedriver
-      [ "$group" = browser ] && want nginx-light has_nginx
       if [ "$group" = audit ]; then
         want nodejs command -v node
         want npm command -v npm
