@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install compilemessages demo run test test-browser browser-deps audit-deps lint format typecheck migrations-check messages ci audit bench bench-sync bench-search bench-tenancy clean
+.PHONY: install compilemessages demo run worker beat test test-browser browser-deps audit-deps lint format typecheck migrations-check messages ci audit bench bench-sync bench-search bench-tenancy clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-packages.sh base
@@ -43,9 +43,10 @@ test: install
 test-browser: install browser-deps
 	$(PY) -m pytest -q -m browser
 
-# Debian's Chromium for the browser tests (tests/browser/); .ci/run installs it before the tests.
+# Debian's Chromium for the browser tests (tests/browser/) and nginx for tests/deploy/;
+# .ci/run installs them before the tests.
 browser-deps:
-	bash scripts/system-packages.sh browser
+	bash scripts/system-packages.sh browser nginx
 
 # The browser, node with npm and a Java runtime for `make audit`.
 audit-deps:
@@ -67,17 +68,25 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 COUNT ?= 20000
+# Celery (needs REDIS_URL): a worker, and the one beat that queues the scheduled tasks.
+worker: install
+	$(VENV)/bin/celery -A showcase worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A showcase beat --loglevel=INFO
+
 bench-sync: install
 	$(PY) scripts/bench_sync.py --count $(COUNT)
 
 bench: install
+	bash scripts/system-packages.sh bench
 	$(PY) scripts/bench.py
 
 bench-tenancy: install
-	$(PY) scripts/bench_tenancy.py
+	$(PY) scripts/bench_tenancy.py $(if $(SITES),--sites $(SITES))
 
 bench-search: install
-	$(PY) scripts/bench_search.py
+	$(PY) scripts/bench_search.py $(if $(BENCH_LISTINGS),--count $(BENCH_LISTINGS))
 
 # Browser-level quality gate: Lighthouse, axe, Nu checker on the demo served in production mode.
 AUDIT_NODE := scripts/audit/node_modules/.installed

@@ -7,6 +7,7 @@ site refuses to start without SECRET_KEY and turns on the HTTPS protections.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -87,6 +88,9 @@ MIDDLEWARE = [
     # Twice: out here for what the middleware below answers before any view (an unknown
     # host, a language the site does not offer, redirects); it keeps a policy already set.
     "showcase.core.framing.FramingMiddleware",
+    # Cache-Control and Vary for nginx's shared cache and browsers: outside the session,
+    # locale and tenancy middleware, whose Vary it reads (showcase/core/pagecache.py).
+    "showcase.core.pagecache.SharedCacheHeadersMiddleware",
     "showcase.tenants.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "showcase.tenants.middleware.TenantLocaleMiddleware",
@@ -141,6 +145,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -151,6 +156,18 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Host -> site resolutions (showcase/tenants/resolver.py): small values, one per domain.
+# Apart from the page bodies so that thousands of domains stay resolved: the default
+# in-memory cache keeps 300 entries (bench-tenancy: 4 queries a request at 5,000 sites).
+CACHES["hosts"] = (
+    CACHES["default"]
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "hosts",
+        "OPTIONS": {"MAX_ENTRIES": env_int("HOST_CACHE_ENTRIES", 20_000)},
+    }
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -210,6 +227,13 @@ MAP_MAX_POINTS = env_int("MAP_MAX_POINTS", 500)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # Listing cards rendered once and reused across pages (0: rendered every time).
 CARD_CACHE_SECONDS = env_int("CARD_CACHE_SECONDS", 600)
+# HTTP caches (seconds): anonymous pages are `public` for browsers (max-age) and for a
+# shared cache in front, nginx (s-maxage: how stale a page may be served after a sync or
+# an edit), which may serve an expired copy while it fetches the next one in the
+# background (stale-while-revalidate). HTTP_CACHE_SHARED_MAX_AGE=0: every page private.
+HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)
+HTTP_CACHE_SHARED_MAX_AGE = env_int("HTTP_CACHE_SHARED_MAX_AGE", 60)
+HTTP_CACHE_STALE_WHILE_REVALIDATE = env_int("HTTP_CACHE_STALE_WHILE_REVALIDATE", 300)
 
 # Name shown when no tenant is configured (single-site mode).
 SITE_NAME = env_str("SITE_NAME", "Vitrine")
@@ -241,8 +265,8 @@ APIMO_PICTURE_MAX_BYTES = env_int("APIMO_PICTURE_MAX_BYTES", 15_000_000)
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1.
 SESSION_COOKIE_HTTPONLY = True
-# No script reads the CSRF cookie: forms carry the token (Content-Security-Policy:
-# showcase/core/framing.py).
+# No script reads the CSRF cookie: the admin's forms carry the token. The public forms
+# carry none: showcase/core/csrf.py checks the browser's Origin instead.
 CSRF_COOKIE_HTTPONLY = True
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # hashed file names: safe to cache for a year
 FEEDS_FULL_SYNC_INTERVAL_HOURS = env_int("FEEDS_FULL_SYNC_INTERVAL_HOURS", 24)
@@ -298,6 +322,38 @@ if not DEBUG:
     if not SECURE_HSTS_PRELOAD:
         # Preloading is a commitment each agency makes for its own domain, not a default.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Tasks (showcase/celery.py): with a broker, feed syncs and e-mails run on Celery workers
+# (`celery -A showcase worker` and one `celery -A showcase beat`); without one (no Redis), cron
+# runs the very same services through the management commands. CELERY_BROKER_URL= (empty)
+# keeps Redis as a cache only.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+# Whether work is queued for the workers (True) or left to cron (no broker).
+TASKS_ON_WORKERS = bool(CELERY_BROKER_URL)
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "vitrine")
+# Several deployments (or CI runs) on one Redis: each its own key prefix.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env_str("CELERY_KEY_PREFIX", "")}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Outcomes are in the database (sync runs, outgoing e-mails): no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# A sync can take minutes: a worker process takes one task at a time.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A page that queues a task after its commit must not wait long on a broker that is down:
+# the periodic tasks (or cron) catch up on what was not queued.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The log lines keep Django's format and its credential masking (LOGGING below).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+# Celery beat's state file (the last run of each periodic task).
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CELERY_BEAT_SCHEDULE_FILE", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 
 LOGGING = {
     "version": 1,

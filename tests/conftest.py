@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+# Every test runs in cron mode (no task queued) unless it asks for `celery_eager` or a real
+# worker: the suite behaves the same with REDIS_URL set (CI's second pass) or not.
+from tests.celery_fixtures import _cron_mode_unless_asked, celery_eager  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
@@ -30,11 +34,13 @@ def _french_by_default():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -18,3 +18,12 @@ def test_the_bench_urlconf_answers_the_floor_with_the_home_page_bytes(client):
     floor = client.get("/__floor__/")
     assert floor.status_code == 200
     assert floor.content == home.content
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("scripts.bench_floor")
+def test_the_floor_sends_any_pages_bytes_and_is_never_served_from_the_page_cache(client):
+    search = client.get("/annonces/")
+    floor = client.get("/__floor__/", {"path": "/annonces/"})
+    assert floor.content == search.content
+    assert "X-Cache" not in client.get("/__floor__/", {"path": "/annonces/"})

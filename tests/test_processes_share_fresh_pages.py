@@ -10,117 +10,47 @@ to its process, so it could not show any of this.
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-PRELUDE = (
-    "import django, os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'showcase.settings'; "
-    "sys.path.insert(0, os.getcwd()); django.setup()\n"
-)
+from tests.servers import PRELUDE, ROOT, gunicorn, process_env, run_django, served_database
 
 
-def _env(db: Path) -> dict[str, str]:
-    dropped = {"DJANGO_SETTINGS_MODULE", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    base = {k: v for k, v in os.environ.items() if k not in dropped}
-    return {
-        **base,
-        "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{db}",
-        "PAGE_CACHE_SECONDS": "600",
-        "CARD_CACHE_SECONDS": "600",
-    }
+def _env(db: str) -> dict[str, str]:
+    return process_env(db)
 
 
-def _django(db: Path, code: str, timeout: float = 60) -> str:
+def _django(db: str, code: str, timeout: float = 60) -> str:
     """Run `code` in a new Django process on `db`; its stdout."""
-    result = subprocess.run(
-        [sys.executable, "-c", PRELUDE + code],
-        cwd=ROOT,
-        env=_env(db),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return run_django(_env(db), code, timeout)
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("processes") / "db.sqlite3"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=_env(db),
-        check=True,
-        timeout=120,
-    )
-    _django(
-        db,
-        "from tests.factories import make_agency, make_listing\n"
-        "agency = make_agency()\n"
-        "for n in range(5):\n"
-        "    make_listing(feed=agency.feed, agency=agency, upstream_id=f'P{n}',"
-        " title=f'Maison numéro {n}')\n",
-    )
-    return db
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The embedded default on purpose: one SQLite file, no Redis; its URL."""
+    with served_database(tmp_path_factory.mktemp("processes"), postgres=False) as db:
+        _django(
+            db,
+            "from tests.factories import make_agency, make_listing\n"
+            "agency = make_agency()\n"
+            "for n in range(5):\n"
+            "    make_listing(feed=agency.feed, agency=agency, upstream_id=f'P{n}',"
+            " title=f'Maison numéro {n}')\n",
+        )
+        yield db
 
 
 @pytest.fixture(scope="module")
-def server(database: Path) -> Iterator[str]:
+def server(database: str) -> Iterator[str]:
     """Two gunicorn workers on the database; their base URL."""
-    port = _free_port()
-    env = {
-        **_env(database),
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_ACCESS_LOG": "",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "showcase.wsgi", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/robots.txt", timeout=2).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert process.poll() is None, "gunicorn exited"
-                assert time.monotonic() < deadline, "gunicorn did not answer"
-                time.sleep(0.1)
+    with gunicorn(_env(database), workers=2) as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)  # the master and its workers: ours only
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _search(url: str) -> tuple[int, str, str]:

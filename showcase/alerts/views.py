@@ -12,12 +12,14 @@ from django.views.decorators.http import require_http_methods
 
 from showcase.alerts import services
 from showcase.alerts.forms import AlertForm
+from showcase.core.csrf import same_origin_post
 from showcase.core.site import SiteRequest, absolute_url
 from showcase.leads.views import _client_ip
 from showcase.listings.filters import canonical_query
 from showcase.listings.search import listing_search
 
 
+@same_origin_post(AlertForm)
 @require_http_methods(["GET", "POST"])
 def create(request: SiteRequest) -> HttpResponse:
     if request.method == "POST":
@@ -70,6 +72,7 @@ def pending(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/pending.html")
 
 
+@same_origin_post()
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:

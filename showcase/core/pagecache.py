@@ -5,30 +5,29 @@ database); bumping it (`pages_invalidate`: a sync that changed something, an adm
 receivers are connected by the tenants app) makes every cached page and card of that site
 stale at once in every web worker. Page bodies stay in Django's cache (each process's
 memory, or Redis when REDIS_URL is set): only the version is read from the shared store.
-Pages carrying a CSRF token are stored with a placeholder and get a fresh token for
-each visitor, so no visitor is ever served another visitor's token.
+
+Pages are the same bytes for every anonymous visitor: the public forms carry no CSRF
+token (showcase/core/csrf.py checks where a POST comes from instead), and a response
+that made a token or set a cookie is never stored. `SharedCacheHeadersMiddleware` tells
+HTTP caches (nginx in front, deploy/nginx/; browsers) the same: anonymous pages are
+`public` with a short `s-maxage`, everything else `private, no-store`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from showcase.core.cache import version_bump, version_get
 from showcase.core.site import PLATFORM_KEY, SiteRequest
-
-TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
-PLACEHOLDER = b"__VITRINE_CSRF_TOKEN__"
 
 
 def page_version(site_key: str) -> int:
@@ -59,8 +58,9 @@ def _cache_key(request: SiteRequest) -> str:
     return f"pagecache:{key}:{version}:{get_language()}:{request.method == 'HEAD'}:{digest}"
 
 
-def _is_cacheable_request(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+def is_shareable_request(request: HttpRequest) -> bool:
+    """A GET or HEAD of a public page by someone without a session (never the admin)."""
+    if request.method not in ("GET", "HEAD"):
         return False
     if request.path.startswith(f"/{settings.ADMIN_PATH}"):
         return False
@@ -68,8 +68,10 @@ def _is_cacheable_request(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def _is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+def is_shareable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    """A response every anonymous visitor may get the same bytes of: no cookie set, no
+    CSRF token made (it would be one visitor's), nobody logged in, no private choice."""
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         return False
@@ -77,8 +79,18 @@ def _is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool
     return "private" not in control and "no-store" not in control
 
 
+def _is_cacheable_request(request: HttpRequest) -> bool:
+    return bool(settings.PAGE_CACHE_SECONDS) and is_shareable_request(request)
+
+
+def _is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    return is_shareable_response(request, response)
+
+
 class PageCacheMiddleware:
-    """Sits inside CsrfViewMiddleware, so a fresh token's cookie is set on hits too."""
+    """Whole anonymous pages from Django's cache (the only cache of the embedded default)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -92,9 +104,8 @@ class PageCacheMiddleware:
             return self._replay(request, stored)
         response = self.get_response(request)
         if _is_cacheable_response(request, response):
-            # Any form token in the page is replaced at serving time, per visitor.
-            content = TOKEN_INPUT.sub(rb"\1" + PLACEHOLDER + rb"\2", response.content)
-            headers = {k: v for k, v in response.headers.items() if k.lower() not in {"set-cookie"}}
+            headers = dict(response.headers.items())
+            content = response.content
             cache.set(key, (response.status_code, headers, content), settings.PAGE_CACHE_SECONDS)
             response["X-Cache"] = "miss"
         return response
@@ -103,8 +114,6 @@ class PageCacheMiddleware:
         self, request: HttpRequest, stored: tuple[int, dict[str, str], bytes]
     ) -> HttpResponse:
         status, headers, content = stored
-        if PLACEHOLDER in content:
-            content = content.replace(PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(content, status=status)
         for name, value in headers.items():
             if name.lower() != "content-length":
@@ -132,3 +141,60 @@ def card_cache(request: SiteRequest) -> dict[str, Any]:
         "card_cache_seconds": settings.CARD_CACHE_SECONDS,
         "card_version": SimpleLazyObject(lambda: f"{key}.{request_page_version(request)}"),
     }
+
+
+# What the body of a public page depends on besides its URL: the site (Host) and the
+# compression (GZipMiddleware). Not Accept-Language: the language is the URL's (French,
+# or the site's own default, at the root; the others under /en/, /de/), whatever the
+# browser asks for. Not Cookie: a request with a session never gets a public response.
+PUBLIC_VARY = ("Host", "Accept-Encoding")
+# Answers that are the same for every anonymous visitor of a URL (a missing slash's
+# redirect, a listing not found or withdrawn): shared like pages. A 304 carries the
+# lifetime its 200 would have: nginx's revalidation (proxy_cache_revalidate) renews the
+# copy it holds with it.
+PUBLIC_STATUSES = frozenset({200, 301, 304, 404, 410})
+PRIVATE = "private, no-store"
+
+
+def public_cache_control() -> str:
+    """The Cache-Control of anonymous pages, from settings (seconds)."""
+    return (
+        f"public, max-age={settings.HTTP_CACHE_MAX_AGE}, "
+        f"s-maxage={settings.HTTP_CACHE_SHARED_MAX_AGE}, "
+        f"stale-while-revalidate={settings.HTTP_CACHE_STALE_WHILE_REVALIDATE}"
+    )
+
+
+class SharedCacheHeadersMiddleware:
+    """Cache-Control and Vary for HTTP caches (nginx's, a CDN's, the browser's).
+
+    Anonymous GET/HEAD answers of a known site are `public` with `s-maxage` (how stale a
+    shared cache may serve a page after a sync or an edit) and `stale-while-revalidate`,
+    varying on Host and Accept-Encoding only; everything else (the admin, a logged-in
+    user, a session, a POST, a form's errors, a cookie set, a CSRF token, an unknown
+    host, errors) is `private, no-store`. A Cache-Control a view chose is kept (a
+    sitemap's hour, a logo's year, never_cache). Sits outside the session, locale and
+    tenancy middleware, so it sees the Vary they add.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" in response:
+            return response
+        shareable = (
+            hasattr(request, "site")
+            and response.status_code in PUBLIC_STATUSES
+            and is_shareable_request(request)
+            and is_shareable_response(request, response)
+        )
+        if not shareable or not settings.HTTP_CACHE_SHARED_MAX_AGE:
+            response["Cache-Control"] = PRIVATE
+            return response
+        response["Cache-Control"] = public_cache_control()
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+        kept = [v for v in vary if v.lower() not in {"cookie", "accept-language"}]
+        response["Vary"] = ", ".join(dict.fromkeys([*PUBLIC_VARY, *kept]))
+        return response

@@ -13,9 +13,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from showcase.core.admin import SiteScopedAdmin
-from showcase.feeds.models import Feed, SyncRun, SyncStatus
+from showcase.feeds.models import SYNC_INTERVAL_DEFAULT, Feed, SyncRun, SyncStatus
 from showcase.feeds.permissions import may_change_feed, may_manage_connection
 from showcase.feeds.registry import PROVIDERS, base_url_clean, missing_credentials
+from showcase.feeds.schedule import SyncAlreadyQueued, queued_recently
 from showcase.feeds.services import sync_start_background
 from showcase.feeds.sync import (
     SyncAlreadyRunning,
@@ -34,7 +35,17 @@ SECRET_FIELDS = ("api_key", "token")
 # that another account or agency gave.
 SOURCE_FIELDS = ("kind", "base_url", "provider_id", "upstream_agency_id")
 # What an agent sees of a feed: never a credential, not even a masked provider id.
-AGENT_FIELDS = ["name", "kind", "base_url", "credentials", "upstream_agency_id", "is_active"]
+AGENT_FIELDS = [
+    "name",
+    "kind",
+    "base_url",
+    "credentials",
+    "upstream_agency_id",
+    "is_active",
+    "sync_interval",
+]
+# What an agent who may change the feed (no other site reads it) may edit.
+AGENT_EDITABLE = ("is_active", "sync_interval")
 SYNC_STATE_FIELDS = ["cursor", "last_full_sync_at", "created_at"]
 
 
@@ -54,11 +65,15 @@ class FeedForm(forms.ModelForm):
             "token",
             "upstream_agency_id",
             "is_active",
+            "sync_interval",
         ]
         widgets = {name: forms.PasswordInput(render_value=False) for name in SECRET_FIELDS}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "sync_interval" in self.fields:
+            # Left empty (or not posted, by a form that predates it): kept as it is.
+            self.fields["sync_interval"].required = False
         for name in SECRET_FIELDS:
             if name not in self.fields:  # an agent's form has no connection fields
                 continue
@@ -72,6 +87,8 @@ class FeedForm(forms.ModelForm):
         for name in SECRET_FIELDS:
             if not data.get(name) and self.instance.pk:
                 data[name] = getattr(self.instance, name)
+        if "sync_interval" in self.fields and data.get("sync_interval") is None:
+            data["sync_interval"] = self.instance.sync_interval or SYNC_INTERVAL_DEFAULT
         for credential in missing_credentials(data.get("kind") or "", data):
             if credential.field in self.fields:
                 self.add_error(credential.field, credential.admin_message)
@@ -100,7 +117,15 @@ class FeedAdmin(SiteScopedAdmin):
     when no other site reads it."""
 
     form = FeedForm
-    list_display = ["name", "kind", "base_url", "credentials", "last_sync", "is_active"]
+    list_display = [
+        "name",
+        "kind",
+        "base_url",
+        "credentials",
+        "last_sync",
+        "schedule",
+        "is_active",
+    ]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "base_url"]
     actions = ["sync_now", "confirm_withdrawal"]
@@ -135,18 +160,42 @@ class FeedAdmin(SiteScopedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if may_manage_connection(request.user):
             return SYNC_STATE_FIELDS
-        return [f for f in AGENT_FIELDS if f != "is_active"] + SYNC_STATE_FIELDS
+        return [f for f in AGENT_FIELDS if f not in AGENT_EDITABLE] + SYNC_STATE_FIELDS
 
     @admin.display(description=_("credentials"))
     def credentials(self, feed: Feed) -> str:
         return feed.masked_secret
 
+    @admin.display(description=_("sync every"), ordering="sync_interval")
+    def schedule(self, feed: Feed) -> StrOrPromise:
+        """The feed's interval in words ("60 min")."""
+        return _("%(minutes)s min") % {
+            "minutes": formats.number_format(feed.sync_interval, force_grouping=True)
+        }
+
     @admin.display(description=_("last sync"))
     def last_sync(self, feed: Feed) -> StrOrPromise:
         runs = sorted(feed.runs.all(), key=lambda r: r.started_at, reverse=True)
+        queued = feed.sync_queued_at
+        if (
+            queued is not None
+            and queued_recently(feed, timezone.now())
+            and (not runs or queued >= runs[0].started_at)
+        ):
+            # A task waits for a worker (or for its retry after an upstream outage).
+            notice = format_html(
+                '<span style="color:#555">{}</span>',
+                _("sync queued at %(time)s: a worker starts it shortly")
+                % {"time": local_time(queued)},
+            )
+            if not runs:
+                return notice
+            return format_html("{}<br>{}", notice, self._run_summary(runs[0]))
         if not runs:
             return _("never")
-        run = runs[0]
+        return self._run_summary(runs[0])
+
+    def _run_summary(self, run: SyncRun) -> StrOrPromise:
         colour = {"success": "#0a6b2d", "failed": "#b00020", "held": "#8a4b00"}.get(
             run.status, "#555"
         )
@@ -189,7 +238,8 @@ class FeedAdmin(SiteScopedAdmin):
 
     @admin.action(description=_("Sync now"))
     def sync_now(self, request: HttpRequest, queryset: QuerySet) -> None:
-        """Start each feed's sync in a background process: never inside the request.
+        """Start each feed's sync on a task worker, or in a background process without
+        workers: never inside the request.
         A feed other sites share (switched off or not) is synced by the operator only."""
         for feed in queryset:
             if not may_change_feed(request.user, feed):
@@ -201,7 +251,14 @@ class FeedAdmin(SiteScopedAdmin):
                 )
                 continue
             try:
-                sync_start_background(feed=feed)
+                process = sync_start_background(feed=feed)
+            except SyncAlreadyQueued:
+                self.message_user(
+                    request,
+                    _("%(feed)s: a sync is already queued.") % {"feed": feed.name},
+                    messages.WARNING,
+                )
+                continue
             except SyncAlreadyRunning:
                 self.message_user(
                     request,
@@ -217,15 +274,17 @@ class FeedAdmin(SiteScopedAdmin):
                     messages.ERROR,
                 )
                 continue
-            self.message_user(
-                request,
-                _(
+            if process is None:
+                message = _(
+                    "%(feed)s: sync queued for the task workers. Its progress and result "
+                    "appear in the “last sync” column and under Sync runs."
+                )
+            else:
+                message = _(
                     "%(feed)s: sync started in the background. Its progress and result "
                     "appear in the “last sync” column and under Sync runs."
                 )
-                % {"feed": feed.name},
-                messages.SUCCESS,
-            )
+            self.message_user(request, message % {"feed": feed.name}, messages.SUCCESS)
 
     @admin.action(description=_("Confirm held withdrawal"), permissions=["manage_connection"])
     def confirm_withdrawal(self, request: HttpRequest, queryset: QuerySet) -> None:

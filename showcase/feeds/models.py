@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +21,13 @@ DEFAULT_BASE_URLS = {
     FeedKind.GEDEON: "https://api.gedeon.im",
     FeedKind.APIMO: "https://api.apimo.pro",
 }
+
+
+# How often each feed is synced when workers schedule it (minutes): the bounds keep an
+# upstream from being asked every minute and a feed from going stale for more than a week.
+SYNC_INTERVAL_DEFAULT = 60
+SYNC_INTERVAL_MIN = 5
+SYNC_INTERVAL_MAX = 7 * 24 * 60
 
 
 class FeedQuerySet(SiteScopedQuerySet["Feed"]):
@@ -56,6 +64,23 @@ class Feed(models.Model):
     last_full_sync_at = models.DateTimeField(_("last full pass"), null=True, blank=True)
     # Set while a sync runs; a second sync refuses to start until it is cleared or stale.
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    # Its own schedule, read by the workers' dispatcher (feeds.schedule): a sync starts
+    # when this many minutes have passed since the last one started.
+    sync_interval = models.PositiveIntegerField(
+        _("sync every (minutes)"),
+        default=SYNC_INTERVAL_DEFAULT,
+        # In the table too: code that predates the column (a rolling deploy, the historical
+        # models of older migrations) still inserts feeds.
+        db_default=SYNC_INTERVAL_DEFAULT,
+        validators=[MinValueValidator(SYNC_INTERVAL_MIN), MaxValueValidator(SYNC_INTERVAL_MAX)],
+        help_text=_(
+            "How often this feed is synced, in minutes, counted from the start of its last "
+            "sync: by the task workers, or by cron's “feeds sync --due”."
+        ),
+    )
+    # Set when a sync task is queued, cleared when a worker starts it: neither the
+    # dispatcher nor "Sync now" queues a second one meanwhile.
+    sync_queued_at = models.DateTimeField(_("sync queued"), null=True, blank=True)
 
     objects = FeedQuerySet.as_manager()
 
@@ -139,6 +164,10 @@ class SyncRun(models.Model):
     confirmed_at = models.DateTimeField(_("withdrawal confirmed"), null=True, blank=True)
 
     objects = SyncRunQuerySet.as_manager()
+
+    # The exception that made this run fail, on the instance `sync_feed` returns (not
+    # stored): the sync task retries only what a later attempt may cure.
+    failure: Exception | None = None
 
     class Meta:
         ordering = ["-started_at"]

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from showcase.celery import tasks_enabled
 from showcase.feeds.models import DEFAULT_BASE_URLS, Feed, FeedKind
 from showcase.feeds.registry import missing_credentials
 
@@ -57,16 +58,24 @@ def feed_create(
     return feed
 
 
-def sync_start_background(*, feed: Feed) -> subprocess.Popen[bytes]:
-    """Start `manage.py feeds sync <feed>` in a detached process and return at once.
+def sync_start_background(*, feed: Feed) -> subprocess.Popen[bytes] | None:
+    """Start the feed's sync outside the request and return at once: queued for the task
+    workers when a broker is configured (None), else `manage.py feeds sync <feed>` in a
+    detached process (returned).
 
     The admin's "Sync now" calls this: a sync outlives any web request (gunicorn kills a
-    worker after 30 s). The process writes its progress on its SyncRun at each
-    heartbeat; its output is dropped, since the run records the result and any error.
-    Raises SyncAlreadyRunning when the feed's lock is held (checked again by the sync).
+    worker after 30 s). The sync writes its progress on its SyncRun at each heartbeat;
+    a process's output is dropped, since the run records the result and any error.
+    Raises SyncAlreadyRunning when the feed's lock is held (checked again by the sync),
+    SyncAlreadyQueued (a SyncAlreadyRunning) when its task waits in the queue, and
+    ConnectionError when the broker cannot be reached.
     """
+    from showcase.feeds.schedule import feed_sync_request
     from showcase.feeds.sync import SyncAlreadyRunning
 
+    if tasks_enabled():
+        feed_sync_request(feed=feed)
+        return None
     feed.refresh_from_db(fields=["locked_until"])
     if feed.locked_until is not None and feed.locked_until > timezone.now():
         raise SyncAlreadyRunning(f"A sync of feed '{feed.name}' is already running.")

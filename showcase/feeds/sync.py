@@ -243,6 +243,7 @@ def sync_feed(feed: Feed, *, full: bool | None = None, progress: Progress | None
             # e.g. an Apimo feed on a deployment without the Apimo provider.
             run.status = SyncStatus.FAILED
             run.error = f"{exc} Nothing was withdrawn."
+            run.failure = exc
             run.finished_at = timezone.now()
             run.save()
             return run
@@ -497,9 +498,11 @@ class _Engine:
         except (UpstreamError, SyncLockLost) as exc:
             run.status = SyncStatus.FAILED
             run.error = f"{exc} Nothing was withdrawn."
+            run.failure = exc
             logger.warning("sync of feed %s failed: %s", self.feed.name, exc)
         except Exception as exc:  # noqa: BLE001 - any crash must end the run as failed
             run.status = SyncStatus.FAILED
+            run.failure = exc
             # A repr may quote anything it was given, a credential too (escaped as repr does).
             secrets = [s for s in (self.feed.api_key, self.feed.token) if s]
             run.error = redact(

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
+from showcase.celery import task_queue_on_commit
 from showcase.core.cache import hits_count
 from showcase.feeds.apimo.actions import (
     ActionFailed,
@@ -129,8 +130,9 @@ def lead_receive(
                 language=language,
                 dedupe_key=key,
             )
-            if valuation is not None:
-                _valuation_store(lead, valuation)
+            if valuation is not None and _valuation_store(lead, valuation).upstream_feed_id:
+                # With task workers, the property is created upstream right after the commit.
+                _retry_after_commit()
             _queue_notification(lead)
             _queue_acknowledgement(lead)
     except IntegrityError:
@@ -383,13 +385,24 @@ def valuation_retry_now(valuation: Valuation, now: datetime | None = None) -> bo
     """Make a failed or abandoned creation due at the next `leads retry` (an agent's
     "try again"); False when there is nothing to create (created, or no Apimo feed)."""
     now = now or timezone.now()
-    return bool(
+    due = bool(
         Valuation.objects.filter(
             pk=valuation.pk,
             upstream_feed__isnull=False,
             upstream_status__in=[Upstream.PENDING, Upstream.FAILED, Upstream.GAVE_UP],
         ).update(upstream_status=Upstream.FAILED, upstream_next_attempt_at=now)
     )
+    if due:
+        _retry_after_commit()
+    return due
+
+
+def _retry_after_commit() -> None:
+    """With task workers, run `leads_retry` once the caller's transaction commits rather
+    than at the next periodic run."""
+    from showcase.leads.tasks import leads_retry_task
+
+    task_queue_on_commit(leads_retry_task)
 
 
 def leads_retry(*, now: datetime | None = None) -> tuple[SendReport, UpstreamReport]:

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from showcase.core.client_ip import client_network
+from showcase.core.csrf import same_origin_post
 from showcase.core.site import SiteRequest
 from showcase.leads.forms import ContactForm, SellerForm
 from showcase.leads.models import Lead
@@ -85,6 +86,7 @@ def _receive(
     return redirect(f"{reverse('lead-thanks')}?r={token}")
 
 
+@same_origin_post(ContactForm)
 @require_http_methods(["GET", "POST"])
 def contact_listing(request: SiteRequest, pk: int) -> HttpResponse:
     listing = get_object_or_404(
@@ -93,13 +95,14 @@ def contact_listing(request: SiteRequest, pk: int) -> HttpResponse:
     return _handle(request, listing=listing, agency=listing.agency)
 
 
+@same_origin_post(ContactForm)
 @require_http_methods(["GET", "POST"])
 def contact_agency(request: SiteRequest, pk: int) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.for_site(request.site).published(), pk=pk)
     return _handle(request, listing=None, agency=agency)
 
 
-@never_cache  # a fresh form token on every visit
+@same_origin_post(SellerForm)
 @require_http_methods(["GET", "POST"])
 def seller(request: SiteRequest) -> HttpResponse:
     """The seller page: an owner describes a property to value or sell. Stored first as

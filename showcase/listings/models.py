@@ -180,6 +180,13 @@ SEARCH_COLUMNS = [
 ]
 
 
+def listing_slug(title: str, property_type: str, city: str) -> str:
+    """The slug of a listing's address: its title, else its type and town."""
+    kind = dict(PropertyType.choices).get(property_type, property_type)
+    base = title or f"{kind} {city}"
+    return slugify(base)[:80].strip("-") or "annonce"
+
+
 @dataclass(frozen=True)
 class PlaceExtent:
     """Where a place's listings lie, in degrees: their mean position (`latitude`,
@@ -579,8 +586,7 @@ class Listing(models.Model):
 
     @cached_property
     def slug(self) -> str:
-        base = self.title or f"{self.get_property_type_display()} {self.city}"
-        return slugify(base)[:80].strip("-") or "annonce"
+        return listing_slug(self.title, self.property_type, self.city)
 
     def _texts_in(self, language: str) -> dict[str, Any]:
         if language == "fr":  # French pages never read `texts` (cards defer it)

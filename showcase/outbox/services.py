@@ -1,4 +1,9 @@
-"""Outbox writes: queue (inside the caller's transaction), send (outside any), requeue, purge."""
+"""Outbox writes: queue (inside the caller's transaction), send (outside any), requeue, purge.
+
+With task workers (showcase/celery.py), each message queued or requeued is sent by a task
+queued when the transaction commits (`outbox.send`); the periodic `outbox.send_due`, like
+`manage.py outbox send` from cron without workers, sends the due ones and retries failures
+with the back-off below."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
 
+from showcase.celery import task_queue_on_commit
 from showcase.outbox.models import Message, Status
 
 if TYPE_CHECKING:
@@ -24,6 +30,8 @@ from showcase.outbox.signals import delivery_recorded
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# Sent and abandoned messages are kept this long (days) for the admin, then purged.
+KEEP_DAYS = 30
 # How long a runner owns a message it took; a runner that dies leaves it due again after.
 CLAIM = timedelta(minutes=15)
 # The server refused this one message: the next ones may still go through.
@@ -63,8 +71,9 @@ def message_queue(
     headers: dict[str, str] | None = None,
 ) -> Message:
     """Store one e-mail to send (no network). Call it inside the transaction that stores
-    what the e-mail is about, so both are committed or neither is."""
-    return Message.objects.create(
+    what the e-mail is about, so both are committed or neither is; with task workers, its
+    sending task is queued when that transaction commits."""
+    message = Message.objects.create(
         kind=kind,
         ref=str(ref),
         tenant=tenant,
@@ -75,17 +84,28 @@ def message_queue(
         subject=" ".join(subject.split())[:300],
         body=body,
     )
+    _send_after_commit(message)
+    return message
+
+
+def _send_after_commit(message: Message) -> None:
+    from showcase.outbox.tasks import message_send_task
+
+    task_queue_on_commit(message_send_task, message.pk)
 
 
 def message_requeue(message: Message, now: datetime | None = None) -> bool:
     """Make an unsent or failed message due now (an agent's "send again"); False when it
     was already sent."""
     now = now or timezone.now()
-    return bool(
+    requeued = bool(
         Message.objects.filter(pk=message.pk)
         .exclude(status=Status.SENT)
         .update(status=Status.QUEUED, next_attempt_at=now)
     )
+    if requeued:
+        _send_after_commit(message)
+    return requeued
 
 
 @dataclass
@@ -148,6 +168,17 @@ def message_claim(message: Message, now: datetime) -> bool:
             pk=message.pk, status=message.status, next_attempt_at=message.next_attempt_at
         ).update(next_attempt_at=now + CLAIM)
     )
+
+
+def outbox_send_one(*, message_id: int, now: datetime | None = None) -> bool | None:
+    """Send one message if it is due (the task queued when it was stored): True when sent,
+    False when it failed (retried later with the back-off), None when there was nothing to
+    do: sent already, not due, gone, or claimed by another runner."""
+    now = now or timezone.now()
+    message = Message.objects.due(now).filter(pk=message_id).first()
+    if message is None or not message_claim(message, now):
+        return None
+    return message_send(message, now) is None
 
 
 def outbox_send(

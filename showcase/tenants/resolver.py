@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from showcase.core.cache import version_bump, version_get
 from showcase.core.site import Site
@@ -33,10 +33,10 @@ def resolve_host(raw_host: str) -> Resolution | None:
     """The site of a Host header value; None for a host no site and no operator uses."""
     host = normalise_host(raw_host)
     key = f"tenancy:{version_get(VERSION)}:host:{host}"
-    found = cache.get(key)
+    found = caches["hosts"].get(key)
     if found is None:
         found = _lookup(host)
-        cache.set(key, found, TIMEOUT)
+        caches["hosts"].set(key, found, TIMEOUT)
     if found is False and host in settings.PLATFORM_HOSTS:
         return Resolution(Site.platform())
     return found or None

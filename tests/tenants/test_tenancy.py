@@ -77,6 +77,18 @@ def test_host_lookup_is_cached_and_refreshed_when_domains_change(
     assert client.get("/robots.txt", HTTP_HOST="new-a.test").status_code == 301
 
 
+def test_host_lookups_outlive_a_full_page_cache(client, two_agencies, django_assert_num_queries):
+    # Without Redis the page bodies fill Django's in-memory cache (300 entries, then a
+    # third dropped): host resolutions live apart, so 5,000 domains stay resolved.
+    from django.core.cache import cache
+
+    client.get("/robots.txt", **A)
+    for n in range(1000):
+        cache.set(f"page-{n}", "x" * 100)
+    with django_assert_num_queries(2):  # only the shared versions: hosts, then pages
+        client.get("/robots.txt", **A)
+
+
 def test_absolute_urls_use_the_primary_domain(client, two_agencies):
     body = client.get("/annonces/", **A).content.decode()
     assert '"url": "http://agence-a.test/annonces/' in body

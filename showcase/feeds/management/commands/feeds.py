@@ -12,6 +12,7 @@ from tqdm import tqdm
 from showcase.core.http import redact
 from showcase.feeds.models import DEFAULT_BASE_URLS, Feed, FeedKind, SyncStatus
 from showcase.feeds.registry import PROVIDERS, base_url_clean
+from showcase.feeds.schedule import feeds_due
 from showcase.feeds.services import feed_create
 from showcase.feeds.sync import (
     SyncAlreadyRunning,
@@ -39,6 +40,12 @@ class Command(BaseCommand):
         sync = actions.add_parser("sync", help="Sync the named feeds (all when none).")
         sync.add_argument("names", nargs="*", metavar="NAME")
         sync.add_argument("--full", action="store_true", help="Force a full pass.")
+        sync.add_argument(
+            "--due",
+            action="store_true",
+            help="Sync only the active feeds whose own interval (sync every N minutes, set "
+            "in the admin) has elapsed since their last sync started: for cron every minute.",
+        )
         sync.add_argument(
             "--confirm-withdrawal",
             action="store_true",
@@ -92,6 +99,16 @@ class Command(BaseCommand):
 
     def handle_sync(self, **options: Any) -> None:
         names: list[str] = options["names"]
+        if options.get("due"):
+            if names or options.get("confirm_withdrawal"):
+                raise CommandError("--due picks the feeds itself: name none, confirm nothing.")
+            due = feeds_due()
+            if not due:
+                self.stdout.write("No feed is due.")
+                return
+            # A sync that started meanwhile (another cron run, a worker) is no failure here.
+            self.sync_feeds(due, full=options["full"], skip_running=True)
+            return
         feeds = list(
             Feed.objects.filter(name__in=names) if names else Feed.objects.filter(is_active=True)
         )
@@ -106,6 +123,9 @@ class Command(BaseCommand):
         if not feeds:
             self.stdout.write("No active feeds to sync.")
             return
+        self.sync_feeds(feeds, full=options["full"])
+
+    def sync_feeds(self, feeds: list[Feed], *, full: bool, skip_running: bool = False) -> None:
         failures = []
         for feed in feeds:
             bar = tqdm(
@@ -118,9 +138,12 @@ class Command(BaseCommand):
                 bar.refresh()
 
             try:
-                run = sync_feed(feed, full=True if options["full"] else None, progress=progress)
+                run = sync_feed(feed, full=True if full else None, progress=progress)
             except SyncAlreadyRunning as exc:
                 bar.close()
+                if skip_running:
+                    self.stdout.write(f"{feed.name}: skipped, {exc}")
+                    continue
                 failures.append(str(exc))
                 self.stderr.write(str(exc))
                 continue

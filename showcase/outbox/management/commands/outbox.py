@@ -8,9 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.utils import timezone
 
-from showcase.outbox.services import SendReport, outbox_purge, outbox_send
-
-KEEP_DAYS = 30
+from showcase.outbox.services import KEEP_DAYS, SendReport, outbox_purge, outbox_send
 
 
 def report_or_fail(stdout: OutputWrapper, report: SendReport, what: str) -> None:
