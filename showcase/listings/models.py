@@ -312,7 +312,9 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
         return self.filter(withdrawn_at__isnull=False)
 
     def newest_first(self):
-        return self.order_by("-published_at", "-id")
+        """Newest first, undated ones last on every database (PostgreSQL's descending
+        order puts NULLs first; migration 0011 indexes this order there)."""
+        return self.order_by(models.F("published_at").desc(nulls_last=True), "-id")
 
     def extent_of(self, place: Place, version: int = 0) -> PlaceExtent | None:
         """Where the live listings at `place` (a town, zip code or département, see
