@@ -76,7 +76,8 @@ def load_listings(count: int, *, feed_name: str = "bench", echo: bool = False) -
     return feed
 
 
-def _load(feed: Feed, ads: list[dict], now, agencies: dict[str, int]) -> None:
+def _mapped(feed: Feed, ads: list[dict], now, agencies: dict[str, int]) -> list:
+    """The ads mapped as a sync maps them, their new agencies upserted into `agencies`."""
     records = [map_ad(ad) for ad in ads]
     missing = {
         r.agency_upstream_id: r.agency
@@ -85,6 +86,11 @@ def _load(feed: Feed, ads: list[dict], now, agencies: dict[str, int]) -> None:
     }
     if missing:
         agencies_upsert(feed=feed, records=list(missing.values()), now=now, known=agencies)
+    return records
+
+
+def _load(feed: Feed, ads: list[dict], now, agencies: dict[str, int]) -> None:
+    records = _mapped(feed, ads, now, agencies)
     listings_upsert_page(
         feed=feed,
         records=records,
@@ -145,14 +151,7 @@ def _prototypes(
     prototypes: list[_Prototype] = []
     ads = generate_ads(min(count, PROTOTYPES), base_url="http://127.0.0.1:8765")
     for page in _batched(ads, 1000):
-        records = [map_ad(ad) for ad in page]
-        missing = {
-            r.agency_upstream_id: r.agency
-            for r in records
-            if r.agency and r.agency_upstream_id not in agencies
-        }
-        if missing:
-            agencies_upsert(feed=feed, records=list(missing.values()), now=now, known=agencies)
+        records = _mapped(feed, page, now, agencies)
         schedules = compliance.schedules_by_agency(set(agencies.values()))
         for ad, record in zip(page, records, strict=True):
             agency_id = agencies.get(record.agency_upstream_id or "")

@@ -8,31 +8,15 @@ from __future__ import annotations
 
 from django.db import migrations
 
+from showcase.listings.pg_indexes import live_indexes
+
 INDEXES = {
     "listing_pub_price_desc": "price DESC NULLS LAST, id DESC",
     "listing_pub_surface_desc": "surface DESC NULLS LAST, id DESC",
 }
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = apps.get_model("listings", "Listing")._meta.db_table
-    for name, columns in INDEXES.items():
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns}) '
-            "WHERE withdrawn_at IS NULL"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
-
-
 class Migration(migrations.Migration):
     dependencies = [("listings", "0009_place_keys_and_new_builds")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [live_indexes(INDEXES)]

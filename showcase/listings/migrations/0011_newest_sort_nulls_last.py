@@ -7,31 +7,15 @@ from __future__ import annotations
 
 from django.db import migrations
 
+from showcase.listings.pg_indexes import live_indexes
+
 INDEXES = {
     "listing_pub_newest_nl": "published_at DESC NULLS LAST, id DESC, transaction",
     "listing_pub_tx_newest_nl": "transaction, published_at DESC NULLS LAST, id DESC",
 }
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = apps.get_model("listings", "Listing")._meta.db_table
-    for name, columns in INDEXES.items():
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns}) '
-            "WHERE withdrawn_at IS NULL"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
-
-
 class Migration(migrations.Migration):
     dependencies = [("listings", "0010_descending_sorts_nulls_last")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [live_indexes(INDEXES)]
