@@ -11,7 +11,7 @@ import math
 import re
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -44,7 +44,7 @@ from showcase.listings.criteria import (
     interval_list,
     whole_number,
 )
-from showcase.listings.models import Agency, ListingQuerySet, PropertyType, Transaction
+from showcase.listings.models import LIVE, Agency, ListingQuerySet, PropertyType, Transaction
 from showcase.listings.place import Place, parse_place, places_q
 from showcase.listings.text import city_key
 from showcase.listings.widgets import CommaCheckboxes, KeptValueCheckbox
@@ -351,6 +351,9 @@ _NEW_BUILD = Q(is_new=True) | Q(transaction=Transaction.PROGRAM)
 
 
 UNSOLD = [value for value in Transaction.values if value != Transaction.SOLD]
+# The agency's favourites upstream, counted apart (ListingFilterSet.count_parts); Live is
+# repeated for the partial index that holds them (listing_pub_favorite).
+FAVOURITES_UPSTREAM = LIVE & Q(upstream_favorite=True)
 
 
 def _only(condition: Any):
@@ -543,12 +546,25 @@ class ListingFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         data = self.form.cleaned_data
+        # What `ListingSearch.count` adds up: the matches, or with `favorite=1` its two
+        # disjoint halves, each a range of an index where their OR made the database read
+        # every live row (bench-search: 10 ms of a 50,000-listing search).
+        self.count_parts: tuple[QuerySet, ...] = ()
         if not data.get("transaction"):
             # Spec: without `transaction`, sold listings are left out. Named as the list
             # of the others, it is a range of the transaction-first indexes; "not sold"
             # made the database read every live row of them.
             queryset = queryset.filter(transaction__in=UNSOLD)
-        queryset = super().filter_queryset(queryset)
+        # Every criterion, `favorite` last: its halves must carry all the others.
+        for name, value in sorted(data.items(), key=lambda item: item[0] == "favorite"):
+            if name == "favorite" and value:
+                listings = cast(ListingQuerySet, queryset)
+                self.count_parts = (
+                    listings.filter(FAVOURITES_UPSTREAM),
+                    listings.filter(pk__in=listings.featured_ids()).exclude(FAVOURITES_UPSTREAM),
+                )
+            queryset = self.filters[name].filter(queryset, value)
+        self.count_parts = self.count_parts or (queryset,)
         return queryset.order_by(*SORTS.get(data.get("sort") or "newest", SORTS["newest"]))
 
 

@@ -565,6 +565,15 @@ class Listing(models.Model):
                 condition=LIVE,
                 name="listing_pub_type",
             ),
+            # `listing_pub_type` over the agency's favourites only (`favorite=1`, about a
+            # tenth of the listings): with the same leading columns, the database prefers
+            # it wherever it would read listing_pub_type.
+            models.Index(
+                fields=["transaction", "property_type", "price"]
+                + [c for c in SEARCH_COLUMNS if c not in ("transaction", "property_type", "price")],
+                condition=LIVE & Q(upstream_favorite=True),
+                name="listing_pub_favorite",
+            ),
             # The same, latitude first: map areas (bbox) and distances (extends) are ranges.
             models.Index(
                 fields=["latitude", "longitude"]

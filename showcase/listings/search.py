@@ -27,6 +27,8 @@ class ListingSearch:
     results: ListingQuerySet
     form: forms.Form
     live_matches: ListingQuerySet
+    # Disjoint querysets whose counts add up to `live_matches`' (ListingFilterSet).
+    count_parts: tuple[ListingQuerySet, ...]
 
     @property
     def errors(self) -> Mapping[str, Any]:
@@ -38,7 +40,7 @@ class ListingSearch:
         the count never checks every match against the hidden list (twice the SQL time at
         50,000 listings)."""
         hidden = self.live_matches.filter(pk__in=self.live_matches.hidden_ids())
-        return self.live_matches.count() - hidden.count()
+        return sum(part.count() for part in self.count_parts) - hidden.count()
 
 
 def listing_search(*, site: Site, params: QueryDict | None) -> ListingSearch:
@@ -52,5 +54,8 @@ def listing_search(*, site: Site, params: QueryDict | None) -> ListingSearch:
     filterset = ListingFilterSet(params, queryset=base)
     live_matches = filterset.qs
     return ListingSearch(
-        results=live_matches.shown(), form=filterset.form, live_matches=live_matches
+        results=live_matches.shown(),
+        form=filterset.form,
+        live_matches=live_matches,
+        count_parts=getattr(filterset, "count_parts", (live_matches,)),
     )

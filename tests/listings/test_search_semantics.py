@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from showcase.feeds.apimo.catalogs import Catalogs
 from showcase.feeds.apimo.mapping import map_property
@@ -16,6 +17,8 @@ from tests.factories import make_feed, make_listing
 from tests.feeds.apimo.payloads import prop
 
 pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
 
 
 def ids(response) -> list[str]:
@@ -215,6 +218,26 @@ def test_favourite_zero_is_no_criterion(client, feed):
         assert sorted(ids(client.get("/annonces/", {"is_old": zero}))) == everything
     for one in ("1", "TRUE", "yes", "on"):
         assert sorted(ids(client.get("/annonces/", {"favorite": one}))) == ["fav", "pick"]
+
+
+def test_the_favourites_count_is_every_favourite_once(client, feed):
+    # Counted in two halves (the agency's favourites, the site's other picks): a listing
+    # both favourite and picked counts once, a hidden or withdrawn one not at all.
+    make_listing(feed=feed, upstream_id="fav", upstream_favorite=True)
+    make_listing(feed=feed, upstream_id="both", upstream_favorite=True, featured=True)
+    make_listing(feed=feed, upstream_id="pick", featured=True)
+    make_listing(feed=feed, upstream_id="hidden-fav", upstream_favorite=True, hidden=True)
+    make_listing(feed=feed, upstream_id="hidden-pick", featured=True, hidden=True)
+    make_listing(feed=feed, upstream_id="gone-fav", upstream_favorite=True, withdrawn_at=NOW)
+    make_listing(feed=feed, upstream_id="sold-fav", upstream_favorite=True, transaction="sold")
+    make_listing(feed=feed, upstream_id="new-pick", featured=True, is_new=True)
+    make_listing(feed=feed, upstream_id="plain")
+    response = client.get("/annonces/", {"favorite": "1"})
+    assert sorted(ids(response)) == ["both", "fav", "new-pick", "pick"]
+    assert response.context["total"] == 4
+    response = client.get("/annonces/", {"favorite": "1", "is_old": "1"})
+    assert sorted(ids(response)) == ["both", "fav", "pick"]
+    assert response.context["total"] == 3
 
 
 def test_viager_zero_means_not_marked(client, feed):
