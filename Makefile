@@ -69,8 +69,9 @@ migrations-check: install
 
 COUNT ?= 20000
 # Celery (needs REDIS_URL): a worker, and the one beat that queues the scheduled tasks.
+CELERY_CONCURRENCY ?= 4
 worker: install
-	$(VENV)/bin/celery -A showcase worker --loglevel=INFO
+	$(VENV)/bin/celery -A showcase worker --loglevel=INFO --concurrency=$(CELERY_CONCURRENCY)
 
 beat: install
 	$(VENV)/bin/celery -A showcase beat --loglevel=INFO
