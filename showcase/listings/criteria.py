@@ -108,7 +108,8 @@ def number_parts(text: str, units: tuple[str, ...] = UNITS) -> tuple[str, str] |
     return "".join(head), last["fraction"] or ""
 
 
-def _too_large(text: str, maximum: int) -> CriterionError:
+def too_large(text: str, maximum: int) -> CriterionError:
+    """The explanation of a number over `maximum`, quoting it as typed."""
     return CriterionError(
         _("“%(item)s” is too large: at most %(max)s.")
         % {"item": _shorten(text), "max": french_number(maximum)}
@@ -128,7 +129,7 @@ def whole_number(
         return None
     digits = parts[0].lstrip("0") or "0"
     if len(digits) > _MAX_DIGITS or int(digits) > maximum:
-        raise _too_large(text, maximum)
+        raise too_large(text, maximum)
     return int(digits)
 
 
@@ -145,10 +146,10 @@ def decimal_number(
     # Decimals beyond a column's precision mean nothing; the bound keeps Decimal small.
     fraction = parts[1][:6]
     if len(digits) > _MAX_DIGITS or int(digits) > maximum:
-        raise _too_large(text, maximum)
+        raise too_large(text, maximum)
     value = Decimal(f"{digits}.{fraction or 0}")
     if value > maximum:
-        raise _too_large(text, maximum)
+        raise too_large(text, maximum)
     return value.normalize() if fraction.strip("0") else Decimal(int(digits))
 
 

@@ -42,6 +42,7 @@ from showcase.listings.criteria import (
     french_number,
     integer_list,
     interval_list,
+    too_large,
     whole_number,
 )
 from showcase.listings.models import LIVE, Agency, ListingQuerySet, PropertyType, Transaction
@@ -154,11 +155,14 @@ class NumberField(forms.Field):
         max_value: int,
         decimals: bool = False,
         units: tuple[str, ...] = (),
+        scales: dict[str, int] | None = None,
         **kwargs: Any,
     ) -> None:
         self.max_value = max_value
         self.decimals = decimals
         self.units = units  # what may follow the number: "€" for a price, not "m²"
+        # Units that multiply: a distance in metres also typed "10 km" or "2,5 km".
+        self.scales = scales or {}
         kwargs.setdefault(
             "widget",
             forms.TextInput(attrs={"inputmode": "decimal" if decimals else "numeric"}),
@@ -170,6 +174,9 @@ class NumberField(forms.Field):
         text = text.strip()
         if not text:
             return None
+        for unit, factor in self.scales.items():
+            if text.lower().endswith(unit) and len(text) > len(unit):
+                return self._scaled(text, text[: -len(unit)], factor)
         try:
             if self.decimals:
                 number: int | Decimal | None = decimal_number(
@@ -185,6 +192,17 @@ class NumberField(forms.Field):
                 % {"item": text[:24]}
             )
         return number
+
+    def _scaled(self, text: str, number_text: str, factor: int) -> int:
+        try:
+            number = decimal_number(number_text.strip(), maximum=self.max_value, units=())
+        except CriterionError as exc:
+            raise forms.ValidationError(str(too_large(text, self.max_value))) from exc
+        if number is None:
+            raise forms.ValidationError(_("“%(item)s” is not a number.") % {"item": text[:24]})
+        if number * factor > self.max_value:
+            raise forms.ValidationError(str(too_large(text, self.max_value)))
+        return round(number * factor)
 
     def to_python(self, value: Any) -> int | Decimal | None:
         if value in self.empty_values:
@@ -407,6 +425,8 @@ class ListingFilterSet(django_filters.FilterSet):
         method="filter_noop",
         label=gettext_lazy("Around (metres)"),
         max_value=MAX_EXTENDS,
+        units=("m",),
+        scales={"km": 1000},
     )
     bbox = CriterionFilter(field_class=BboxField, apply=_bbox, label=gettext_lazy("Map area"))
     min_price = CriterionFilter(

@@ -550,3 +550,20 @@ def test_the_summary_says_the_distance_searched(client, feed, metres, said):
     make_listing(feed=feed, upstream_id="lyon")
     body = client.get("/annonces/", {"localization": "Lyon", "extends": metres}).content.decode()
     assert f"Lyon et {said}\u00a0km autour" in body.replace(" km", "\u00a0km")
+
+
+@pytest.mark.parametrize(
+    ("typed", "metres"),
+    [("60 km", "60000"), ("10,5 km", "10500"), ("2.5 KM", "2500"), ("5 000 m", "5000")],
+)
+def test_a_distance_typed_in_kilometres_or_metres_is_read_in_metres(client, feed, typed, metres):
+    response = client.get("/annonces/", {"localization": "Lyon", "extends": typed}, follow=True)
+    assert response.redirect_chain[0][0].endswith(f"extends={metres}")
+    assert not response.context["form"].errors
+
+
+@pytest.mark.parametrize("typed", ["300 km", "abc km", "-5 km", "99999999999999999999 km"])
+def test_a_distance_in_kilometres_too_far_or_not_a_number_is_explained(client, feed, typed):
+    response = client.get("/annonces/", {"localization": "Lyon", "extends": typed})
+    assert response.status_code == 200
+    assert typed in response.context["form"].errors["extends"][0]
