@@ -37,8 +37,8 @@ run: install
 # Two processes for the suite (the machine's cores), then the browser journeys on their own.
 TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not browser"
-	$(PY) -m pytest -q -m browser -p no:randomly
+	$(PY) -m pytest -q -rs -n $(TEST_WORKERS) -m "not browser"
+	$(PY) -m pytest -q -rs -m browser -p no:randomly
 
 test-browser: install browser-deps
 	$(PY) -m pytest -q -m browser
