@@ -1,4 +1,4 @@
-"""Whole-page cache for anonymous visitors, per site, language and full URL.
+"""Whole-page cache for anonymous visitors, per site, language and full URL (scheme included).
 
 Each site has a version number shared by every process (showcase/core/cache.py: the
 database); bumping it (`pages_invalidate`: a sync that changed something, an admin edit; the
