@@ -331,8 +331,14 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 # Whether work is queued for the workers (True) or left to cron (no broker).
 TASKS_ON_WORKERS = bool(CELERY_BROKER_URL)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "vitrine")
-# Several deployments (or CI runs) on one Redis: each its own key prefix.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env_str("CELERY_KEY_PREFIX", "")}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Several deployments (or CI runs) on one Redis: each its own key prefix.
+    "global_keyprefix": env_str("CELERY_KEY_PREFIX", ""),
+    # The Redis transport ignores CELERY_BROKER_CONNECTION_TIMEOUT: without its own, a
+    # connection to an unreachable broker waits for the kernel's (about two minutes).
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Outcomes are in the database (sync runs, outgoing e-mails): no result backend.
 CELERY_TASK_IGNORE_RESULT = True
@@ -346,7 +352,6 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The log lines keep Django's format and its credential masking (LOGGING below).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE

@@ -79,3 +79,49 @@ def test_the_periodic_lead_and_alert_tasks_run_the_cron_commands_services(
     assert alerts_send_task.apply().get() == {"sent": 0, "failed": 0, "left": 0}
     assert leads_purge_task.apply().get() == 0
     assert alerts_purge_task.apply().get() == 0
+
+
+@pytest.fixture
+def unanswering_broker():
+    """A port whose connections hang like a broker behind a dropped route: its listen
+    backlog is full and nothing accepts, so the kernel drops every further SYN."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    fillers = []
+    for _ in range(4):  # fill the backlog (its length is rounded up by the kernel)
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    yield f"redis://127.0.0.1:{port}/0"
+    for sock in [*fillers, server]:
+        sock.close()
+
+
+@pytest.mark.django_db(False)
+def test_a_broker_that_never_answers_holds_a_page_a_few_seconds_only(unanswering_broker):
+    # A lead posted while the broker is unreachable is stored first; queuing its e-mails after
+    # the commit must give up quickly, or gunicorn's timeout turns the page into an error.
+    import threading
+
+    from celery import Celery
+
+    from showcase.celery import task_queue
+
+    probe = Celery("probe")
+    probe.config_from_object("django.conf:settings", namespace="CELERY")
+    probe.conf.broker_url = unanswering_broker
+
+    def nothing() -> None:
+        pass
+
+    task = probe.task(name="probe.nothing")(nothing)
+    queued: list[bool] = []
+    worker = threading.Thread(target=lambda: queued.append(task_queue(task)), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert queued == [False], "still waiting for the broker after 20 s"

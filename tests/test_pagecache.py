@@ -227,3 +227,13 @@ def test_a_rolled_back_edit_leaves_the_pages_alone(
         except RuntimeError:
             pass
     assert callbacks == [] and page_version(key) == before
+
+
+def test_a_page_cached_from_http_is_not_served_to_https_visitors(client, two_agencies, settings):
+    # Behind a TLS proxy that also passes plain http (SECURE_SSL_REDIRECT=0): the page's
+    # absolute links (canonical, JSON-LD) carry the scheme it was asked on.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client.get("/annonces/", **A, HTTP_X_FORWARDED_PROTO="http")["X-Cache"] == "miss"
+    response = client.get("/annonces/", **A, HTTP_X_FORWARDED_PROTO="https")
+    assert response["X-Cache"] == "miss"
+    assert 'rel="canonical" href="https://agence-a.test/annonces/"' in response.content.decode()

@@ -1,4 +1,4 @@
-"""Whole-page cache for anonymous visitors, per site, language and full URL.
+"""Whole-page cache for anonymous visitors, per site, language and full URL (scheme included).
 
 Each site has a version number shared by every process (showcase/core/cache.py: the
 database); bumping it (`pages_invalidate`: a sync that changed something, an admin edit; the
@@ -52,7 +52,8 @@ def request_page_version(request: SiteRequest) -> int:
 
 def _cache_key(request: SiteRequest) -> str:
     key = request.site.key
-    url = f"{request.get_host()}{request.get_full_path()}"
+    # The scheme too: absolute links (canonical, JSON-LD) carry the one the page was asked on.
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
     version = request_page_version(request)
     return f"pagecache:{key}:{version}:{get_language()}:{request.method == 'HEAD'}:{digest}"

@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from showcase.celery import task_queue
-from showcase.feeds.models import Feed, SyncRun
+from showcase.feeds.models import SYNC_INTERVAL_MAX, SYNC_INTERVAL_MIN, Feed, SyncRun
 from showcase.feeds.sync import SyncAlreadyRunning
 
 logger = logging.getLogger(__name__)
@@ -24,8 +24,15 @@ class SyncAlreadyQueued(SyncAlreadyRunning):
     """A sync task of this feed waits in the queue: a second one would only wait behind it."""
 
 
+def interval_of(minutes: int) -> timedelta:
+    """A stored interval (minutes) as the schedule reads it: within the admin's bounds, so a
+    row written around them (SQL, an old fixture) neither queues a task that expires at once
+    (0) nor waits for centuries."""
+    return timedelta(minutes=min(max(minutes, SYNC_INTERVAL_MIN), SYNC_INTERVAL_MAX))
+
+
 def sync_interval(feed: Feed) -> timedelta:
-    return timedelta(minutes=feed.sync_interval)
+    return interval_of(feed.sync_interval)
 
 
 def queued_recently(feed: Feed, now: datetime) -> bool:
@@ -53,7 +60,7 @@ def feeds_due(*, now: datetime | None = None) -> list[Feed]:
     )
     due: list[int] = []
     for pk, minutes, queued_at, started_at in candidates:
-        interval = timedelta(minutes=minutes)
+        interval = interval_of(minutes)
         if queued_at is not None and now - queued_at < interval:
             continue
         if started_at is not None and now - started_at + DISPATCH_SLACK < interval:

@@ -46,6 +46,10 @@ def feed_sync(self: Task[Any, Any], feed_id: int, full: bool | None = None) -> d
         logger.info("feed %s: removed before its queued sync started", feed_id)
         return {"feed": feed_id, "status": "skipped", "reason": "no such feed"}
     Feed.objects.filter(pk=feed.pk).update(sync_queued_at=None)
+    if self.request.retries and not feed.is_active:
+        # Switched off while this sync waited for its retry: the agent's choice wins.
+        logger.info("feed %s: switched off before its sync was tried again", feed.name)
+        return {"feed": feed.name, "status": "skipped", "reason": "switched off"}
     try:
         run = sync_feed(feed, full=full)
     except SyncAlreadyRunning as exc:

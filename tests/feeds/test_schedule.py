@@ -161,3 +161,17 @@ def test_feeds_sync_due_skips_a_feed_whose_sync_started_meanwhile():
     ):
         call_command("feeds", "sync", "--due", stdout=out)  # exits 0
     assert "due: skipped" in out.getvalue()
+
+
+@pytest.mark.parametrize("stored, minutes", [(0, 5), (1, 5), (10**9, 10080)])
+def test_an_interval_stored_out_of_bounds_is_read_within_them(stored, minutes):
+    # Rows written around the admin's validation (SQL, an old fixture): an interval of 0
+    # made a task that expired the moment it was queued, so the feed never synced.
+    feed = make_feed(name="odd")
+    Feed.objects.filter(pk=feed.pk).update(sync_interval=stored)
+    with mock.patch.object(feed_sync, "apply_async") as queued:
+        assert names(feeds_dispatch_due()) == ["odd"]
+    queued.assert_called_once_with(args=(feed.pk, None), expires=minutes * 60)
+    started(feed, minutes - 1)
+    Feed.objects.filter(pk=feed.pk).update(sync_queued_at=None)
+    assert feeds_due() == []

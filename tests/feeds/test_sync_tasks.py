@@ -199,3 +199,25 @@ def test_sync_now_without_a_broker_still_starts_a_detached_process(client, opera
         act(client, feed)
     queued.assert_not_called()
     assert popen.call_args.args[0][0] == sys.executable
+
+
+def test_a_feed_switched_off_while_its_sync_waited_for_a_retry_is_not_retried(caplog):
+    from showcase.feeds import tasks
+
+    feed = make_feed(name="parc", base_url=BASE, api_key="k")
+    first_attempt = tasks.sync_feed
+
+    def attempt_then_switch_off(feed: Feed, **options):
+        run = first_attempt(feed, **options)
+        Feed.objects.filter(pk=feed.pk).update(is_active=False)  # the agent, meanwhile
+        return run
+
+    with (
+        responses.RequestsMock() as upstream,
+        mock.patch.object(tasks, "sync_feed", side_effect=attempt_then_switch_off),
+    ):
+        upstream.get(re.compile(f"{BASE}/.*"), status=503)
+        feed_sync.apply(args=[feed.pk])
+    assert SyncRun.objects.filter(feed=feed).count() == 1
+    assert Feed.objects.get(pk=feed.pk).sync_queued_at is None
+    assert "switched off" in caplog.text
