@@ -86,10 +86,17 @@ def refused(request: HttpRequest, form: type[forms.Form] | None = None) -> HttpR
         request.headers.get("Origin"),
         request.headers.get("Sec-Fetch-Site"),
     )
+    # Ticked boxes (consent above all) are not carried over: a page of another site could
+    # have ticked them, so the visitor ticks them again on our own form.
+    boxes = {
+        name
+        for name, field in (form.base_fields.items() if form else ())
+        if isinstance(field, forms.BooleanField)
+    }
     posted = [
         (name, value)
         for name, values in request.POST.lists()
-        if name != "csrfmiddlewaretoken"
+        if name != "csrfmiddlewaretoken" and name not in boxes
         for value in values
     ]
     context = {"posted": posted, "typed": _typed_values(request, form)}
