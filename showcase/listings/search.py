@@ -36,11 +36,16 @@ class ListingSearch:
 
     def count(self) -> int:
         """The number of `results`: the live matches, counted on the narrow search indexes,
-        minus those of them the site hid, counted from its few hidden ids. Two queries, but
-        the count never checks every match against the hidden list (twice the SQL time at
-        50,000 listings)."""
-        hidden = self.live_matches.filter(pk__in=self.live_matches.hidden_ids())
-        return sum(part.count() for part in self.count_parts) - hidden.count()
+        minus those of them the site hid. The count never checks every match against the
+        hidden list (twice the SQL time at 50,000 listings): the site's few hidden ids are
+        read first, then only those rows are checked, by primary key. As a subquery instead,
+        PostgreSQL misjudged a distance search at one row and checked each match against
+        every hidden id (141 ms at 50,000 listings)."""
+        total = sum(part.count() for part in self.count_parts)
+        hidden_ids = list(self.live_matches.hidden_ids().values_list("listing_id", flat=True))
+        if hidden_ids:
+            total -= self.live_matches.filter(pk__in=hidden_ids).count()
+        return total
 
 
 def listing_search(*, site: Site, params: QueryDict | None) -> ListingSearch:
