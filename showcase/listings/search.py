@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.db import connections
 from django.http import QueryDict
 
 from showcase.core.site import Site
@@ -35,12 +36,17 @@ class ListingSearch:
         return self.form.errors
 
     def count(self) -> int:
-        """The number of `results`: the live matches, counted on the narrow search indexes,
-        minus those of them the site hid. The count never checks every match against the
-        hidden list (twice the SQL time at 50,000 listings): the site's few hidden ids are
-        read first, then only those rows are checked, by primary key. As a subquery instead,
-        PostgreSQL misjudged a distance search at one row and checked each match against
-        every hidden id (141 ms at 50,000 listings)."""
+        """The number of `results`, summed over `count_parts` (the matches, or their
+        disjoint halves), each on the narrow search indexes.
+
+        PostgreSQL leaves out the site's hidden listings in the same query: a hashed subplan
+        checks each match at almost no cost (half the time of two queries). SQLite probes a
+        b-tree per match, twice the time on a large count: it counts the live matches, then
+        subtracts those of the site's few hidden ids that match, read first and checked by
+        primary key (as a subquery, a planner misjudging a distance search at one row
+        checked each match against every hidden id)."""
+        if connections[self.live_matches.db].vendor == "postgresql":
+            return sum(part.exclude(pk__in=part.hidden_ids()).count() for part in self.count_parts)
         total = sum(part.count() for part in self.count_parts)
         hidden_ids = list(self.live_matches.hidden_ids().values_list("listing_id", flat=True))
         if hidden_ids:
