@@ -551,6 +551,7 @@ class ListingFilterSet(django_filters.FilterSet):
         extends = self.form.cleaned_data.get("extends")
         if not extends:
             return qs.filter(places_q(places))
+        self.by_distance = True
         # Each place, or within `extends` metres of its centre (great-circle distance).
         # Extents are computed over every site's listings: a sync that changed any
         # bumps the platform's version, which renews them.

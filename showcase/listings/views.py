@@ -60,6 +60,18 @@ class CountedPaginator(Paginator):
         return self.total
 
 
+class ReadPage:
+    """`ids` (a sliceable query) whose slice from `offset` has already been read."""
+
+    def __init__(self, ids: Any, offset: int, page_ids: list[int]) -> None:
+        self.ids, self.offset, self.page_ids = ids, offset, page_ids
+
+    def __getitem__(self, index: slice) -> Any:
+        if index.start == self.offset and self.page_ids:
+            return self.page_ids[: (index.stop or self.offset) - self.offset]
+        return self.ids[index]
+
+
 def _positive(raw: str | None, default: int, maximum: int | None = None) -> tuple[int, str]:
     if raw is None or raw == "":
         return default, ""
@@ -102,12 +114,16 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
     results = found.results
     limit, limit_error = _positive(request.GET.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
     page_number, page_error = _positive(request.GET.get("page"), 1)
-    paginator = CountedPaginator(
-        results.values_list("pk", flat=True),
-        limit,
-        total=found.count(),
-        allow_empty_first_page=True,
-    )
+    ids: Any = results.values_list("pk", flat=True)
+    total: int | None = None
+    if found.by_distance:
+        offset = (page_number - 1) * limit
+        page_ids, total = found.page_and_count(offset, limit)
+        # The paginator slices `ids` for this page: it gets the rows already read.
+        ids = ReadPage(ids, offset, page_ids)
+    if total is None:
+        total = found.count()
+    paginator = CountedPaginator(ids, limit, total=total, allow_empty_first_page=True)
     try:
         page = paginator.page(page_number)
     except EmptyPage:

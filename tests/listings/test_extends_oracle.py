@@ -113,3 +113,44 @@ def test_extends_finds_what_the_great_circle_oracle_finds(seed):
         metres = rng.choice([500, 3000, 12000, 40000])
         expected = oracle(rows, places, metres) - hidden
         assert searched(places, metres) == expected, (places, metres)
+
+
+@pytest.mark.parametrize(
+    "sort", ["newest", "price_asc", "price_desc", "surface_asc", "surface_desc"]
+)
+def test_a_distance_search_pages_through_every_match_once_with_its_count(client, sort):
+    # The page and the count of a distance search come from one query (a window count).
+    feed = make_feed()
+    rng = random.Random(sort)
+    for n in range(23):
+        key = rng.choice(["lyon", "villeurbanne", "vienne"])
+        zip_code, lat, lng = TOWNS[key]
+        listing = Listing.objects.create(
+            feed=feed,
+            upstream_id=f"l{n}",
+            title=f"Listing {n}",
+            transaction="sell",
+            property_type="flat",
+            price=rng.choice([None, 100_000, 200_000, 300_000]),
+            surface=rng.choice([None, 50.0, 80.0]),
+            city=key.title(),
+            city_key=key,
+            zip_code=zip_code,
+            department=zip_code[:2],
+            latitude=lat + rng.uniform(-0.02, 0.02),
+            longitude=lng + rng.uniform(-0.02, 0.02),
+        )
+        if n % 7 == 3:
+            make_flags(listing, None, hidden=True)
+    query = {"localization": "Lyon,Vienne", "extends": "3000", "sort": sort, "limit": "5"}
+    total = client.get("/annonces/", query).context["total"]
+    seen = []
+    for page in range(1, math.ceil(total / 5) + 1):
+        response = client.get("/annonces/", {**query, "page": str(page)})
+        assert response.context["total"] == total and not response.context["page_error"]
+        seen += [listing.upstream_id for listing in response.context["listings"]]
+    expected = set(searched(["lyon", "vienne"], 3000))
+    assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen)) == total
+    # A page past the end: the last page, still counted.
+    response = client.get("/annonces/", {**query, "page": "9"})
+    assert response.context["total"] == total and response.context["page_error"]
