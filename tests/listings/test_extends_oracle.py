@@ -67,6 +67,23 @@ def searched(places: list[str], metres: int) -> set[str]:
     return ids
 
 
+def town_listing(feed, n: int, key: str, **fields) -> Listing:
+    """Listing `l{n}` for sale in the town `key` of TOWNS."""
+    zip_code = TOWNS[key][0]
+    return Listing.objects.create(
+        feed=feed,
+        upstream_id=f"l{n}",
+        title=f"Listing {n}",
+        transaction="sell",
+        property_type="flat",
+        city=key.title(),
+        city_key=key,
+        zip_code=zip_code,
+        department=zip_code[:2],
+        **fields,
+    )
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_extends_finds_what_the_great_circle_oracle_finds(seed):
     rng = random.Random(seed)
@@ -91,19 +108,7 @@ def test_extends_finds_what_the_great_circle_oracle_finds(seed):
                 "longitude": longitude,
             }
         )
-        listing = Listing.objects.create(
-            feed=feed,
-            upstream_id=f"l{n}",
-            title=f"Listing {n}",
-            transaction="sell",
-            property_type="flat",
-            city=key.title(),
-            city_key=key,
-            zip_code=zip_code,
-            department=zip_code[:2],
-            latitude=latitude,
-            longitude=longitude,
-        )
+        listing = town_listing(feed, n, key, latitude=latitude, longitude=longitude)
         if rng.random() < 0.1:  # hidden by the site's agents: placed, never listed
             make_flags(listing, None, hidden=True)
             hidden.add(f"l{n}")
@@ -125,18 +130,12 @@ def test_a_distance_search_pages_through_every_match_once_with_its_count(client,
     for n in range(23):
         key = rng.choice(["lyon", "villeurbanne", "vienne"])
         zip_code, lat, lng = TOWNS[key]
-        listing = Listing.objects.create(
-            feed=feed,
-            upstream_id=f"l{n}",
-            title=f"Listing {n}",
-            transaction="sell",
-            property_type="flat",
+        listing = town_listing(
+            feed,
+            n,
+            key,
             price=rng.choice([None, 100_000, 200_000, 300_000]),
             surface=rng.choice([None, 50.0, 80.0]),
-            city=key.title(),
-            city_key=key,
-            zip_code=zip_code,
-            department=zip_code[:2],
             latitude=lat + rng.uniform(-0.02, 0.02),
             longitude=lng + rng.uniform(-0.02, 0.02),
         )
