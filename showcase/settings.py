@@ -156,16 +156,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Host -> site resolutions (showcase/tenants/resolver.py): small values, one per domain.
-# Apart from the page bodies so that thousands of domains stay resolved: the default
-# in-memory cache keeps 300 entries (bench-tenancy: 4 queries a request at 5,000 sites).
-CACHES["hosts"] = (
+# Small lookups: host -> site (showcase/tenants/resolver.py), a place's extent (listings).
+# Apart from the page bodies and cards so that they stay: the default in-memory cache keeps
+# 300 entries (bench-tenancy: 4 queries a request at 5,000 sites; bench-search: the cards
+# of a few searches pushed the places' extents out, an aggregate query per search).
+CACHES["lookups"] = (
     CACHES["default"]
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "hosts",
-        "OPTIONS": {"MAX_ENTRIES": env_int("HOST_CACHE_ENTRIES", 20_000)},
+        "LOCATION": "lookups",
+        "OPTIONS": {"MAX_ENTRIES": env_int("LOOKUP_CACHE_ENTRIES", 20_000)},
     }
 )
 

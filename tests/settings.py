@@ -32,4 +32,4 @@ if REDIS_URL and _worker.startswith("gw"):
     _base = int(_url.path.strip("/") or 0)
     _db = (_base + 1 + int(_worker[2:])) % 16
     CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))
-    CACHES["hosts"] = CACHES["default"]
+    CACHES["lookups"] = CACHES["default"]

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Self
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -328,7 +328,7 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
         renews its extent at once, not an hour later."""
         digest = hashlib.sha1(place.cache_key.encode()).hexdigest()
         key = f"place-extent:v2:{version}:{digest}"
-        extent = cache.get(key)
+        extent = caches["lookups"].get(key)
         if extent is None:
             located = Q(latitude__isnull=False, longitude__isnull=False)
             # Aliases other than the column names: Django refuses an aggregate named
@@ -355,7 +355,7 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
                 if row["mean_lat"] is not None
                 else ()
             )
-            cache.set(key, extent, PLACE_CENTRE_SECONDS)
+            caches["lookups"].set(key, extent, PLACE_CENTRE_SECONDS)
         return extent or None
 
     def within(self, lat: float, lng: float, metres: float) -> Self:

@@ -33,10 +33,10 @@ def resolve_host(raw_host: str) -> Resolution | None:
     """The site of a Host header value; None for a host no site and no operator uses."""
     host = normalise_host(raw_host)
     key = f"tenancy:{version_get(VERSION)}:host:{host}"
-    found = caches["hosts"].get(key)
+    found = caches["lookups"].get(key)
     if found is None:
         found = _lookup(host)
-        caches["hosts"].set(key, found, TIMEOUT)
+        caches["lookups"].set(key, found, TIMEOUT)
     if found is False and host in settings.PLATFORM_HOSTS:
         return Resolution(Site.platform())
     return found or None

@@ -39,3 +39,16 @@ def test_the_centre_of_a_town_is_found_whatever_its_spelling():
 def test_a_foreign_zip_code_has_no_french_centre():
     make_listing(country="BE", zip_code="44000", department="", latitude=50.0, longitude=4.0)
     assert Listing.objects.extent_of(parse_place("44000")) is None
+
+
+def test_a_place_extent_outlives_a_full_cache_of_cards(django_assert_num_queries):
+    # Without Redis the cards fill Django's in-memory cache (300 entries): extents live
+    # apart, or each search would aggregate its places again.
+    from django.core.cache import cache
+
+    make_listing(zip_code="69003", latitude=45.0, longitude=4.0)
+    Listing.objects.extent_of(parse_place("69003"))
+    for n in range(1000):
+        cache.set(f"card-{n}", "x" * 100)
+    with django_assert_num_queries(0):
+        assert Listing.objects.extent_of(parse_place("69003")).centre == pytest.approx((45.0, 4.0))

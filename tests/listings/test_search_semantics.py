@@ -8,7 +8,7 @@ import math
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from showcase.feeds.apimo.catalogs import Catalogs
@@ -33,7 +33,7 @@ def ids(response) -> list[str]:
 
 @pytest.fixture
 def feed():
-    cache.clear()  # place centres are cached per place
+    caches["lookups"].clear()  # place extents are cached per place
     return make_feed()
 
 
