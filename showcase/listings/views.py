@@ -116,8 +116,9 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
     page_number, page_error = _positive(request.GET.get("page"), 1)
     ids: Any = results.values_list("pk", flat=True)
     total: int | None = None
-    if found.by_distance:
-        offset = (page_number - 1) * limit
+    offset = (page_number - 1) * limit
+    # A page past any catalogue (page=10**18) is the last page, found from the count.
+    if found.by_distance and offset < 10**9:
         page_ids, total = found.page_and_count(offset, limit)
         # The paginator slices `ids` for this page: it gets the rows already read.
         ids = ReadPage(ids, offset, page_ids)
