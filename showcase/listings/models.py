@@ -358,10 +358,6 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
             caches["lookups"].set(key, extent, PLACE_CENTRE_SECONDS)
         return extent or None
 
-    def within(self, lat: float, lng: float, metres: float) -> Self:
-        """Listings at most `metres` from (lat, lng) in degrees (`within_q`)."""
-        return self.filter(within_q(lat, lng, metres))
-
     def in_order_of(self, ids: list[int]) -> list[Listing]:
         """The listings of `ids` in that order: a page chosen on a narrow index first, then
         only its rows read (sorting whole rows of every match was the search's cost)."""

@@ -92,7 +92,7 @@ def test_extends_finds_what_the_great_circle_oracle_finds(seed):
     hidden: set[str] = set()
     for n in range(80):
         key = rng.choice(list(TOWNS))
-        zip_code, lat, lng = TOWNS[key]
+        _zip_code, lat, lng = TOWNS[key]
         spread = rng.choice([0.01, 0.05, 0.3])  # some listings placed far off their town
         latitude = lat + rng.uniform(-spread, spread)
         longitude = lng + rng.uniform(-spread, spread)
@@ -129,7 +129,7 @@ def test_a_distance_search_pages_through_every_match_once_with_its_count(client,
     rng = random.Random(sort)
     for n in range(23):
         key = rng.choice(["lyon", "villeurbanne", "vienne"])
-        zip_code, lat, lng = TOWNS[key]
+        _zip_code, lat, lng = TOWNS[key]
         listing = town_listing(
             feed,
             n,
