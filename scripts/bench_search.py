@@ -73,6 +73,11 @@ def main() -> None:
         help="then EXPLAIN (ANALYZE, BUFFERS) each search's listing queries (PostgreSQL)",
     )
     parser.add_argument("--only", default="", help="time only the queries containing this")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="then profile the timed searches (cProfile) and print where their time goes",
+    )
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-search-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
@@ -144,9 +149,27 @@ def main() -> None:
     print(f"worst p95: {worst:.1f} ms (target < 50 ms)")
     if args.details:
         detail_pages(client, rng, args.details)
+    if args.profile:
+        profile_searches(client, [u for u in QUERIES + PAGES if args.only in u], args.repeat)
     if args.explain and connection.vendor == "postgresql":
         for url in [u for u in QUERIES if args.only in u]:
             explain_search(client, url)
+
+
+def profile_searches(client: Any, urls: list[str], repeat: int) -> None:
+    """Where the searches' server time goes: `repeat` rounds of every URL under cProfile,
+    the 40 functions with the most cumulative time (SQL shows as the driver's execute)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        for url in urls:
+            client.get(url)
+    profiler.disable()
+    print(f"\nprofile of {repeat} x {len(urls)} pages")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 
 
 def explain_search(client: Any, url: str) -> None:

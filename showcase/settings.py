@@ -118,7 +118,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "showcase.tenants.context_processors.site",
-                "showcase.core.pagecache.card_cache",
             ],
         },
     },

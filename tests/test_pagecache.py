@@ -6,7 +6,7 @@ import pytest
 
 from showcase.feeds.models import Feed
 from showcase.feeds.signals import feed_synced
-from tests.factories import make_listing
+from tests.factories import make_listing, make_photo
 
 pytestmark = pytest.mark.django_db
 A = {"HTTP_HOST": "agence-a.test"}
@@ -164,6 +164,59 @@ def test_cards_follow_admin_edits_language_and_site(
     assert "Maison A (coup de cœur)" in client.get("/annonces/", **A).content.decode()
     english = client.get("/en/annonces/", **A).content.decode()
     assert 'class="card-link" href="/en/annonces/' in english
+
+
+def test_a_page_whose_cards_are_all_rendered_reads_only_their_keys_and_addresses(
+    client, two_agencies, cards_only
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    listing = two_agencies["listing_a"]
+    make_photo(listing, url="https://p.example/1/1/large/17")
+    for n in range(5):
+        make_listing(feed=two_agencies["feed_a"], upstream_id=f"A-card-{n}")
+    first = client.get("/annonces/?sort=price_asc", **A).content
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/annonces/?sort=price_asc", **A).content
+    assert again == first  # the same cards, the same JSON-LD, byte for byte
+    listing_reads = [q["sql"] for q in queries if 'FROM "listings_listing" WHERE' in q["sql"]]
+    assert not any('"listings_photo"' in q["sql"] for q in queries)
+    assert not any('"listings_listing"."description"' in sql for sql in listing_reads)
+    assert not any('"listings_listing"."price_info"' in sql for sql in listing_reads)
+
+
+def test_a_card_missing_from_the_cache_is_rendered_again_among_cached_ones(
+    client, two_agencies, cards_only
+):
+    from django.core.cache import cache
+
+    from showcase.listings.cards import card_key
+
+    for n in range(3):
+        make_listing(feed=two_agencies["feed_a"], upstream_id=f"A-card-{n}")
+    first = client.get("/annonces/", **A)
+    cached = cache.get_many(
+        card_key(first.wsgi_request, listing, False)
+        for listing in type(two_agencies["listing_a"]).objects.all()
+    )
+    assert len(cached) == 4  # tenant A's four cards; B's listing is not on A's site
+    cache.delete(next(iter(cached)))
+    assert client.get("/annonces/", **A).content == first.content
+    assert len(cache.get_many(cached)) == 4  # and kept again
+
+
+def test_a_card_linking_inside_the_frame_is_kept_apart_from_the_plain_one(
+    client, two_agencies, cards_only
+):
+    tenant, listing = two_agencies["a"], two_agencies["listing_a"]
+    tenant.embed_link_target = "_self"
+    tenant.save()
+    plain = f'href="/annonces/{listing.pk}-{listing.slug}/"'
+    framed = f'href="/embed/annonces/{listing.pk}-{listing.slug}/"'
+    assert plain in client.get("/annonces/", **A).content.decode()
+    assert framed in client.get("/embed/annonces/", **A).content.decode()
+    assert plain in client.get("/annonces/", **A).content.decode()
 
 
 def test_cards_are_rendered_every_time_when_their_cache_is_off(client, two_agencies, settings):

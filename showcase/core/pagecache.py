@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from showcase.core.cache import version_bump, version_get
@@ -127,21 +125,6 @@ class PageCacheMiddleware:
         )
         # Given a response, Django answers it or a 304/412, never None: typed as optional.
         return conditional if conditional is not None else response
-
-
-def card_cache(request: SiteRequest) -> dict[str, Any]:
-    """Template context for cached listing cards (templates/includes/cached_card.html).
-
-    A card's HTML depends on the listing (its upstream digest), the language, the embed
-    mode and the site (branding, agent edits: the tenant's page version), so each card is
-    rendered once and reused by every search, home and agency page that shows it; a
-    sync or an admin edit bumps the version as it does for whole pages.
-    """
-    key = request.site.key
-    return {
-        "card_cache_seconds": settings.CARD_CACHE_SECONDS,
-        "card_version": SimpleLazyObject(lambda: f"{key}.{request_page_version(request)}"),
-    }
 
 
 # What the body of a public page depends on besides its URL: the site (Host) and the

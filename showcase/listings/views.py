@@ -26,6 +26,7 @@ from django.views.decorators.http import condition
 from showcase.core.pagecache import request_page_version
 from showcase.core.site import SiteRequest, absolute_url
 from showcase.listings import embeds, jsonld
+from showcase.listings.cards import listing_cards
 from showcase.listings.criteria import BIG_MAX, CriterionError, whole_number
 from showcase.listings.filters import BASIC_CRITERIA, canonical_query, dress_form
 from showcase.listings.hours import parse_opening_hours
@@ -42,7 +43,7 @@ MAX_LIMIT = 100
 def home(request: SiteRequest) -> HttpResponse:
     listings = Listing.objects.for_site(request.site).published().exclude(transaction="sold")
     # The site's agents' picks first (featured, in their display order), then the newest.
-    latest = Listing.objects.with_cover().in_order_of(listings.picks_first(6))
+    latest = listing_cards(request, listings.picks_first(6))
     form = listing_search(site=request.site, params=None).form
     return render(request, "listings/home.html", {"latest": latest, "form": dress_form(form)})
 
@@ -132,7 +133,10 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
         page_error = _("There are only %(pages)d pages; here is the last one.") % {
             "pages": paginator.num_pages
         }
-    listings = Listing.objects.with_cover().in_order_of(list(page.object_list))
+    embedding = embed_context(request, embed)
+    listings = listing_cards(
+        request, list(page.object_list), embed_self=embedding.get("embed_self", False)
+    )
     total = paginator.count
     query = request.GET.copy()
     query.pop("page", None)
@@ -155,7 +159,7 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
         "map_tiles": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_ATTRIBUTION,
         "map_max_points": settings.MAP_MAX_POINTS,
-        **embed_context(request, embed),
+        **embedding,
     }
     return render(request, "listings/search.html", context)
 
@@ -273,14 +277,14 @@ def agency_detail(request: SiteRequest, pk: int, slug: str = "") -> HttpResponse
     agency = get_object_or_404(Agency.objects.for_site(request.site).published(), pk=pk)
     if slug != agency.slug:
         return HttpResponsePermanentRedirect(agency.get_absolute_url())
-    listings = (
+    newest = (
         Listing.objects.for_site(request.site)
         .published()
         .filter(agency=agency)
         .exclude(transaction="sold")
         .newest_first()
-        .with_cover()[:12]
     )
+    listings = listing_cards(request, newest.values_list("pk", flat=True)[:12])
     return render(
         request,
         "agencies/detail.html",

@@ -226,7 +226,7 @@ def localized_title(context: template.Context, listing: Listing) -> dict[str, st
 
     Recased like the detail page's title when the site asks for it, keeping the city's name
     (cards defer `extras`: reading the district would cost a query per card). Cards are
-    cached per site (`card_version`), so one site's options never reach another's cards.
+    cached per site (cards.py), so one site's options never reach another's cards.
     """
     title, language = listing.title_in(get_language() or "fr")
     site = getattr(context.get("request"), "site", None)
