@@ -7,6 +7,8 @@ An invalid value leaves its criterion out and explains why; the valid ones still
 
 from __future__ import annotations
 
+import builtins
+import copy
 import math
 import re
 from datetime import timedelta
@@ -312,6 +314,15 @@ class FieldFilter(django_filters.Filter):
         self.field_class = field_class
         super().__init__(*args, **kwargs)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> FieldFilter:
+        # A filter set copies its class's filters, then sets only `model` and `parent` on
+        # each copy: the declarations (words, widgets, functions) are shared, not copied
+        # (a deep copy of ~25 filters was about 2 ms of every search).
+        clone = copy.copy(self)
+        # A `method` is called through a wrapper holding its filter: one for the copy.
+        clone.method = self.method
+        return clone
+
 
 class CriterionFilter(FieldFilter):
     """A filter whose `apply(qs, value)` receives the parsed value (skipped when empty)."""
@@ -539,6 +550,15 @@ class ListingFilterSet(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="filter_noop", label=gettext_lazy("Sort by"), empty_label=None
     )
+
+    def get_form_class(self) -> builtins.type[forms.Form]:
+        # Its fields are the filters' declarations, the same for every search: the class
+        # is made once (each form still works on its own copy of the fields).
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
 
     def filter_noop(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
         return qs  # applied in filter_queryset

@@ -205,3 +205,25 @@ def test_sorting(feed):
     assert order("price_asc") == ["cheap", "dear"]
     assert order("price_desc") == ["dear", "cheap"]
     assert order("surface_desc") == ["cheap", "dear"]
+
+
+def test_filter_sets_alive_together_each_apply_their_own_criteria(feed):
+    make_listing(
+        feed=feed, upstream_id="lyon", property_type="house", city="Lyon", zip_code="69003"
+    )
+    make_listing(
+        feed=feed,
+        upstream_id="nice",
+        city="Nice",
+        city_key="nice",
+        zip_code="06000",
+        department="06",
+    )
+    listings = Listing.objects.published()
+    # Filters are shared declarations; each set's copies must call back their own set
+    # (`localization` is a method filter reading its set's cleaned data).
+    lyon = ListingFilterSet({"localization": "Lyon", "type": "house"}, queryset=listings)
+    nice = ListingFilterSet({"localization": "06000"}, queryset=listings)
+    assert set(nice.qs.values_list("upstream_id", flat=True)) == {"nice"}
+    assert set(lyon.qs.values_list("upstream_id", flat=True)) == {"lyon"}
+    assert lyon.form is not nice.form and lyon.form.fields["type"] is not nice.form.fields["type"]
