@@ -24,6 +24,7 @@ def script(data: dict[str, Any]) -> SafeString:
 def item_list(
     request: SiteRequest, listings: Iterable[Listing], total: int, first_position: int
 ) -> dict[str, Any]:
+    origin = absolute_url(request, "")  # the same for every item: worked out once
     return {
         "@context": "https://schema.org",
         "@type": "ItemList",
@@ -34,7 +35,7 @@ def item_list(
                 "position": first_position + index,
                 "item": {
                     "@type": "RealEstateListing",
-                    "url": absolute_url(request, listing.get_absolute_url()),
+                    "url": f"{origin}{listing.get_absolute_url()}",
                     "identifier": str(listing.upstream_id),
                 },
             }
