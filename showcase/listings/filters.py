@@ -50,7 +50,12 @@ from showcase.listings.criteria import (
 from showcase.listings.models import LIVE, Agency, ListingQuerySet, PropertyType, Transaction
 from showcase.listings.place import Place, parse_place, places_q
 from showcase.listings.text import city_key
-from showcase.listings.widgets import CommaCheckboxes, KeptValueCheckbox
+from showcase.listings.widgets import (
+    CommaCheckboxes,
+    KeptValueCheckbox,
+    SearchSelect,
+    SearchTextInput,
+)
 
 TRANSACTION_WORDS = {
     "sell": Transaction.SELL,
@@ -103,6 +108,8 @@ MAX_SURFACE = 1_000_000_000
 
 class _GrammarField(forms.CharField):
     """A text field whose value is parsed by a function of `criteria`."""
+
+    widget = SearchTextInput
 
     def parse(self, text: str) -> Any:
         raise NotImplementedError
@@ -167,7 +174,7 @@ class NumberField(forms.Field):
         self.scales = scales or {}
         kwargs.setdefault(
             "widget",
-            forms.TextInput(attrs={"inputmode": "decimal" if decimals else "numeric"}),
+            SearchTextInput(attrs={"inputmode": "decimal" if decimals else "numeric"}),
         )
         super().__init__(**kwargs)
 
@@ -259,6 +266,8 @@ class WordListField(_GrammarField):
 class FlagField(forms.Field):
     """Gedeon booleans, read by `criteria.boolean`: 1/0, true/false, yes/no, on/off."""
 
+    widget = SearchTextInput
+
     def to_python(self, value: Any) -> bool | None:
         if value is None:
             return None
@@ -279,6 +288,8 @@ _COORDINATE = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?")
 
 
 class BboxField(forms.CharField):
+    widget = SearchTextInput
+
     # A CharField's input, parsed into numbers: its value is not text (django-stubs ignore
     # the same override on Django's own UUIDField).
     def to_python(self, value: Any) -> tuple[float, float, float, float] | None:  # type: ignore[override]
@@ -403,6 +414,12 @@ def _marked(field: str):
     return apply
 
 
+class SearchForm(forms.Form):
+    # Its widgets have Jinja2 templates (`widgets`): whoever shows it, the public renderer
+    # draws it.
+    default_renderer = PUBLIC_FORM_RENDERER
+
+
 class ListingFilterSet(django_filters.FilterSet):
     transaction = CriterionFilter(
         field_class=WordListField,
@@ -486,7 +503,10 @@ class ListingFilterSet(django_filters.FilterSet):
         label=gettext_lazy("Sleeps"),
     )
     agency = django_filters.CharFilter(
-        field_name="agency__upstream_id", label=gettext_lazy("Agency"), max_length=64
+        field_name="agency__upstream_id",
+        label=gettext_lazy("Agency"),
+        max_length=64,
+        widget=SearchTextInput,
     )
     max_days_old = CriterionFilter(
         field_class=NumberField,
@@ -548,8 +568,15 @@ class ListingFilterSet(django_filters.FilterSet):
         label=gettext_lazy("Forward sale term (years)"),
     )
     sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="filter_noop", label=gettext_lazy("Sort by"), empty_label=None
+        choices=SORT_CHOICES,
+        method="filter_noop",
+        label=gettext_lazy("Sort by"),
+        empty_label=None,
+        widget=SearchSelect,
     )
+
+    class Meta:
+        form = SearchForm
 
     def get_form_class(self) -> builtins.type[forms.Form]:
         # Its fields are the filters' declarations, the same for every search: the class
@@ -635,14 +662,18 @@ BASIC_CRITERIA = (
     "min_surface",
     "rooms",
 )
+# Under "More criteria", in the form's order; the sort is drawn beside the result count.
+MORE_CRITERIA = tuple(
+    name for name in ListingFilterSet.base_filters if name not in (*BASIC_CRITERIA, "sort")
+)
 
 
-def _select(choices: list[tuple[str, str]], current: Any) -> forms.Select:
+def _select(choices: list[tuple[str, str]], current: Any) -> SearchSelect:
     """A select that still shows a value typed in the URL (e.g. a comma list)."""
     values = {value for value, _label in choices}
     if current and current not in values:
         choices = [*choices, (current, current)]
-    return forms.Select(choices=choices)
+    return SearchSelect(choices=choices)
 
 
 def agency_choices(site: Site) -> list[tuple[str, str]]:

@@ -28,7 +28,7 @@ from showcase.core.site import SiteRequest, absolute_url
 from showcase.listings import embeds, jsonld
 from showcase.listings.cards import listing_cards
 from showcase.listings.criteria import BIG_MAX, CriterionError, whole_number
-from showcase.listings.filters import BASIC_CRITERIA, canonical_query, dress_form
+from showcase.listings.filters import BASIC_CRITERIA, MORE_CRITERIA, canonical_query, dress_form
 from showcase.listings.hours import parse_opening_hours
 from showcase.listings.models import Agency, Listing
 from showcase.listings.photos import sized_url
@@ -143,6 +143,7 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
     context = {
         "form": dress_form(found.form, request.site),
         "basic_fields": BASIC_CRITERIA,
+        "more_fields": MORE_CRITERIA,
         "advanced_open": any(
             request.GET.get(name) for name in found.form.fields if name not in BASIC_CRITERIA
         ),
