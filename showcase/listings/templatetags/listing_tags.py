@@ -193,12 +193,6 @@ def has_position(listing: Listing) -> bool:
     return is_plausible(listing.latitude, listing.longitude)
 
 
-@register.filter
-def photo_url(url: str) -> str:
-    """A photo's full-size URL, over https (no mixed content)."""
-    return secure_url(url)
-
-
 @register.simple_tag
 def price_block(listing: Listing) -> price_module.PriceBlock:
     return price_module.price_block(listing)
