@@ -54,6 +54,22 @@ MEDIA_EMBED_ATTRIBUTES = {
     "a": {"href", "title"},
 }
 
+# Built once: nh3.clean() builds a sanitizer on every call, which costs four times the
+# cleaning itself (a price line: ~16 µs that way, ~3 µs with a built one).
+_LEGAL = nh3.Cleaner(
+    tags=LEGAL_TAGS,
+    attributes=LEGAL_ATTRIBUTES,
+    url_schemes=LEGAL_URL_SCHEMES,
+    link_rel="noopener nofollow",
+)
+_INLINE_PRICE = nh3.Cleaner(tags=INLINE_PRICE_TAGS, attributes={}, link_rel=None)
+_MEDIA_EMBED = nh3.Cleaner(
+    tags=MEDIA_EMBED_TAGS,
+    attributes=MEDIA_EMBED_ATTRIBUTES,
+    url_schemes={"https"},
+    link_rel="noopener noreferrer nofollow",
+)
+
 
 def clean_legal_html(html: str) -> SafeString:
     """An agency's legal text or fee schedule, ready for a page's content.
@@ -62,14 +78,7 @@ def clean_legal_html(html: str) -> SafeString:
     links (`href` in http, https, mailto or tel; `title`), with `rel="noopener nofollow"`
     on links, since they lead out of the agency's site to pages we do not vouch for.
     "" for None or ""."""
-    cleaned = nh3.clean(
-        html or "",
-        tags=LEGAL_TAGS,
-        attributes=LEGAL_ATTRIBUTES,
-        url_schemes=LEGAL_URL_SCHEMES,
-        link_rel="noopener nofollow",
-    )
-    return mark_safe(cleaned)  # noqa: S308 - nh3 output
+    return mark_safe(_LEGAL.clean(html or ""))  # noqa: S308 - nh3 output
 
 
 def clean_inline_price_html(text: str) -> SafeString:
@@ -77,8 +86,7 @@ def clean_inline_price_html(text: str) -> SafeString:
     formatting inside one line of the price block: b, strong, em, i, span, br, abbr, sup,
     sub, small, no attribute at all (a price line has no link and no styling of its own).
     Surrounding whitespace removed."""
-    cleaned = nh3.clean(text, tags=INLINE_PRICE_TAGS, attributes={}, link_rel=None)
-    return mark_safe(cleaned.strip())  # noqa: S308 - nh3 output
+    return mark_safe(_INLINE_PRICE.clean(text).strip())  # noqa: S308 - nh3 output
 
 
 def clean_media_embed_html(html: str) -> str:
@@ -88,10 +96,4 @@ def clean_media_embed_html(html: str) -> str:
 
     Returns plain `str`, not safe: the detail page puts it in an iframe's `srcdoc`
     attribute, which the template must escape; Apimo receives it as text."""
-    return nh3.clean(
-        html or "",
-        tags=MEDIA_EMBED_TAGS,
-        attributes=MEDIA_EMBED_ATTRIBUTES,
-        url_schemes={"https"},
-        link_rel="noopener noreferrer nofollow",
-    ).strip()
+    return _MEDIA_EMBED.clean(html or "").strip()

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -26,6 +27,8 @@ from showcase.listings.numbers import figure
 DPE_SERVICE = "https://dpe.gedeon.im"
 # A value our label endpoint (energy_labels.py) passes on: up to 5 digits, 2 decimals.
 SERVICE_NUMBER = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
+# Height of one bar of a scale, with its gap (px).
+SCALE_STEP = 26
 # docs/legal.md §5.3 palettes: (bar colour, text colour).
 ENERGY_COLOURS = {
     "A": ("#00A06D", "#fff"),
@@ -149,14 +152,11 @@ def energy_labels(listing: Listing) -> EnergyLabels | None:
 
 def scale_svg(kind: str, letter: str, value: float | None, title: str) -> SafeString:
     """One accessible A-G scale with the property's class marked (docs/legal.md §5.3)."""
-    colours = ENERGY_COLOURS if kind == "energy" else CLIMATE_COLOURS
     unit = _("kWh/m²/year") if kind == "energy" else _("kg CO₂/m²/year")
-    step, bars, marker = 26, [], SafeString("")
+    marker = SafeString("")
     for index, bar_letter in enumerate(dpe.LETTERS):
-        fill, ink = colours[bar_letter]
-        y, length = index * step, 90 + index * 18
-        bars.append((y, length, fill, ink, bar_letter, y + 16))
         if bar_letter == letter:
+            y, length = index * SCALE_STEP, 90 + index * 18
             label = f"{letter} {_number(value)} {unit}" if value is not None else letter
             marker = format_html(
                 '<path d="M{0} {1}h170v22h-170z" fill="#1b1b1b"/>'
@@ -167,21 +167,32 @@ def scale_svg(kind: str, letter: str, value: float | None, title: str) -> SafeSt
                 y + 16,
                 label,
             )
-    shapes = format_html_join(
-        "",
-        '<path d="M0 {0}h{1}l8 11-8 11H0z" fill="{2}"/>'
-        '<text x="8" y="{5}" fill="{3}" font-weight="700" font-size="14">{4}</text>',
-        bars,
-    )
     return format_html(
         '<svg class="energy-scale" role="img" aria-labelledby="scale-{0}-title" '
         'viewBox="0 0 400 {1}" width="400" height="{1}" xmlns="http://www.w3.org/2000/svg">'
         '<title id="scale-{0}-title">{2}</title>{3}{4}</svg>',
         kind,
-        len(dpe.LETTERS) * step,
+        len(dpe.LETTERS) * SCALE_STEP,
         title,
-        shapes,
+        scale_bars(kind == "energy"),
         marker,
+    )
+
+
+@cache
+def scale_bars(energy: bool) -> SafeString:
+    """The A-G bars of the energy scale, or of the climate one: the same on every page."""
+    colours = ENERGY_COLOURS if energy else CLIMATE_COLOURS
+    bars = []
+    for index, bar_letter in enumerate(dpe.LETTERS):
+        fill, ink = colours[bar_letter]
+        y, length = index * SCALE_STEP, 90 + index * 18
+        bars.append((y, length, fill, ink, bar_letter, y + 16))
+    return format_html_join(
+        "",
+        '<path d="M0 {0}h{1}l8 11-8 11H0z" fill="{2}"/>'
+        '<text x="8" y="{5}" fill="{3}" font-weight="700" font-size="14">{4}</text>',
+        bars,
     )
 
 

@@ -147,6 +147,8 @@ CARD_DEFERRED = (
     "copropriete_procedure",
     "energy_cost_reference",
 )
+# What the detail page shows of a listing's agency: its card (name, phone, link).
+AGENCY_CARD_FIELDS = ("id", "name", "slug", "phone")
 # Columns the search criteria and the tenant scopes filter on (showcase/listings/filters.py),
 # the department first: a department search is then a range of this index.
 SEARCH_COLUMNS = [
@@ -371,6 +373,16 @@ class ListingQuerySet(SiteScopedQuerySet["Listing"]):
         language = language or get_language() or "fr"
         deferred = CARD_DEFERRED + (("texts",) if language == "fr" else ())
         return self.defer(*deferred)
+
+    def with_agency_card(self) -> Self:
+        """With the agency's card (AGENCY_CARD_FIELDS) read in the same query; its other
+        columns (legal texts, fee schedule, JSON blocks) stay in the database."""
+        deferred = [
+            f"agency__{field.name}"
+            for field in Agency._meta.concrete_fields
+            if field.name not in AGENCY_CARD_FIELDS
+        ]
+        return self.select_related("agency").defer(*deferred)
 
     def with_cover(self):
         """Cards: their columns (`for_cards`) and first photo, as `covers`; two queries

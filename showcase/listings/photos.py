@@ -61,21 +61,43 @@ def studio_net_url(url: str, width: int, height: int | None = None, func: str = 
 def sized_url(url: str, width: int) -> str:
     """The smallest rendition at least `width` pixels wide (or the largest there is),
     over https."""
-    url = secure_url(url)
-    if is_studio_net(url):
-        return studio_net_url(url, width, width * 3 // 4)
-    for word in SRCSET_WORDS:
-        if WORD_WIDTHS[word] >= width:
-            return with_size_word(url, word)
-    return with_size_word(url, SRCSET_WORDS[-1])
+    return renditions(url, width)[0]
 
 
 def srcset(url: str) -> str:
     """`srcset` candidates with their widths, over https; empty when the URL cannot be
     resized."""
+    return renditions(url, 0)[1]
+
+
+def renditions(url: str, width: int) -> tuple[str, str]:
+    """(`sized_url(url, width)`, `srcset(url)`), from one reading of the URL: a gallery
+    asks both of every photo."""
     url = secure_url(url)
     if is_studio_net(url):
-        return ", ".join(f"{studio_net_url(url, w, w * 3 // 4)} {w}w" for w in STUDIO_NET_WIDTHS)
-    if size_word_index(urlsplit(url).path) is None:
-        return ""
-    return ", ".join(f"{with_size_word(url, w)} {WORD_WIDTHS[w]}w" for w in SRCSET_WORDS)
+        candidates = ", ".join(
+            f"{studio_net_url(url, w, w * 3 // 4)} {w}w" for w in STUDIO_NET_WIDTHS
+        )
+        return studio_net_url(url, width, width * 3 // 4), candidates
+    words = _size_word_urls(url)
+    if words is None:
+        return url, ""
+    word = next((w for w in SRCSET_WORDS if WORD_WIDTHS[w] >= width), SRCSET_WORDS[-1])
+    return words[word], ", ".join(f"{words[w]} {WORD_WIDTHS[w]}w" for w in SRCSET_WORDS)
+
+
+def _size_word_urls(url: str) -> dict[str, str] | None:
+    """`url` with each of SRCSET_WORDS for its size word (as `with_size_word`); None
+    when it has none."""
+    parts = urlsplit(url)
+    index = size_word_index(parts.path)
+    if index is None:
+        return None
+    segments = parts.path.split("/")
+    current = segments[index]
+    extension = current[len(current.split(".")[0]) :]
+    urls = {}
+    for word in SRCSET_WORDS:
+        segments[index] = word + extension
+        urls[word] = urlunsplit(parts._replace(path="/".join(segments)))
+    return urls

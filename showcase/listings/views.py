@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, Q
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
@@ -165,19 +166,28 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
     return render(request, "listings/search.html", context)
 
 
+def shown_listing(request: SiteRequest, pk: int) -> Listing | None:
+    """Listing `pk` with its agency's card, None when the request's site does not show it
+    (hidden by its agents, or never its own). Read once per request: the ETag and the page
+    both start from it, and its query is most of the page's database work."""
+    read: dict[int, Listing | None] = request.__dict__.setdefault("_shown_listings", {})
+    if pk not in read:
+        listings = Listing.objects.for_site(request.site).shown().with_agency_card()
+        try:
+            read[pk] = listings.get(pk=pk)
+        except Listing.DoesNotExist:
+            read[pk] = None
+    return read[pk]
+
+
 def detail_etag(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -> str | None:
-    """Cheap validator: one indexed row, no rendering. Changes with the listing, the
+    """Cheap validator: the listing's row, no rendering. Changes with the listing, the
     site's page version (branding, legal data, its agents' flags) and the language. None
     for a listing the site does not show: the view answers 404."""
-    row = (
-        Listing.objects.for_site(request.site)
-        .shown()
-        .filter(pk=pk)
-        .values_list("content_hash", "withdrawn_at")
-        .first()
-    )
-    if row is None:
+    listing = shown_listing(request, pk)
+    if listing is None:
         return None
+    row = (listing.content_hash, listing.withdrawn_at)
     version = request_page_version(request)
     raw = f"{row}|{version}|{get_language()}|{embed}|{slug}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
@@ -185,9 +195,10 @@ def detail_etag(request: SiteRequest, pk: int, slug: str = "", embed: bool = Fal
 
 @condition(etag_func=detail_etag)
 def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -> HttpResponse:
-    # Hidden by the site's agents: 404, like a listing the site never had.
-    listings = Listing.objects.for_site(request.site).shown()
-    listing = get_object_or_404(listings.select_related("agency").prefetch_related("photos"), pk=pk)
+    listing = shown_listing(request, pk)
+    if listing is None:
+        # Hidden by the site's agents: 404, like a listing the site never had.
+        raise Http404
     if slug != listing.slug:
         if embed:
             return HttpResponsePermanentRedirect(
@@ -213,7 +224,8 @@ def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -
         return render(
             request, "listings/gone.html", {"listing": listing, "similar": similar}, status=410
         )
-    photos = list(listing.photos.all())
+    # By position only: Photo's default ordering joins the listings to sort by theirs.
+    photos = list(listing.photos.order_by("position"))
     language = get_language() or "fr"
     title, title_language = listing.title_in(language)
     description, text_language = listing.description_in(language)
@@ -224,6 +236,7 @@ def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -
     keep = listing_place_names(listing.city, listing.extras)
     title = recased_title(title, text_format, keep)
     facades = embeds.listing_facades(listing.medias, listing.virtual_visit)
+    description_html = format_text(description, text_format, keep=keep)
     context = {
         "listing": listing,
         "photos": photos,
@@ -238,10 +251,9 @@ def detail(request: SiteRequest, pk: int, slug: str = "", embed: bool = False) -
                 request, listing, og_image, name=recased_title(str(listing), text_format, keep)
             )
         ),
-        "text_format": text_format,
-        "text_keep": keep,
+        "description_html": description_html,
         # The meta description follows the site's text options too (e.g. no phone numbers).
-        "summary": strip_tags(format_text(description, text_format, keep=keep)),
+        "summary": strip_tags(description_html),
         "map_tiles": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_ATTRIBUTION,
         # Never smaller than 250 m when the address is not public, whatever upstream says.

@@ -9,11 +9,13 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from showcase.leads.forms import _signer
+from showcase.leads.forms import ContactForm, _signer
 from showcase.leads.models import Delivery, Lead
 from showcase.leads.services import lead_record_delivery, leads_queue_failed
+from showcase.leads.templatetags.lead_tags import blank_fields
 from showcase.outbox.models import Message, Status
 from tests.factories import make_listing
 
@@ -50,6 +52,16 @@ def test_the_detail_page_shows_the_contact_form_with_an_unticked_consent(client,
     assert f'action="/contact/annonce/{listing.pk}/"' in body
     assert 'name="consent"' in body and "checked" not in body.split('name="consent"')[1][:80]
     assert 'href="/donnees-personnelles/"' in body
+
+
+def test_a_fresh_forms_fields_are_drawn_once_a_language_as_they_would_be_afresh():
+    drawn = {}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            fresh = render_to_string("leads/contact_fields.html", {"form": ContactForm()})
+            assert blank_fields(language) == fresh
+            drawn[language] = fresh
+    assert "Votre nom" in drawn["fr"] and "Your name" in drawn["en"]
 
 
 def test_a_lead_is_stored_with_its_emails_queued_and_the_outbox_sends_them(client, listing):

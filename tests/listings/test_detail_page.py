@@ -173,6 +173,24 @@ def test_gallery_first_photo_is_eager_and_the_rest_lazy(client):
     assert 'width="800" height="600"' in body
 
 
+def test_gallery_numbers_each_photo_and_describes_it_by_its_own_words_or_the_title(client):
+    listing = make_listing(title="Maison de ville")
+    make_photo(listing, description="Séjour")
+    make_photo(listing)
+    body = client.get("/en" + listing.get_absolute_url()).content.decode()
+    first, second = re.findall(r'<li><a href="[^"]+" class="gallery-item".*?</li>', body)
+    assert 'data-index="0"' in first and 'alt="Séjour" lang="fr"' in first
+    assert ">1 / 2<" in first and "Photo 1 of 2, full size" in first
+    assert 'data-index="1"' in second and 'alt="Maison de ville" lang="fr"' in second
+    assert ">2 / 2<" in second and "Photo 2 of 2, full size" in second
+
+
+def test_an_english_page_drops_a_subtype_that_repeats_the_french_type(client):
+    listing = make_listing(property_type="flat", property_subtype="appartement")
+    body = client.get("/en" + listing.get_absolute_url()).content.decode()
+    assert _type_fact(body) == "Flat"
+
+
 def test_detail_links_to_the_fee_schedule_and_shows_the_agency(client):
     agency = make_agency(name="Agence du Parc")
     listing = make_listing(feed=agency.feed, agency=agency)

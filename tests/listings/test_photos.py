@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from showcase.listings.photos import sized_url, srcset, with_size_word
+from showcase.listings.photos import renditions, sized_url, srcset, with_size_word
 
 OLD = "https://photos.example/4815/2/large/1700000000"
 
@@ -64,3 +64,11 @@ def test_http_photo_urls_come_out_over_https_in_every_size():
     assert sized_url(studio, 640).startswith("https://media.studio-net.fr/biens/12/1.jpg?")
     assert "http://" not in srcset(studio)
     assert secure_url("https://photos.example/a.jpg") == "https://photos.example/a.jpg"
+
+
+def test_renditions_give_the_size_a_width_needs_and_every_candidate_from_one_reading():
+    assert renditions(OLD, 640) == (
+        "https://photos.example/4815/2/large2/1700000000",
+        srcset(OLD),
+    )
+    assert renditions("http://cdn.example/photo.jpg", 800) == ("https://cdn.example/photo.jpg", "")

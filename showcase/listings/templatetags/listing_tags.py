@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import template
@@ -17,9 +18,9 @@ from showcase.listings import features as features_module
 from showcase.listings import place
 from showcase.listings import price as price_module
 from showcase.listings.map_points import is_plausible
-from showcase.listings.models import Listing, Photo
+from showcase.listings.models import Listing, Photo, PropertyType
 from showcase.listings.numbers import figure
-from showcase.listings.photos import sized_url, srcset
+from showcase.listings.photos import renditions
 from showcase.listings.text import city_key
 from showcase.listings.textformat import format_text, place_names, recased_title
 
@@ -42,6 +43,10 @@ PHOTO_MISSING_ICON = SafeString(
     'stroke-width="2.5" stroke-linejoin="round"><path d="M6 22 24 7l18 15"/>'
     '<path d="M11 18v23h26V18"/><path d="M20 41V29h8v12"/></svg>'
 )
+
+# The gallery's `sizes`: its first photo spans the column, the others are thumbnails.
+GALLERY_SIZES = "(min-width: 60rem) 760px, 100vw"
+GALLERY_THUMBNAIL_SIZES = "(min-width: 60rem) 240px, 100vw"
 
 
 @register.simple_tag
@@ -68,11 +73,11 @@ def photo_img(
         )
     height = width * 3 // 4
     loading = 'fetchpriority="high" loading="eager"' if eager else 'loading="lazy"'
-    candidates = srcset(photo.url)
+    src, candidates = renditions(photo.url, width)
     foreign = alt_lang and not (get_language() or "fr").startswith(alt_lang)
     return format_html(
         '<img src="{}"{} alt="{}"{} width="{}" height="{}" class="{}" decoding="async" {}>',
-        sized_url(photo.url, width),
+        src,
         format_html(' srcset="{}" sizes="{}"', candidates, sizes) if candidates else "",
         alt,
         format_html(' lang="{}"', alt_lang) if foreign else "",
@@ -81,6 +86,43 @@ def photo_img(
         css,
         SafeString(loading),
     )
+
+
+@register.simple_tag
+def gallery_items(photos: list[Photo], alt: str, alt_lang: str) -> SafeString:
+    """The detail page's gallery, one `<li>` a photo: the first one large and loaded at
+    once, the others lazy thumbnails, each linked to its full size and numbered. A photo's
+    alternative text is its own description (upstream's French), else `alt`, written in
+    `alt_lang`. Drawn here rather than in the template: ~100 µs less a photo."""
+    total = len(photos)
+    # The translation and two numbers: trusted, as {% blocktranslate %} output is.
+    label = _("Photo %(number)s of %(total)s, full size")
+    items = []
+    for index, photo in enumerate(photos):
+        first = index == 0
+        img = photo_img(
+            photo,
+            photo.description or alt,
+            width=800 if first else 640,
+            sizes=GALLERY_SIZES if first else GALLERY_THUMBNAIL_SIZES,
+            eager=first,
+            css="gallery-photo",
+            alt_lang="fr" if photo.description else alt_lang,
+        )
+        items.append(
+            format_html(
+                '<li><a href="{}" class="gallery-item" data-index="{}">{}'
+                '<span class="gallery-count" aria-hidden="true">{} / {}</span>'
+                '<span class="visually-hidden">{}</span></a></li>',
+                secure_url(photo.url),
+                index,
+                img,
+                index + 1,
+                total,
+                SafeString(label % {"number": index + 1, "total": total}),
+            )
+        )
+    return SafeString("".join(items))
 
 
 @register.filter
@@ -121,13 +163,22 @@ def type_label(listing: Listing) -> SafeString:
     subtype = (listing.property_subtype or "").strip()
     if not subtype:
         return format_html("{}", label)
-    with translation.override("fr"):
-        french = str(listing.get_property_type_display())
-    same = {city_key(label), city_key(french), city_key(listing.property_type)}
+    same = {city_key(label), city_key(french_type_name(listing)), city_key(listing.property_type)}
     same |= TYPE_SYNONYMS.get(listing.property_type, set())
     if city_key(subtype) in same:
         return format_html("{}", label)
     return format_html("{} ({})", label, price_module.in_french(subtype))
+
+
+@cache
+def _french_type_names() -> dict[str, str]:
+    with translation.override("fr"):
+        return {value: str(label) for value, label in PropertyType.choices}
+
+
+def french_type_name(listing: Listing) -> str:
+    """The listing's property type in French, whatever the page's language."""
+    return _french_type_names().get(listing.property_type, listing.property_type)
 
 
 @register.filter
@@ -140,12 +191,6 @@ def figure_of(value: Any) -> str:
 def has_position(listing: Listing) -> bool:
     """A position the page can show (not missing, in range, not 0,0)."""
     return is_plausible(listing.latitude, listing.longitude)
-
-
-@register.filter
-def photo_url(url: str) -> str:
-    """A photo's full-size URL, over https (no mixed content)."""
-    return secure_url(url)
 
 
 @register.simple_tag
@@ -168,12 +213,6 @@ def formatted_text(text: str, options: list[str] | None) -> SafeString:
     return format_text(text or "", options or [])
 
 
-@register.simple_tag
-def listing_text(text: str, options: list[str] | None, keep: tuple[str, ...] = ()) -> SafeString:
-    """The description with the site's text options; `keep`: names recasing keeps."""
-    return format_text(text or "", options or [], keep=keep or ())
-
-
 @register.filter
 def country_name(code: str) -> str:
     """ "MA" -> "Maroc" on French pages, "Morocco" on English ones."""
@@ -187,9 +226,10 @@ def display_extras(listing: Listing) -> list[features_module.FeatureGroup]:
 
 
 @register.filter
-def rooms_rows(listing: Listing) -> list[dict[str, Any]]:
-    """Rooms details as table rows: name, surface, description, count."""
-    rows = []
+def rooms_rows(listing: Listing) -> list[dict[str, str]]:
+    """Rooms details as table rows: name, surface ("12,5 m²"), details (description and
+    count, "parquet, × 2"), as the table shows them."""
+    rows: list[dict[str, str]] = []
     details = listing.rooms_details if isinstance(listing.rooms_details, dict) else {}
     # In the agency's order (`position`, see coerce.ranked): jsonb reorders keys.
     ordered = sorted(
@@ -201,14 +241,18 @@ def rooms_rows(listing: Listing) -> list[dict[str, Any]]:
     )
     for _position, _index, name, info in ordered:
         info = info if isinstance(info, dict) else {}
+        surface = info.get("surface")
+        text = str(info.get("desc") or "")[:200]
+        count = info.get("nb")
+        if isinstance(count, int) and count:
+            text = f"{text}, × {count}" if text else f"× {count}"
         rows.append(
             {
                 "name": str(name)[:80],
-                "surface": info.get("surface")
-                if isinstance(info.get("surface"), (int, float))
-                else None,
-                "desc": str(info.get("desc") or "")[:200],
-                "nb": info.get("nb") if isinstance(info.get("nb"), int) else None,
+                "surface": f"{figure(surface)} m²"
+                if isinstance(surface, (int, float)) and surface
+                else "",
+                "details": text,
             }
         )
     return rows
