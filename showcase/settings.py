@@ -227,6 +227,9 @@ MAP_MAX_POINTS = env_int("MAP_MAX_POINTS", 500)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # Listing cards rendered once and reused across pages (0: rendered every time).
 CARD_CACHE_SECONDS = env_int("CARD_CACHE_SECONDS", 600)
+# Threads per web process counting search results beside the page's other reads, each with
+# its own database connection (0: counted in the request's thread).
+SEARCH_COUNT_THREADS = env_int("SEARCH_COUNT_THREADS", 2)
 # HTTP caches (seconds): anonymous pages are `public` for browsers (max-age) and for a
 # shared cache in front, nginx (s-maxage: how stale a page may be served after a sync or
 # an edit), which may serve an expired copy while it fetches the next one in the

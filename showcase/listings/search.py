@@ -6,12 +6,15 @@ e-mails all go through `listing_search`, so a criterion means the same everywher
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db import connections
+from django.conf import settings
+from django.db import close_old_connections, connections
 from django.db.models import Count, Window
 from django.http import QueryDict
 
@@ -57,6 +60,16 @@ class ListingSearch:
             total -= self.live_matches.filter(pk__in=hidden_ids).count()
         return total
 
+    def count_alongside(self) -> Callable[[], int]:
+        """`count()` started on a thread of its own, whose database connection counts while
+        this one reads the page (both database engines count without holding Python's
+        lock): call the result for the number. Inside a transaction (a test, an atomic
+        request) the count runs here and now: another connection would not see its rows."""
+        if connections[self.live_matches.db].in_atomic_block or not settings.SEARCH_COUNT_THREADS:
+            total = self.count()
+            return lambda: total
+        return _counters().submit(_count_on_own_connection, self).result
+
     def page_and_count(self, offset: int, limit: int) -> tuple[list[int], int | None]:
         """Ids of `results` from `offset` (at most `limit`), and the number of `results`
         when that page has rows (None otherwise: ask `count()`). One query, a window
@@ -69,6 +82,25 @@ class ListingSearch:
             ]
         )
         return [pk for pk, _total in rows], (rows[0][1] if rows else None)
+
+
+@functools.cache
+def _counters() -> ThreadPoolExecutor:
+    # Made on first use, in each web worker (never in a parent process that forks them).
+    return ThreadPoolExecutor(
+        max_workers=settings.SEARCH_COUNT_THREADS, thread_name_prefix="search-count"
+    )
+
+
+def _count_on_own_connection(found: ListingSearch) -> int:
+    # What Django does with a request's connection at its start and end, done around each
+    # count: one past its age (CONN_MAX_AGE) or broken is dropped, and with no age at all
+    # it is closed after use.
+    close_old_connections()
+    try:
+        return found.count()
+    finally:
+        close_old_connections()
 
 
 def listing_search(*, site: Site, params: QueryDict | None) -> ListingSearch:

@@ -124,8 +124,22 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
         page_ids, total = found.page_and_count(offset, limit)
         # The paginator slices `ids` for this page: it gets the rows already read.
         ids = ReadPage(ids, offset, page_ids)
+    embedding = embed_context(request, embed)
+    embed_self = embedding.get("embed_self", False)
+    listings: list[Listing] | None = None
     if total is None:
-        total = found.count()
+        # The count runs beside the rest (showcase/listings/search.py): the page's rows and
+        # cards are read meanwhile, for the asked page, which exists unless past the end.
+        counted = found.count_alongside()
+        if not found.by_distance and offset < 10**9:
+            page_ids = list(ids[offset : offset + limit])
+            ids = ReadPage(ids, offset, page_ids)
+            if page_ids:
+                listings = listing_cards(request, page_ids, embed_self=embed_self)
+        form = dress_form(found.form, request.site)
+        total = counted()
+    else:
+        form = dress_form(found.form, request.site)
     paginator = CountedPaginator(ids, limit, total=total, allow_empty_first_page=True)
     try:
         page = paginator.page(page_number)
@@ -134,15 +148,13 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
         page_error = _("There are only %(pages)d pages; here is the last one.") % {
             "pages": paginator.num_pages
         }
-    embedding = embed_context(request, embed)
-    listings = listing_cards(
-        request, list(page.object_list), embed_self=embedding.get("embed_self", False)
-    )
-    total = paginator.count
+        listings = None
+    if listings is None:
+        listings = listing_cards(request, list(page.object_list), embed_self=embed_self)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": dress_form(found.form, request.site),
+        "form": form,
         "basic_fields": BASIC_CRITERIA,
         "more_fields": MORE_CRITERIA,
         "advanced_open": any(
