@@ -217,6 +217,7 @@ class PlaceExtent:
         circle = box_around(self.latitude, self.longitude, metres)
         south, north = min(self.south, circle[0]), max(self.north, circle[1])
         west, east = min(self.west, circle[2]), max(self.east, circle[3])
+        # Holds the circle: `within_q` needs no box of its own.
         near = LIVE & box_q(south, north, west, east)
         condition = near & (place_q | within_q(self.latitude, self.longitude, metres))
         if self.unlocated:
