@@ -90,16 +90,13 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Max, Min
     from django.test import Client
-    from django.test.utils import (
-        CaptureQueriesContext,
-        override_settings,
-        setup_test_environment,
-    )
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from scripts.bench_data import load_listings
     from showcase.listings.models import Listing, ListingFlags
 
-    setup_test_environment()
+    # No setup_test_environment(): it instruments every template render for tests (a
+    # signal and a context copy each), which a web worker does not pay.
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     started = time.perf_counter()
