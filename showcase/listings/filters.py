@@ -575,6 +575,9 @@ class ListingFilterSet(django_filters.FilterSet):
         widget=SearchSelect,
     )
 
+    # Two places or more widened by a distance: the matches of each (filter_queryset).
+    place_parts: tuple[QuerySet, ...] = ()
+
     class Meta:
         form = SearchForm
 
@@ -604,12 +607,15 @@ class ListingFilterSet(django_filters.FilterSet):
         # bumps the platform's version, which renews them.
         version = page_version(PLATFORM_KEY)
         condition = Q(pk__in=[])
+        branches = []
         for place in places:
             extent = qs.model.objects.extent_of(place, version)
-            if extent is None:
-                condition |= place.q()
-            else:
-                condition |= extent.around_q(place.q(), float(extends))
+            branch = place.q() if extent is None else extent.around_q(place.q(), float(extends))
+            branches.append(branch)
+            condition |= branch
+        if len(branches) > 1:
+            # Every other criterion is applied already (filter_queryset's order).
+            self.place_parts = tuple(qs.filter(branch) for branch in branches)
         return qs.filter(condition)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
@@ -618,22 +624,32 @@ class ListingFilterSet(django_filters.FilterSet):
         # disjoint halves, each a range of an index where their OR made the database read
         # every live row (bench-search: 10 ms of a 50,000-listing search).
         self.count_parts: tuple[QuerySet, ...] = ()
+        # Two places or more widened by a distance: the matches of each, read apart
+        # (`ListingSearch.place_parts`).
+        self.place_parts = ()
         if not data.get("transaction"):
             # Spec: without `transaction`, sold listings are left out. Named as the list
             # of the others, it is a range of the transaction-first indexes; "not sold"
             # made the database read every live row of them.
             queryset = queryset.filter(transaction__in=UNSOLD)
-        # Every criterion, `favorite` last: its halves must carry all the others.
-        for name, value in sorted(data.items(), key=lambda item: item[0] == "favorite"):
+        # Every criterion, then `localization` (each place's part carries all the others),
+        # then `favorite` (its halves must carry all the others).
+        for name, value in sorted(data.items(), key=lambda item: _LAST.get(item[0], 0)):
             if name == "favorite" and value:
                 listings = cast(ListingQuerySet, queryset)
                 self.count_parts = (
                     listings.filter(FAVOURITES_UPSTREAM),
                     listings.filter(pk__in=listings.featured_ids()).exclude(FAVOURITES_UPSTREAM),
                 )
+                self.place_parts = ()  # they would miss the favourites' criterion
             queryset = self.filters[name].filter(queryset, value)
         self.count_parts = self.count_parts or (queryset,)
-        return queryset.order_by(*SORTS.get(data.get("sort") or "newest", SORTS["newest"]))
+        self.ordering = SORTS.get(data.get("sort") or "newest", SORTS["newest"])
+        return queryset.order_by(*self.ordering)
+
+
+# Criteria applied after the others, in this order (ListingFilterSet.filter_queryset).
+_LAST = {"localization": 1, "favorite": 2}
 
 
 def canonical_query(form: forms.Form, params: QueryDict) -> QueryDict | None:

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db import close_old_connections, connections
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from django.http import QueryDict
 
 from showcase.core.site import Site
@@ -37,6 +37,13 @@ class ListingSearch:
     # Places widened by a distance (`extends`): every match is read to find the page's
     # rows anyway, so the page and the count come from one query (`page_and_count`).
     by_distance: bool = False
+    # Two places or more widened by a distance: the matches of each (they may overlap),
+    # each a range of the latitude-first index read alone, without the table's rows (an
+    # OR of them made PostgreSQL fetch every match's row: 20 ms instead of 8 for two
+    # towns at 50,000 listings). The page and the count are then read from their UNION.
+    place_parts: tuple[ListingQuerySet, ...] = ()
+    # The sort (`results`' ORDER BY), for the UNION of `place_parts`.
+    ordering: tuple[Any, ...] = ()
 
     @property
     def errors(self) -> Mapping[str, Any]:
@@ -52,6 +59,8 @@ class ListingSearch:
         subtracts those of the site's few hidden ids that match, read first and checked by
         primary key (as a subquery, a planner misjudging a distance search at one row
         checked each match against every hidden id)."""
+        if self.place_parts:
+            return self._places_union("pk").count()
         if connections[self.live_matches.db].vendor == "postgresql":
             return sum(part.exclude(pk__in=part.hidden_ids()).count() for part in self.count_parts)
         total = sum(part.count() for part in self.count_parts)
@@ -59,6 +68,19 @@ class ListingSearch:
         if hidden_ids:
             total -= self.live_matches.filter(pk__in=hidden_ids).count()
         return total
+
+    def ordered_ids(self) -> Any:
+        """Ids of `results` in their order, to slice for a page (`ids[24:48]`)."""
+        if not self.place_parts:
+            return self.results.values_list("pk", flat=True)
+        columns = [order.expression.name for order in self.ordering]
+        return _FirstColumn(
+            self._places_union("pk", *[c for c in columns if c != "id"]).order_by(*self.ordering)
+        )
+
+    def _places_union(self, *columns: str) -> QuerySet[Any, Any]:
+        parts = [part.shown().order_by().values_list(*columns) for part in self.place_parts]
+        return parts[0].union(*parts[1:])
 
     def count_alongside(self) -> Callable[[], int]:
         """`count()` started on a thread of its own, whose database connection counts while
@@ -82,6 +104,17 @@ class ListingSearch:
             ]
         )
         return [pk for pk, _total in rows], (rows[0][1] if rows else None)
+
+
+class _FirstColumn:
+    """Slices of a query of rows as lists of their first value (the ids of a UNION that
+    also reads the sort's columns)."""
+
+    def __init__(self, rows: QuerySet[Any, Any]) -> None:
+        self.rows = rows
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        return [row[0] for row in self.rows[index]]
 
 
 @functools.cache
@@ -119,4 +152,6 @@ def listing_search(*, site: Site, params: QueryDict | None) -> ListingSearch:
         live_matches=live_matches,
         count_parts=getattr(filterset, "count_parts", (live_matches,)),
         by_distance=bool(filterset.form.is_bound and getattr(filterset, "by_distance", False)),
+        place_parts=getattr(filterset, "place_parts", ()),
+        ordering=getattr(filterset, "ordering", ()),
     )

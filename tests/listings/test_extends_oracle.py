@@ -150,6 +150,11 @@ def test_a_distance_search_pages_through_every_match_once_with_its_count(client,
         seen += [listing.upstream_id for listing in response.context["listings"]]
     expected = set(searched(["lyon", "vienne"], 3000))
     assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen)) == total
+    # In the sort's order: two places are read apart (a UNION), ordered as one query.
+    found = listing_search(
+        site=Site.platform(), params=QueryDict(mutable=True) | {**query, "limit": "100"}
+    )
+    assert seen == list(found.results.values_list("upstream_id", flat=True))
     # A page past the end, however far: the last page, still counted.
     for far in ("9", "400000000000000000", "99999999999999999999"):
         response = client.get("/annonces/", {**query, "page": far})
