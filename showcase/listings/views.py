@@ -119,7 +119,7 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
     total: int | None = None
     offset = (page_number - 1) * limit
     # A page past any catalogue (page=10**18) is the last page, found from the count.
-    if found.by_distance and not found.place_parts and offset < 10**9:
+    if found.by_distance and offset < 10**9:
         page_ids, total = found.page_and_count(offset, limit)
         # The paginator slices `ids` for this page: it gets the rows already read.
         ids = ReadPage(ids, offset, page_ids)
@@ -130,7 +130,7 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
         # The count runs beside the rest (showcase/listings/search.py): the page's rows and
         # cards are read meanwhile, for the asked page, which exists unless past the end.
         counted = found.count_alongside()
-        if not (found.by_distance and not found.place_parts) and offset < 10**9:
+        if not found.by_distance and offset < 10**9:
             page_ids = list(ids[offset : offset + limit])
             ids = ReadPage(ids, offset, page_ids)
             if page_ids:
