@@ -575,7 +575,7 @@ class ListingFilterSet(django_filters.FilterSet):
         widget=SearchSelect,
     )
 
-    # Two places or more widened by a distance: the matches of each (filter_queryset).
+    # Places widened by a distance: the matches of each (filter_queryset).
     place_parts: tuple[QuerySet, ...] = ()
 
     class Meta:
@@ -613,9 +613,8 @@ class ListingFilterSet(django_filters.FilterSet):
             branch = place.q() if extent is None else extent.around_q(place.q(), float(extends))
             branches.append(branch)
             condition |= branch
-        if len(branches) > 1:
-            # Every other criterion is applied already (filter_queryset's order).
-            self.place_parts = tuple(qs.filter(branch) for branch in branches)
+        # Every other criterion is applied already (filter_queryset's order).
+        self.place_parts = tuple(qs.filter(branch) for branch in branches)
         return qs.filter(condition)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
@@ -624,7 +623,7 @@ class ListingFilterSet(django_filters.FilterSet):
         # disjoint halves, each a range of an index where their OR made the database read
         # every live row (bench-search: 10 ms of a 50,000-listing search).
         self.count_parts: tuple[QuerySet, ...] = ()
-        # Two places or more widened by a distance: the matches of each, read apart
+        # Places widened by a distance: the matches of each, read apart
         # (`ListingSearch.place_parts`).
         self.place_parts = ()
         if not data.get("transaction"):
