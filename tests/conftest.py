@@ -7,6 +7,17 @@ import pytest
 from tests.celery_fixtures import _cron_mode_unless_asked, celery_eager  # noqa: F401
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _counting_threads_stopped(django_db_setup):
+    """Search counts run on threads with connections of their own (showcase/listings/
+    search.py): closed before the test database is dropped, which PostgreSQL refuses while
+    one is open."""
+    yield
+    from showcase.listings.search import stop_counting
+
+    stop_counting()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -219,6 +219,30 @@ def test_a_card_linking_inside_the_frame_is_kept_apart_from_the_plain_one(
     assert plain in client.get("/annonces/", **A).content.decode()
 
 
+@pytest.mark.parametrize("change", ["withdrawn", "hidden"])
+def test_a_listing_withdrawn_or_hidden_while_its_page_is_read_shows_no_card(
+    client, two_agencies, cards_only, monkeypatch, change
+):
+    from django.utils import timezone
+
+    from showcase.listings import views
+    from tests.factories import make_flags
+
+    listing = two_agencies["listing_a"]
+    client.get("/annonces/", **A)  # its card is cached
+    read_cards = views.listing_cards
+
+    def after_a_change(request, ids, listings, **options):
+        if change == "withdrawn":
+            type(listing).objects.filter(pk=listing.pk).update(withdrawn_at=timezone.now())
+        else:
+            make_flags(listing, two_agencies["a"], hidden=True)
+        return read_cards(request, ids, listings, **options)
+
+    monkeypatch.setattr(views, "listing_cards", after_a_change)
+    assert "Maison A" not in client.get("/annonces/", **A).content.decode()
+
+
 def test_cards_are_rendered_every_time_when_their_cache_is_off(client, two_agencies, settings):
     settings.PAGE_CACHE_SECONDS = 0
     settings.CARD_CACHE_SECONDS = 0

@@ -54,16 +54,17 @@ def card_key(request: SiteRequest, listing: Listing, embed_self: bool) -> str:
 def listing_cards(
     request: SiteRequest,
     ids: Sequence[int],
+    listings: ListingQuerySet,
     *,
     embed_self: bool = False,
-    listings: ListingQuerySet | None = None,
 ) -> list[Listing]:
-    """The listings of `ids` (among `listings`, default every listing), in that order,
-    ready for the `{% listing_card %}` tag: those whose card is cached come with its HTML
-    (`card_html`) and only CARD_PAGE_COLUMNS; the others are read whole with their cover
-    photo (`with_cover`), and the tag renders their card. Two or three queries and one
-    cache read whatever the number of cards."""
-    queryset = listings if listings is not None else Listing.objects.all()
+    """The listings of `ids` still among `listings` (those the page shows, e.g. the site's
+    published ones: one withdrawn or hidden since `ids` were read is left out), in the
+    order of `ids`, ready for the `{% listing_card %}` tag: those whose card is cached
+    come with its HTML (`card_html`) and only CARD_PAGE_COLUMNS; the others are read whole
+    with their cover photo (`with_cover`), and the tag renders their card. Two or three
+    queries and one cache read whatever the number of cards."""
+    queryset = listings
     ids = list(ids)
     if not ids:
         return []
@@ -78,7 +79,7 @@ def listing_cards(
         if html is not None:
             listing.card_html = html  # type: ignore[attr-defined]
             found.append(listing)
-        elif listing.pk in whole:  # gone between the two reads: left out, as if not found
+        elif listing.pk in whole:  # else gone between the two reads: left out
             found.append(whole[listing.pk])
     return found
 

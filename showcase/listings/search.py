@@ -6,7 +6,7 @@ e-mails all go through `listing_search`, so a criterion means the same everywher
 
 from __future__ import annotations
 
-import functools
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -87,7 +87,8 @@ class ListingSearch:
         this one reads the page (both database engines count without holding Python's
         lock): call the result for the number. Inside a transaction (a test, an atomic
         request) the count runs here and now: another connection would not see its rows."""
-        if connections[self.live_matches.db].in_atomic_block or not settings.SEARCH_COUNT_THREADS:
+        in_transaction = connections[self.live_matches.db].in_atomic_block
+        if in_transaction or settings.SEARCH_COUNT_THREADS <= 0:
             total = self.count()
             return lambda: total
         return _counters().submit(_count_on_own_connection, self).result
@@ -143,12 +144,21 @@ class _FirstColumn:
         return [row[0] for row in self.rows[index]]
 
 
-@functools.cache
+# The counting threads (made on first use, in each web worker: never in a parent process
+# that forks them) and their database connections, one per thread.
+_COUNTING_LOCK = threading.Lock()
+_counting_pool: ThreadPoolExecutor | None = None
+_counting_connections: set[Any] = set()
+
+
 def _counters() -> ThreadPoolExecutor:
-    # Made on first use, in each web worker (never in a parent process that forks them).
-    return ThreadPoolExecutor(
-        max_workers=settings.SEARCH_COUNT_THREADS, thread_name_prefix="search-count"
-    )
+    global _counting_pool
+    with _COUNTING_LOCK:  # one pool per process, however many first searches at once
+        if _counting_pool is None:
+            _counting_pool = ThreadPoolExecutor(
+                max_workers=settings.SEARCH_COUNT_THREADS, thread_name_prefix="search-count"
+            )
+        return _counting_pool
 
 
 def _count_on_own_connection(found: ListingSearch) -> int:
@@ -160,6 +170,28 @@ def _count_on_own_connection(found: ListingSearch) -> int:
         return found.count()
     finally:
         close_old_connections()
+        with _COUNTING_LOCK:
+            _counting_connections.add(connections[found.live_matches.db])
+
+
+def stop_counting() -> None:
+    """Stop the counting threads and close their database connections, which otherwise
+    live as long as the threads (e.g. before a test database is dropped: PostgreSQL
+    refuses while a connection is open). The next search starts new threads."""
+    global _counting_pool
+    with _COUNTING_LOCK:
+        pool, _counting_pool = _counting_pool, None
+        wrappers = list(_counting_connections)
+        _counting_connections.clear()
+    if pool is not None:
+        pool.shutdown(wait=True)
+    for wrapper in wrappers:
+        # Their threads have stopped: closed from this one.
+        wrapper.inc_thread_sharing()
+        try:
+            wrapper.close()
+        finally:
+            wrapper.dec_thread_sharing()
 
 
 def listing_search(*, site: Site, params: QueryDict | None) -> ListingSearch:

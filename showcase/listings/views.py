@@ -44,7 +44,7 @@ MAX_LIMIT = 100
 def home(request: SiteRequest) -> HttpResponse:
     listings = Listing.objects.for_site(request.site).published().exclude(transaction="sold")
     # The site's agents' picks first (featured, in their display order), then the newest.
-    latest = listing_cards(request, listings.picks_first(6))
+    latest = listing_cards(request, listings.picks_first(6), listings)
     form = listing_search(site=request.site, params=None).form
     return render(request, "listings/home.html", {"latest": latest, "form": dress_form(form)})
 
@@ -125,6 +125,8 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
         ids = ReadPage(ids, offset, page_ids)
     embedding = embed_context(request, embed)
     embed_self = embedding.get("embed_self", False)
+    # Cards are read again by id: only those still shown (not withdrawn or hidden since).
+    published = Listing.objects.for_site(request.site).published()
     listings: list[Listing] | None = None
     if total is None:
         # The count runs beside the rest (showcase/listings/search.py): the page's rows and
@@ -134,7 +136,7 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
             page_ids = list(ids[offset : offset + limit])
             ids = ReadPage(ids, offset, page_ids)
             if page_ids:
-                listings = listing_cards(request, page_ids, embed_self=embed_self)
+                listings = listing_cards(request, page_ids, published, embed_self=embed_self)
         form = dress_form(found.form, request.site)
         total = counted()
     else:
@@ -149,7 +151,7 @@ def search(request: SiteRequest, embed: bool = False) -> HttpResponse:
         }
         listings = None
     if listings is None:
-        listings = listing_cards(request, list(page.object_list), embed_self=embed_self)
+        listings = listing_cards(request, list(page.object_list), published, embed_self=embed_self)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -308,7 +310,7 @@ def agency_detail(request: SiteRequest, pk: int, slug: str = "") -> HttpResponse
         .exclude(transaction="sold")
         .newest_first()
     )
-    listings = listing_cards(request, newest.values_list("pk", flat=True)[:12])
+    listings = listing_cards(request, newest.values_list("pk", flat=True)[:12], newest)
     return render(
         request,
         "agencies/detail.html",

@@ -7,7 +7,6 @@ import re
 import threading
 
 import pytest
-from django.db import connections
 
 from showcase.listings import search
 from tests.factories import make_feed, make_flags, make_listing
@@ -29,14 +28,12 @@ QUERIES = [
 
 @pytest.fixture
 def counting_thread(settings):
-    """One counting thread (so that its connection can be closed after the test)."""
+    """One counting thread, made for the test and stopped after it."""
     settings.PAGE_CACHE_SECONDS = 0
     settings.SEARCH_COUNT_THREADS = 1
-    search._counters.cache_clear()
+    search.stop_counting()
     yield
-    search._counters().submit(connections.close_all).result()
-    search._counters().shutdown()
-    search._counters.cache_clear()
+    search.stop_counting()
 
 
 @pytest.fixture
@@ -93,3 +90,33 @@ def test_a_search_inside_a_transaction_counts_in_line(client, counting_thread, c
         make_listing(feed=catalogue[0].feed, upstream_id="uncommitted", transaction="sell")
         body = client.get("/annonces/?transaction=sell").content.decode()
     assert total(body) == 8 + 1
+
+
+def test_first_searches_at_once_share_one_pool_of_counting_threads(settings):
+    settings.SEARCH_COUNT_THREADS = 2
+    search.stop_counting()
+    pools = []
+    start = threading.Barrier(6)
+
+    def first_search() -> None:
+        start.wait()
+        pools.append(search._counters())
+
+    runners = [threading.Thread(target=first_search) for _ in range(6)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join()
+    assert len({id(pool) for pool in pools}) == 1
+    search.stop_counting()
+
+
+def test_stopping_the_counts_closes_their_connections(client, counting_thread, catalogue):
+    client.get("/annonces/")
+    (wrapper,) = search._counting_connections
+    search.stop_counting()
+    assert not search._counting_connections
+    # Django keeps an in-memory SQLite test database open whatever is asked: its rows
+    # would be gone. A database on disk or a server's is closed.
+    if not (wrapper.vendor == "sqlite" and wrapper.is_in_memory_db()):
+        assert wrapper.connection is None
