@@ -44,6 +44,7 @@ from showcase.listings.criteria import (
     french_number,
     integer_list,
     interval_list,
+    number_parts,
     too_large,
     whole_number,
 )
@@ -145,6 +146,8 @@ class IntegerListField(_NumberListField):
         return integer_list(text, maximum=self.maximum)
 
 
+# The minus signs people type: hyphen-minus, minus sign, en dash.
+_MINUS = "-\u2212\u2013"
 _NOT_WHOLE = gettext_lazy("“%(item)s” is not a whole number.")
 
 
@@ -196,11 +199,25 @@ class NumberField(forms.Field):
         except CriterionError as exc:
             raise forms.ValidationError(str(exc)) from exc
         if number is None:
+            if text[0] in _MINUS and self._is_number(text[1:]):
+                # A negative price, surface or distance: say that, not "not a number".
+                raise forms.ValidationError(
+                    _("“%(item)s” is below 0: give 0 or more.") % {"item": text[:24]}
+                )
             raise forms.ValidationError(
                 (_("“%(item)s” is not a number.") if self.decimals else _NOT_WHOLE)
                 % {"item": text[:24]}
             )
         return number
+
+    def _is_number(self, text: str) -> bool:
+        """Whether `text` is a number as people type it, however large."""
+        number_text = text.strip()
+        for unit in self.scales:
+            if number_text.lower().endswith(unit) and len(number_text) > len(unit):
+                number_text = number_text[: -len(unit)]
+                break
+        return number_parts(number_text, self.units) is not None
 
     def _scaled(self, text: str, number_text: str, factor: int) -> int:
         try:

@@ -567,3 +567,28 @@ def test_a_distance_in_kilometres_too_far_or_not_a_number_is_explained(client, f
     response = client.get("/annonces/", {"localization": "Lyon", "extends": typed})
     assert response.status_code == 200
     assert typed in response.context["form"].errors["extends"][0]
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("min_surface", "-5"),
+        ("max_price", "-200 000 €"),
+        ("min_price", "\u22125000"),  # the minus sign
+        ("extends", "\u20133000"),  # an en dash
+        ("min_surface", "-99999999999999999999"),
+    ],
+)
+def test_a_negative_number_is_explained_as_below_zero(client, lille_houses, name, typed):
+    response = client.get("/annonces/", {name: typed})
+    assert response.status_code == 200
+    error = response.context["form"].errors[name][0]
+    assert error == f"« {typed} » est inférieur à 0 : indiquez 0 ou plus."
+    # The bound is left out: every house is listed.
+    assert len(ids(response)) == 3
+
+
+@pytest.mark.parametrize("typed", ["-abc", "-", "--5"])
+def test_a_minus_before_something_else_is_still_not_a_number(client, feed, typed):
+    response = client.get("/annonces/", {"min_surface": typed})
+    assert "inférieur à 0" not in response.context["form"].errors["min_surface"][0]
